@@ -1,0 +1,6 @@
+/**
+ * mtproto-errors: parse, classify, explain and recover from the errors of the Telegram API.
+ * This entry is the runtime-free core: it imports nothing from Node.
+ * @packageDocumentation
+ */
+export * from './error/index.js'

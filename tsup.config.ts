@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup'
+
+/** Every public entry point; each becomes an ESM + CJS pair with its own declarations. */
+export const entries = {
+  index: 'src/index.ts',
+}
+
+export default defineConfig({
+  entry: entries,
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+  splitting: true,
+  treeshake: true,
+})
