@@ -9,23 +9,20 @@ export interface TemplateMatch {
   readonly params: ErrorParams
 }
 
-/**
- * One digit run of a template: either a parameter (`%d`) or literal digits that must match exactly,
- * such as the `2` of `2FA_CONFIRM_WAIT_%d`.
- */
-type Slot = { readonly param: string } | { readonly literal: string }
-
+/** A template cut at its `%d`s: literal text and parameter names, alternating, starting with text. */
 interface CompiledTemplate {
   readonly template: string
-  readonly slots: readonly Slot[]
+  /** `texts[i]` precedes `names[i]`; the last text follows the last parameter. */
+  readonly texts: readonly string[]
+  readonly names: readonly string[]
 }
 
 const EMPTY_PARAMS: ErrorParams = Object.freeze({})
 
 /**
  * Parameter values are the protocol's own decimal numbers. Leading zeros are accepted (`007` is 7).
- * A run too long to be exact as a double (more than 2^53 - 1) becomes `Infinity`, so that a wait
- * or a DC number that cannot be represented is treated as "too large" by every policy rather than
+ * A number too large to be exact as a double (above 2^53 - 1) becomes `Infinity`, so that a wait or
+ * a DC number that cannot be represented is treated as "too large" by every policy rather than
  * silently rounded.
  */
 export function parseParamValue(digits: string): number {
@@ -33,107 +30,93 @@ export function parseParamValue(digits: string): number {
   return Number.isSafeInteger(value) ? value : Number.POSITIVE_INFINITY
 }
 
-/**
- * The key under which a type and a template meet: every maximal run of digits in the type, and
- * every `%d` or run of digits in a template, becomes `#`. Matching is then one map lookup plus a
- * check of the slots, anchored on the whole type: `XFLOOD_WAIT_3` never matches `FLOOD_WAIT_%d`.
- */
-function shapeKey(text: string, runs: string[] | undefined): string {
-  let key = ''
-  let i = 0
-  const length = text.length
-  while (i < length) {
-    const c = text.charCodeAt(i)
-    if (c >= 48 && c <= 57) {
-      const start = i
-      while (i < length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++
-      runs?.push(text.slice(start, i))
-      key += '#'
-    } else if (c === 37 && text.charCodeAt(i + 1) === 100) {
-      runs?.push('%d')
-      key += '#'
-      i += 2
-    } else {
-      key += text[i]
-      i++
-    }
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57
+}
+
+/** Position of the first ASCII digit, or -1. */
+function firstDigitIndex(text: string): number {
+  for (let i = 0; i < text.length; i++) if (isDigit(text.charCodeAt(i))) return i
+  return -1
+}
+
+function compile(template: string, names: readonly string[]): CompiledTemplate {
+  const texts = template.split('%d')
+  if (texts.length - 1 !== names.length) {
+    throw new Error(`template ${template} has ${texts.length - 1} %d but ${names.length} parameter names`)
   }
-  return key
+  for (const text of texts.slice(1)) {
+    // A parameter is a maximal run of digits, so the text after it must not start with one.
+    if (isDigit(text.charCodeAt(0))) throw new Error(`template ${template} has a digit right after %d`)
+  }
+  return { template, texts, names }
 }
 
-function compile(template: string, paramNames: readonly string[]): CompiledTemplate {
-  const runs: string[] = []
-  shapeKey(template, runs)
-  let next = 0
-  const slots = runs.map((run): Slot => {
-    if (run !== '%d') return { literal: run }
-    const param = paramNames[next++]
-    if (param === undefined) throw new Error(`template ${template} has more %d than parameter names`)
-    return { param }
-  })
-  return { template, slots }
-}
-
-function buildIndex(
-  templates: ReadonlyArray<readonly [string, readonly string[]]>,
-): Map<string, CompiledTemplate[]> {
-  const index = new Map<string, CompiledTemplate[]>()
-  for (const [template, params] of templates) {
-    const key = shapeKey(template, undefined)
-    const list = index.get(key)
-    const compiled = compile(template, params)
+/**
+ * Templates grouped by the position of their first digit (literal or `%d`). A concrete type is
+ * looked up by the position of its first digit, a plain array index: no string is cut or hashed,
+ * and the few candidates at that position are told apart by their leading text.
+ */
+function buildIndex(templates: ReadonlyArray<readonly [string, readonly string[]]>): CompiledTemplate[][] {
+  const byCut: CompiledTemplate[][] = []
+  for (const [template, names] of templates) {
+    const percent = template.indexOf('%d')
+    const digit = firstDigitIndex(template)
+    const cut = digit === -1 ? percent : Math.min(percent, digit)
+    const compiled = compile(template, names)
+    const list = byCut[cut]
     if (list) list.push(compiled)
-    else index.set(key, [compiled])
+    else byCut[cut] = [compiled]
   }
-  return index
+  return byCut
 }
 
-const index = buildIndex(PARAMETERISED_TEMPLATES)
+const byCut = buildIndex(PARAMETERISED_TEMPLATES)
 
 /**
- * Resolved types are remembered because real traffic repeats a small set of types; the cap keeps a
- * stream of distinct, hostile types from growing memory without bound.
+ * Walks one candidate over the whole type: literal texts must match exactly and each parameter must
+ * be a maximal digit run. Anchored at both ends, so `XFLOOD_WAIT_3` or `FLOOD_WAIT_3X` never match.
  */
-const CACHE_LIMIT = 4096
-const cache = new Map<string, TemplateMatch>()
-
-function resolve(type: string): TemplateMatch {
-  const runs: string[] = []
-  const key = shapeKey(type, runs)
-  if (runs.length > 0) {
-    const candidates = index.get(key)
-    if (candidates) {
-      for (const candidate of candidates) {
-        const params: Record<string, number> = {}
-        let ok = true
-        for (let s = 0; s < candidate.slots.length; s++) {
-          const slot = candidate.slots[s] as Slot
-          const run = runs[s] as string
-          if ('literal' in slot) {
-            if (slot.literal !== run) {
-              ok = false
-              break
-            }
-          } else params[slot.param] = parseParamValue(run)
-        }
-        if (ok) return Object.freeze({ template: candidate.template, params: Object.freeze(params) })
-      }
+function tryCandidate(candidate: CompiledTemplate, type: string): ErrorParams | undefined {
+  const { texts, names } = candidate
+  let position = 0
+  let params: Record<string, number> | undefined
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i] as string
+    if (!type.startsWith(text, position)) return undefined
+    position += text.length
+    if (i === names.length) break
+    const start = position
+    let value = 0
+    while (position < type.length) {
+      const c = type.charCodeAt(position)
+      if (!isDigit(c)) break
+      value = value * 10 + (c - 48)
+      position++
     }
+    if (position === start) return undefined
+    params ??= {}
+    params[names[i] as string] = value <= Number.MAX_SAFE_INTEGER ? value : Number.POSITIVE_INFINITY
   }
-  return Object.freeze({ template: type, params: EMPTY_PARAMS })
+  return position === type.length ? (params ?? EMPTY_PARAMS) : undefined
 }
 
 /**
  * Finds the template a concrete error type belongs to (`FLOOD_WAIT_30` -> `FLOOD_WAIT_%d` with
  * `{ seconds: 30 }`). A type with no parameterised template is its own template, with no parameters.
- * The returned objects are frozen and may be shared between errors.
+ * No cache is needed: a type without digits (most of them) costs one scan, and one with digits an
+ * array lookup and a comparison or two.
  */
 export function matchTemplate(type: string): TemplateMatch {
-  let match = cache.get(type)
-  if (match === undefined) {
-    match = resolve(type)
-    if (cache.size >= CACHE_LIMIT) cache.clear()
-    cache.set(type, match)
+  const digit = firstDigitIndex(type)
+  if (digit !== -1) {
+    const candidates = byCut[digit]
+    if (candidates !== undefined) {
+      for (const candidate of candidates) {
+        const params = tryCandidate(candidate, type)
+        if (params !== undefined) return { template: candidate.template, params }
+      }
+    }
   }
-  return match
+  return { template: type, params: EMPTY_PARAMS }
 }

@@ -18,8 +18,18 @@ const NO_MESSAGE: SplitMessage = Object.freeze({ type: undefined, description: u
  * avoids allocating a match array. Descriptions keep newlines (the protocol's `.` would cut them).
  */
 export function splitErrorMessage(message: string): SplitMessage {
+  const end = typeEnd(message)
+  if (end === -1) return message.length === 0 ? NO_MESSAGE : { type: undefined, description: message }
+  if (end === message.length) return { type: message, description: undefined }
+  return { type: message.slice(0, end), description: message.slice(end + 2) }
+}
+
+/**
+ * Where the type of `message` ends: its length for a bare type, the index of `: ` when a description
+ * follows, or -1 when the message has no type. Allocation-free, for the factory's hot path.
+ */
+export function typeEnd(message: string): number {
   const length = message.length
-  if (length === 0) return NO_MESSAGE
   let i = 0
   while (i < length) {
     const c = message.charCodeAt(i)
@@ -27,9 +37,8 @@ export function splitErrorMessage(message: string): SplitMessage {
     if ((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) i++
     else break
   }
-  if (i === length) return { type: message, description: undefined }
-  if (i > 0 && i + 2 < length && message.charCodeAt(i) === 58 && message.charCodeAt(i + 1) === 32) {
-    return { type: message.slice(0, i), description: message.slice(i + 2) }
-  }
-  return { type: undefined, description: message }
+  if (i === 0) return -1
+  if (i === length) return i
+  if (i + 2 < length && message.charCodeAt(i) === 58 && message.charCodeAt(i + 1) === 32) return i
+  return -1
 }
