@@ -1,0 +1,13 @@
+export { type FloodDecision, FloodLimiter, type FloodRule } from './flood-limiter.js'
+export { createRandom, type Random } from './random.js'
+export {
+  type AccountSpec,
+  DEFAULT_FLOOD_RULES,
+  type RpcFaults,
+  WORLD_METHODS,
+  World,
+  type WorldCall,
+  type WorldOptions,
+  type WorldOutcome,
+  type WorldStats,
+} from './world.js'

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest'
+import { createRandom, FloodLimiter, World, type WorldOptions } from '../../src/testkit/world/index.js'
+
+function worldAt(options: WorldOptions = {}) {
+  let now = 1_000_000
+  const world = new World({
+    accounts: { alice: { homeDc: 2, phone: '15550001' }, bob: { homeDc: 4, phone: '15550002' } },
+    files: { 'file-1': 4 },
+    statsDcs: { news: 3 },
+    ...options,
+    now: () => now,
+  })
+  return {
+    world,
+    advance(ms: number) {
+      now += ms
+    },
+  }
+}
+
+describe('the simulated world', () => {
+  it('sends account calls to the home DC', () => {
+    const { world } = worldAt({ accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } } })
+    expect(world.handle({ dcId: 1, account: 'alice', method: 'users.getFullUser', params: {} })).toEqual({
+      kind: 'error',
+      code: 303,
+      message: 'USER_MIGRATE_2',
+    })
+    expect(world.handle({ dcId: 2, account: 'alice', method: 'users.getFullUser', params: {} }).kind).toBe(
+      'ok',
+    )
+    expect(world.stats.migrations).toBe(1)
+  })
+
+  it('requires authorization per DC and moves it with export and import', () => {
+    const { world } = worldAt()
+    const call = { dcId: 4, account: 'alice', method: 'upload.getFile', params: { location: 'file-1' } }
+    expect(world.handle({ ...call, dcId: 2 })).toMatchObject({ code: 303, message: 'FILE_MIGRATE_4' })
+    expect(world.handle(call)).toMatchObject({ code: 401, message: 'AUTH_KEY_UNREGISTERED' })
+    const exported = world.handle({
+      dcId: 2,
+      account: 'alice',
+      method: 'auth.exportAuthorization',
+      params: { dc_id: 4 },
+    })
+    expect(exported.kind).toBe('ok')
+    const bytes = (exported as { value: { bytes: string } }).value.bytes
+    expect(
+      world.handle({ dcId: 3, account: undefined, method: 'auth.importAuthorization', params: { bytes } }),
+    ).toMatchObject({ code: 400, message: 'AUTH_BYTES_INVALID' })
+    expect(
+      world.handle({ dcId: 4, account: undefined, method: 'auth.importAuthorization', params: { bytes } })
+        .kind,
+    ).toBe('ok')
+    expect(world.handle(call).kind).toBe('ok')
+  })
+
+  it('sends phones and statistics to their DCs', () => {
+    const { world } = worldAt({ networkMigrations: { 5: 1 } })
+    expect(
+      world.handle({
+        dcId: 1,
+        account: undefined,
+        method: 'auth.sendCode',
+        params: { phone_number: '+15550002' },
+      }),
+    ).toMatchObject({ message: 'PHONE_MIGRATE_4' })
+    expect(
+      world.handle({
+        dcId: 5,
+        account: undefined,
+        method: 'auth.sendCode',
+        params: { phone_number: '+15550002' },
+      }),
+    ).toMatchObject({ message: 'NETWORK_MIGRATE_1' })
+    expect(
+      world.handle({
+        dcId: 2,
+        account: 'alice',
+        method: 'stats.getBroadcastStats',
+        params: { channel: 'news' },
+      }),
+    ).toMatchObject({ message: 'STATS_MIGRATE_3' })
+  })
+
+  it('logs in with the test code', () => {
+    const { world } = worldAt()
+    const signIn = { dcId: 4, account: undefined, method: 'auth.signIn' }
+    const params = { phone_number: '15550002', phone_code_hash: 'h' }
+    expect(world.handle({ ...signIn, params: { ...params, phone_code: '' } })).toMatchObject({
+      message: 'PHONE_CODE_EMPTY',
+    })
+    expect(world.handle({ ...signIn, params: { ...params, phone_code: '999' } })).toMatchObject({
+      message: 'PHONE_CODE_INVALID',
+    })
+    expect(world.handle({ ...signIn, params: { ...params, phone_code: '12345' } })).toEqual({
+      kind: 'ok',
+      value: { account: 'bob' },
+    })
+  })
+
+  it('checks input and names the field by its error', () => {
+    const { world } = worldAt()
+    const call = { dcId: 2, account: 'alice', method: 'account.updateProfile' }
+    expect(world.handle({ ...call, params: { first_name: ' ' } })).toMatchObject({
+      code: 400,
+      message: 'FIRSTNAME_INVALID',
+    })
+    expect(world.handle({ ...call, params: { last_name: 'x'.repeat(65) } })).toMatchObject({
+      message: 'LASTNAME_INVALID',
+    })
+    expect(world.handle({ ...call, params: { first_name: 'Alice' } }).kind).toBe('ok')
+    expect(world.handle({ dcId: 2, account: 'alice', method: 'nope.nope', params: {} })).toMatchObject({
+      code: 400,
+    })
+  })
+
+  it('revokes a session', () => {
+    const { world } = worldAt()
+    world.revoke('alice')
+    expect(
+      world.handle({ dcId: 2, account: 'alice', method: 'users.getFullUser', params: {} }),
+    ).toMatchObject({ code: 401, message: 'SESSION_REVOKED' })
+  })
+
+  it('announces flood waits in whole seconds and counts calls inside them as violations that extend them', () => {
+    const { world, advance } = worldAt({
+      floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 2, perMs: 3000 }],
+    })
+    const send = (peer = 'p1') =>
+      world.handle({
+        dcId: 2,
+        account: 'alice',
+        method: 'messages.sendMessage',
+        params: { peer, message: 'hi' },
+      })
+    expect(send().kind).toBe('ok')
+    advance(500)
+    expect(send().kind).toBe('ok')
+    expect(send()).toEqual({ kind: 'error', code: 420, message: 'FLOOD_WAIT_3' })
+    expect(send('p2').kind).toBe('ok') // another peer, another key
+    advance(2999)
+    expect(send()).toMatchObject({ code: 420 })
+    expect(world.stats.floodViolations).toBe(1)
+    advance(2999) // the violation restarted the 3 s wait
+    expect(send()).toMatchObject({ code: 420 })
+    expect(world.stats.floodViolations).toBe(2)
+    advance(3000)
+    expect(send().kind).toBe('ok')
+    expect(world.stats.errorsByType.FLOOD_WAIT_X).toBe(3)
+  })
+
+  it('a client that honours the announced seconds is never a violator', () => {
+    const limiter = new FloodLimiter([])
+    const rule = { method: 'm', scope: 'account' as const, max: 3, perMs: 1000 }
+    let now = 0
+    let accepted = 0
+    while (accepted < 50) {
+      const decision = limiter.check(rule, 'k', now)
+      if (decision.allowed) accepted++
+      else now += decision.seconds * 1000
+      now += 7
+    }
+    expect(limiter.violations).toBe(0)
+  })
+
+  it('injects seeded internal errors reproducibly', () => {
+    const run = () => {
+      const { world } = worldAt({ seed: 42, faults: { internalErrorRate: 0.2, timeoutRate: 0.1 } })
+      return Array.from({ length: 200 }, () =>
+        world.handle({ dcId: 2, account: 'alice', method: 'users.getFullUser', params: {} }),
+      )
+    }
+    const first = run()
+    expect(run()).toEqual(first)
+    const internal = first.filter((o) => o.kind === 'error' && o.code === 500).length
+    const timeouts = first.filter((o) => o.kind === 'error' && o.code === -503).length
+    expect(internal).toBeGreaterThan(20)
+    expect(internal).toBeLessThan(60)
+    expect(timeouts).toBeGreaterThan(5)
+    expect(timeouts).toBeLessThan(40)
+  })
+
+  it('the generator is uniform enough', () => {
+    const random = createRandom(7)
+    const buckets = new Array(10).fill(0)
+    for (let i = 0; i < 100_000; i++) buckets[Math.floor(random() * 10)]++
+    for (const count of buckets) expect(Math.abs(count - 10_000)).toBeLessThan(500)
+  })
+})
