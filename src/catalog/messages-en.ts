@@ -6,7 +6,7 @@
 export const ENGLISH_FALLBACKS: Readonly<Record<string, string>> = {
   '@field': 'Please check the {field} and try again.',
   '@SEE_OTHER': 'Please try again.',
-  '@BAD_REQUEST': 'This request could not be completed. Please check what you entered and try again.',
+  '@BAD_REQUEST': 'This action could not be completed.',
   '@UNAUTHORIZED': 'Your session has ended. Please log in again.',
   '@FORBIDDEN': 'You are not allowed to do this.',
   '@NOT_FOUND': 'This could not be found.',
