@@ -41,7 +41,7 @@ function chain(locale: string): string[] {
   return tags
 }
 
-function messageIn(tag: string, resolved: ResolvedInput, code: number): string | undefined {
+function messageIn(tag: string, resolved: ResolvedInput, code: number | undefined): string | undefined {
   const table = locales.get(tag)
   const english = tag === 'en'
   const values: Record<string, number | string> = { ...resolved.values }
@@ -51,20 +51,22 @@ function messageIn(tag: string, resolved: ResolvedInput, code: number): string |
     if (text !== undefined) return fillPlaceholders(text, values)
   }
   const known = resolved.template === undefined ? undefined : lookup(resolved.template)
-  const field = known ? known.field : fallbackFor(resolved.type, code).field
+  const field = known ? known.field : code === undefined ? undefined : fallbackFor(resolved.type, code).field
   const generic = (key: string) => table?.[key] ?? (english ? ENGLISH_FALLBACKS[key] : undefined)
   if (field !== undefined) {
     const text = generic('@field')
     if (text !== undefined) return fillPlaceholders(text, { ...values, field: fieldWords(field) })
   }
-  const text = generic(`@${categoryOf(code)}`) ?? generic('@default')
+  const text = (code === undefined ? undefined : generic(`@${categoryOf(code)}`)) ?? generic('@default')
   return text === undefined ? undefined : fillPlaceholders(text, values)
 }
 
 /** The message for an already resolved input; shared with `explain()`. */
 export function userMessageOf(resolved: ResolvedInput, locale: string): string {
   const known = resolved.template === undefined ? undefined : lookup(resolved.template)
-  const code = resolved.code ?? known?.codes[0] ?? guessCode(resolved.type)
+  // With neither a code nor a type there is no category to speak of: the generic sentence fits.
+  const code =
+    resolved.code ?? known?.codes[0] ?? (resolved.type === undefined ? undefined : guessCode(resolved.type))
   for (const tag of chain(locale)) {
     const text = messageIn(tag, resolved, code)
     if (text !== undefined) return text

@@ -24,6 +24,7 @@ export function registerList(program: Command, context: CliContext): void {
     .summary('list known error types')
     .description(
       'List the catalogue, one entry per line: name, codes, recommended action and description.\n' +
+        'With --json, an array of entries, each with name (the template), code, codes and description.\n' +
         'Filters combine; --search matches every word in the name, field, description or user message.\n\n' +
         'Exit status: 0 when something matched, 1 when nothing did, 2 on a usage error.',
     )
@@ -49,7 +50,9 @@ export function registerList(program: Command, context: CliContext): void {
       })
       if (entries.length === 0) raiseExitCode(context, EXIT_CODES.UNKNOWN)
       if (options.json) {
-        context.out(JSON.stringify(entries, null, 2))
+        // `code` (the usual one) beside `codes`, so simple scripts need not pick from the array.
+        const rows = entries.map(({ name, ...rest }) => ({ name, code: rest.codes[0], ...rest }))
+        context.out(JSON.stringify(rows, null, 2))
         return
       }
       const width = Math.max(0, ...entries.map((e) => e.name.length))
