@@ -15,6 +15,12 @@ const context: CliContext = {
   exitCode: 0,
 }
 
+// `mtproto-errors list | head` closes the pipe early; that is the reader's choice, not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error
+  process.exit(context.exitCode)
+})
+
 runCli(process.argv, context).then(
   (code) => {
     process.exitCode = code

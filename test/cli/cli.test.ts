@@ -118,6 +118,18 @@ describe('mtproto-errors CLI', () => {
     expect(JSON.parse(run.stdout)).toEqual([])
   })
 
+  it('stops quietly when the reader closes the pipe early (| head)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'list'], { cwd: root })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    child.stdout.once('data', () => child.stdout.destroy())
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    expect(stderr).not.toContain('EPIPE')
+    expect(code).toBe(0)
+  })
+
   it('exits 2 on usage errors', async () => {
     for (const args of [['explain'], ['list', '--code', 'abc'], ['frobnicate'], ['list', '--nope'], []]) {
       const run = await cli(args)

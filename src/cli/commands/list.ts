@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { fillPlaceholders } from '../../catalog/fill.js'
 import { type CatalogEntry, searchCatalog } from '../../catalog/index.js'
 import { type CliContext, raiseExitCode } from '../context.js'
 import { EXIT_CODES } from '../exit-codes.js'
@@ -14,7 +15,7 @@ interface ListOptions {
 function line(entry: CatalogEntry, context: CliContext, width: number): string {
   const { style } = context
   const codes = entry.codes.join(',').padEnd(8)
-  return `${style.bold(entry.name.padEnd(width))}  ${codes}  ${style.cyan(entry.action.padEnd(22))}  ${entry.description}`
+  return `${style.bold(entry.name.padEnd(width))}  ${codes}  ${style.cyan(entry.action.padEnd(22))}  ${fillPlaceholders(entry.description, {})}`
 }
 
 /** `list`: the catalogue, filtered. */
