@@ -3,6 +3,8 @@ import { defineConfig } from 'tsup'
 /** Every public entry point; each becomes an ESM + CJS pair with its own declarations. */
 export const entries = {
   index: 'src/index.ts',
+  // The CLI: Node-only, the one user of the `commander` dependency. tsup keeps its shebang.
+  'cli/main': 'src/cli/main.ts',
 }
 
 export default defineConfig({

@@ -1,14 +1,12 @@
 /**
- * `npm start` (until the simulated cluster demo lands): parses a handful of real errors the way
- * they arrive from Telegram and prints what the library makes of them.
+ * Parses a handful of real Telegram errors and explains each: what it means, what to do, and what
+ * an end user could be told. Run with `npm start`.
  */
-import { FloodError, RpcError, SeeOtherError } from '../src/index.js'
+import { explain, RpcError, userMessageFor } from '../src/index.js'
 
-const samples: Array<[code: number, message: string]> = [
+const samples: ReadonlyArray<readonly [code: number, message: string]> = [
   [420, 'FLOOD_WAIT_30'],
-  [420, 'FLOOD_PREMIUM_WAIT_5'],
   [303, 'USER_MIGRATE_2'],
-  [303, 'FILE_MIGRATE_4'],
   [400, 'PHONE_NUMBER_INVALID'],
   [400, 'FILE_PART_7_MISSING'],
   [401, 'AUTH_KEY_UNREGISTERED'],
@@ -17,11 +15,17 @@ const samples: Array<[code: number, message: string]> = [
 
 for (const [code, message] of samples) {
   const error = RpcError.from(code, message)
-  const extra =
-    error instanceof FloodError
-      ? `wait ${error.seconds} s`
-      : error instanceof SeeOtherError
-        ? `repeat on DC ${error.dcId} (${error.migrateKind} migration)`
-        : ''
-  console.log(`${error.name.padEnd(20)} ${error.category.padEnd(12)} ${error.message}${extra ? `  -> ${extra}` : ''}`)
+  const explanation = explain(error)
+  const values = Object.entries(explanation.values).map(([name, value]) => `${name}=${value}`)
+  console.log(
+    `${error.code} ${error.errorMessage}  (${error.name}${explanation.known ? '' : ', not in the catalogue'})`,
+  )
+  console.log(`  meaning:   ${explanation.summary}`)
+  if (values.length > 0) console.log(`  params:    ${values.join(', ')}`)
+  console.log(
+    `  action:    ${explanation.action}${explanation.scope ? ` (limit counted per ${explanation.scope})` : ''}`,
+  )
+  if (explanation.field) console.log(`  field:     ${explanation.field}`)
+  console.log(`  tell user: ${userMessageFor(error)}`)
+  console.log()
 }

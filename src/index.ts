@@ -3,4 +3,6 @@
  * This entry is the runtime-free core: it imports nothing from Node.
  * @packageDocumentation
  */
+
+export * from './catalog/index.js'
 export * from './error/index.js'

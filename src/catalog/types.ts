@@ -29,7 +29,12 @@ export type RecommendedAction =
   /** A server-side failure worth reporting to Telegram's developers. */
   | 'report'
 
-/** What a flood-type limit is counted against, so a wait is remembered under the right key. */
+/**
+ * What a flood-type limit is counted against, so a wait is remembered under the right key:
+ * `account` (everything the account does, whatever the method), `method` (this account calling
+ * this method), `peer` (this account acting on this chat or user), `phone` (the phone number
+ * being logged in or registered, whatever the account).
+ */
 export type FloodScope = 'account' | 'peer' | 'phone' | 'method'
 
 /** One numeric parameter of a template. */
@@ -49,17 +54,38 @@ export interface CatalogEntry {
   /** Every code the type has been seen with; the first is the usual one. */
   readonly codes: readonly number[]
   readonly params: readonly ParamInfo[]
-  /** One line for developers, in our own words. */
+  /** One line for developers, in our own words; `{seconds}` marks where a parameter's value goes. */
   readonly description: string
   readonly action: RecommendedAction
   /** For flood-type errors: what the limit is counted against. */
   readonly scope?: FloodScope
   /** For input errors: the input field concerned (`first_name`, `phone_number`). */
   readonly field?: string
-  /** For input errors: a short sentence fit to show an end user (English). */
+  /**
+   * A short sentence fit to show an end user (English), required for input errors. Other languages
+   * come from `registerLocale()`; `userMessageFor()` picks one.
+   */
   readonly userMessage?: string
-  /** Methods known to return this type. */
+  /** Methods known to return this type; empty when {@link CatalogEntry.anyMethod} is set. */
   readonly methods: readonly string[]
+  /** Set when any call can return this type (`AUTH_KEY_UNREGISTERED`), so no method list is kept. */
+  readonly anyMethod?: boolean
+}
+
+/**
+ * The light facts of an entry, without prose: what a recovery policy needs. Importing only these
+ * (through `policyOf`) keeps descriptions and user messages out of a bundle.
+ */
+export interface CatalogPolicy {
+  /** Template (`FLOOD_WAIT_%d`) or plain type name. */
+  readonly name: string
+  /** Every code the type has been seen with; the first is the usual one. */
+  readonly codes: readonly number[]
+  readonly action: RecommendedAction
+  /** For flood-type errors: what the limit is counted against. */
+  readonly scope?: FloodScope
+  /** For input errors: the input field concerned. */
+  readonly field?: string
 }
 
 /** The answer of `explain()`: an entry (known or synthesised) with the concrete values filled in. */
@@ -75,4 +101,14 @@ export interface Explanation extends CatalogEntry {
   readonly values: ErrorParams
   /** `description` with the values filled in, e.g. "... wait 30 seconds ...". */
   readonly summary: string
+}
+
+/** What `searchCatalog()` filters on; every given filter must match. */
+export interface CatalogQuery {
+  /** Only entries seen with this code. */
+  readonly code?: number
+  /** Words that must all occur (case-insensitive) in the name, field, description or user message. */
+  readonly search?: string
+  /** Only entries known to be returned by this method (`messages.sendMessage`), or by any method. */
+  readonly method?: string
 }

@@ -1,0 +1,19 @@
+/**
+ * The catalogue of known Telegram API error types: what each means, what to do about it, and a
+ * message for end users. Generated from `data/errors.yaml`.
+ */
+export { catalogEntries, lookup } from './entries.js'
+export { explain } from './explain.js'
+export { fieldFromType } from './field-pattern.js'
+export { type LocaleMessages, registerLocale, userMessageFor } from './locale.js'
+export { policyOf } from './policy.js'
+export { searchCatalog } from './search.js'
+export type {
+  CatalogEntry,
+  CatalogPolicy,
+  CatalogQuery,
+  Explanation,
+  FloodScope,
+  ParamInfo,
+  RecommendedAction,
+} from './types.js'
