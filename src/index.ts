@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from './error/index.js'
+export * from './wire/index.js'
