@@ -49,15 +49,15 @@ export function describeBytes(bytes: Uint8Array): string {
     lines.push(`msg_container: ${messages.length} message${messages.length === 1 ? '' : 's'}`)
     messages.forEach((message, index) => {
       lines.push(`[${index + 1}] msg_id ${message.msgId} seqno ${message.seqNo}`)
-      for (const line of describeMessage(message)) lines.push(`    ${line}`)
+      for (const line of describeMessage(message, bytes)) lines.push(`    ${line}`)
     })
   } else {
-    lines.push(...describeMessage(messages[0]!))
+    lines.push(...describeMessage(messages[0]!, bytes))
   }
   return lines.join('\n')
 }
 
-function describeMessage(message: DecodedMessage): string[] {
+function describeMessage(message: DecodedMessage, input: Uint8Array): string[] {
   switch (message.kind) {
     case 'rpc_result':
       return [
@@ -83,7 +83,7 @@ function describeMessage(message: DecodedMessage): string[] {
       ]
     case 'invalid': {
       const call = message.reqMsgId === undefined ? '' : ` (rpc_result for req_msg_id ${message.reqMsgId})`
-      return [`invalid message${call}`, ...describeFailure(message.error, message.body).map(indent)]
+      return [`invalid message${call}`, ...describeFailure(message.error, input).map(indent)]
     }
   }
 }
