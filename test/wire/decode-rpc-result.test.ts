@@ -94,6 +94,22 @@ describe('decodeRpcResult', () => {
     expect(decodeRpcResult(bytes).reqMsgId).toBe(REQ)
   })
 
+  it('gives offsets relative to a view that starts inside a larger buffer', () => {
+    const frame = encodeRpcResult(REQ, encodeGzipPacked(encodeRpcError(420, 'FLOOD_WAIT_1').subarray(0, 10)))
+    const big = new Uint8Array(frame.length + 100)
+    big.set(frame, 60)
+    const error = failure(() => decodeRpcResult(big.subarray(60, 60 + frame.length)))
+    expect(error).toMatchObject({ reason: 'truncated', offset: 12, inflatedOffset: 8 })
+    const corrupt = big.slice(60, 60 + frame.length)
+    corrupt[17] = 0
+    const moved = new Uint8Array(corrupt.length + 8)
+    moved.set(corrupt, 8)
+    expect(failure(() => decodeRpcResult(moved.subarray(8)))).toMatchObject({
+      reason: 'inflate-failed',
+      offset: 17,
+    })
+  })
+
   it('rejects anything that is not an rpc_result', () => {
     const error = failure(() => decodeRpcResult(encodeRpcError(400, 'X')))
     expect(error).toMatchObject({ reason: 'unknown-constructor', offset: 0 })
