@@ -160,8 +160,12 @@ export class TlReader {
     }
   }
 
-  /** Returns the current offset after checking that `length` more bytes are there. */
+  /**
+   * Returns the current offset after checking that `length` more bytes are there. A negative or
+   * fractional length can only come from a caller's bug, so it is a `RangeError`, not bad bytes.
+   */
   private need(length: number, what: string): number {
+    if (!(length >= 0) || length !== Math.floor(length)) throw new RangeError(`${what}: bad length ${length}`)
     const at = this.offset
     if (at + length > this.end) throw this.truncated(at, what)
     return at

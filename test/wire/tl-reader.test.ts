@@ -128,6 +128,11 @@ describe('TlReader checks', () => {
     expect(error.message).toContain('#2144ca19')
   })
 
+  it('treats a negative length from the caller as a bug, not as bad bytes', () => {
+    expect(() => new TlReader(fromHex('00000000')).raw(-1)).toThrow(RangeError)
+    expect(() => new TlReader(fromHex('00000000')).skip(1.5)).toThrow(RangeError)
+  })
+
   it('reports trailing bytes with their offset', () => {
     const reader = new TlReader(fromHex('01000000 02000000'))
     reader.int()
