@@ -16,4 +16,7 @@ export default defineConfig({
   target: 'es2022',
   splitting: true,
   treeshake: true,
+  // fflate (inflate for gzip_packed) is compiled into our bundle, so the published core keeps zero
+  // runtime dependencies while still using a well-kept inflate rather than one of our own.
+  noExternal: ['fflate'],
 })

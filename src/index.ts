@@ -6,3 +6,4 @@
 
 export * from './catalog/index.js'
 export * from './error/index.js'
+export * from './wire/index.js'
