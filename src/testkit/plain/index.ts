@@ -1,0 +1,15 @@
+export {
+  ConnectionError,
+  type ConnectOptions,
+  connect,
+  type PlainSendRequest,
+  type PlainTransport,
+} from './client.js'
+export {
+  type Cluster,
+  type ClusterOptions,
+  type ClusterReport,
+  type DcAddress,
+  startCluster,
+} from './cluster.js'
+export type { TransportFaults } from './transport-faults.js'

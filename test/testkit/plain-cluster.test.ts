@@ -1,0 +1,139 @@
+import { connect as connectSocket } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { FloodError, RpcError, SeeOtherError } from '../../src/index.js'
+import { type Cluster, ConnectionError, connect, startCluster } from '../../src/testkit/plain/index.js'
+
+let cluster: Cluster | undefined
+
+afterEach(async () => {
+  await cluster?.stop()
+  cluster = undefined
+})
+
+const accounts = { alice: { homeDc: 2, phone: '15550001' } }
+
+describe('the plain cluster over loopback TCP', () => {
+  it('starts five DCs on free ports and answers a call with a result', async () => {
+    cluster = await startCluster({ accounts })
+    expect(cluster.dcs.map((dc) => dc.id)).toEqual([1, 2, 3, 4, 5])
+    expect(new Set(cluster.dcs.map((dc) => dc.port)).size).toBe(5)
+    const client = connect(cluster, { account: 'alice' })
+    await expect(client.send({ method: 'users.getFullUser', dcId: 2 })).resolves.toEqual({ id: 'alice' })
+    client.close()
+  })
+
+  it('answers errors with real rpc_error bytes, decoded into the typed model', async () => {
+    cluster = await startCluster({ accounts, transportFaults: { gzipRate: 1 } })
+    const client = connect(cluster, { account: 'alice' })
+    const error = await client.send({ method: 'users.getFullUser', dcId: 1 }).catch((e: unknown) => e)
+    // alice is authorized on her home DC only
+    expect(RpcError.is(error, 'AUTH_KEY_UNREGISTERED')).toBe(true)
+    const moved = await client
+      .send({ method: 'auth.sendCode', dcId: 1, params: { phone_number: '+15550001' } })
+      .catch((e: unknown) => e)
+    expect(moved).toBeInstanceOf(SeeOtherError)
+    expect((moved as SeeOtherError).dcId).toBe(2)
+    expect(cluster.report().transportFaults.gzip).toBe(2)
+    client.close()
+  })
+
+  it('batches answers ready together into one msg_container without losing any', async () => {
+    cluster = await startCluster({
+      accounts,
+      floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 3, perMs: 60_000 }],
+    })
+    const client = connect(cluster, { account: 'alice' })
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        client.send({ method: 'messages.sendMessage', dcId: 2, params: { peer: 'bob', message: `hi ${i}` } }),
+      ),
+    )
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(3)
+    const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected')
+    expect(rejected).toHaveLength(5)
+    for (const r of rejected) expect(r.reason).toBeInstanceOf(FloodError)
+    // the four calls after the first refusal were inside the open window
+    expect(cluster.report().floodViolations).toBe(4)
+    client.close()
+  })
+
+  it('cuts connections that send garbage, with transport error -404, and keeps serving others', async () => {
+    cluster = await startCluster({ accounts })
+    const dc = cluster.dcs[0]!
+    const received = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connectSocket(dc.port, dc.host, () =>
+        socket.write(Buffer.from('GET / HTTP/1.1\r\n\r\n')),
+      )
+      const chunks: Buffer[] = []
+      socket.on('data', (chunk) => chunks.push(chunk))
+      socket.on('close', () => resolve(Buffer.concat(chunks)))
+      socket.on('error', reject)
+    })
+    expect(received.readInt32LE(4)).toBe(-404)
+    expect(cluster.report().badFrames).toBe(1)
+    const client = connect(cluster, { account: 'alice' })
+    await expect(client.send({ method: 'help.getConfig', dcId: 1 })).resolves.toMatchObject({ thisDc: 1 })
+    client.close()
+  })
+
+  it('fails pending calls with a ConnectionError when a DC dies, and reconnects when it is back', async () => {
+    cluster = await startCluster({ accounts, transportFaults: { slowRate: 1, slowMs: 300 } })
+    const client = connect(cluster, { account: 'alice' })
+    const pending = client.send({ method: 'users.getFullUser', dcId: 2 })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await cluster.stopDc(2)
+    await expect(pending).rejects.toBeInstanceOf(ConnectionError)
+    await expect(client.send({ method: 'users.getFullUser', dcId: 2 })).rejects.toBeInstanceOf(
+      ConnectionError,
+    )
+    await cluster.startDc(2)
+    await expect(client.send({ method: 'help.getConfig', dcId: 2 })).resolves.toMatchObject({ thisDc: 2 })
+    client.close()
+    expect(client.openConnections).toBe(0)
+  })
+
+  it('a cancelled call ends at once and leaves the connection usable', async () => {
+    cluster = await startCluster({ accounts, transportFaults: { slowRate: 1, slowMs: 200 } })
+    const client = connect(cluster, { account: 'alice' })
+    const controller = new AbortController()
+    const call = client.send({ method: 'users.getFullUser', dcId: 2, signal: controller.signal })
+    controller.abort(new Error('user gave up'))
+    await expect(call).rejects.toThrow('user gave up')
+    await expect(client.send({ method: 'users.getFullUser', dcId: 2 })).resolves.toEqual({ id: 'alice' })
+    client.close()
+  })
+
+  it('injects dropped connections, half-written and garbage frames as ConnectionErrors, reproducibly', async () => {
+    const run = async () => {
+      const c = await startCluster({
+        accounts,
+        seed: 9,
+        transportFaults: { dropRate: 0.1, halfFrameRate: 0.1, garbageRate: 0.1 },
+      })
+      const client = connect(c, { account: 'alice' })
+      const kinds: string[] = []
+      for (let i = 0; i < 60; i++) {
+        const outcome = await client.send({ method: 'users.getFullUser', dcId: 2 }).then(
+          () => 'ok',
+          (e: unknown) => (e instanceof ConnectionError ? 'lost' : 'other'),
+        )
+        kinds.push(outcome)
+      }
+      client.close()
+      const report = c.report()
+      await c.stop()
+      return { kinds, report }
+    }
+    const first = await run()
+    const second = await run()
+    expect(second.kinds).toEqual(first.kinds)
+    expect(first.kinds).not.toContain('other')
+    const lost = first.kinds.filter((k) => k === 'lost').length
+    expect(lost).toBeGreaterThan(5)
+    expect(lost).toBe(
+      first.report.transportFaults.drop! +
+        first.report.transportFaults['half-frame']! +
+        first.report.transportFaults.garbage!,
+    )
+  })
+})
