@@ -4,3 +4,5 @@
  * @packageDocumentation
  */
 export * from './error/index.js'
+export * from './flood/index.js'
+export * from './recovery/index.js'
