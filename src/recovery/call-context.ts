@@ -89,6 +89,8 @@ export class Call implements CallContext {
   result: unknown = undefined
   /** True until the first failure or wait: until then the first send started when the call did. */
   quiet = true
+  /** A send is in flight. */
+  sending = false
   lastFailure: Failure | undefined = undefined
   /**
    * Read from the clock on first use (arming the guards, a failure, a wait), not in the
@@ -104,7 +106,8 @@ export class Call implements CallContext {
   private counters: Map<string, number> | undefined = undefined
   private slots: Map<symbol | object, unknown> | undefined = undefined
   private notes: Array<readonly [Failure, FailureNotes]> | undefined = undefined
-  private guarded = false
+  private listening = false
+  private timed = false
   private timer: unknown = undefined
   private controller: AbortController | undefined = undefined
   private waits: Set<Cancellable> | undefined = undefined
@@ -211,7 +214,7 @@ export class Call implements CallContext {
 
   /** {@inheritDoc CallContext.sleep} */
   sleep(ms: number): Promise<boolean> {
-    this.armGuards()
+    this.armWait(this.engine.clock.now() + ms)
     if (this.status !== PENDING) return NOT_NOW
     this.quiet = false
     return new Promise((resolve) => {
@@ -320,21 +323,38 @@ export class Call implements CallContext {
   }
 
   /**
-   * Arms the deadline timer and the abort listener. Deferred until the call really waits (a send
-   * still pending a microtask after it started, or any wait): a timer costs more than an instant
-   * call, and a call that has finished needs none.
+   * Arms the abort listener and the deadline timer. Deferred until the call really waits (a send
+   * still pending a microtask after it started, a hook): a timer costs more than an instant call,
+   * and a call that has finished needs none.
    */
   armGuards(): void {
-    if (this.guarded || this.status !== PENDING) return
-    this.guarded = true
+    this.armAbort()
+    this.armDeadline()
+  }
+
+  /**
+   * Before a wait that ends at `untilMs`: the abort listener always, the deadline timer only if the
+   * wait reaches the deadline. Policies start only waits that end in time, so calls held on a flood
+   * key share that key's one timer instead of each keeping its own.
+   */
+  armWait(untilMs: number): void {
+    this.quiet = false
+    this.armAbort()
+    if (untilMs >= this.deadlineAt) this.armDeadline()
+  }
+
+  private armAbort(): void {
+    if (this.listening || this.status !== PENDING) return
+    this.listening = true
     const signal = this.options?.signal
-    if (signal !== undefined) {
-      if (signal.aborted) {
-        this.fail(abortReason(signal, this.method), INTERRUPTED)
-        return
-      }
-      signal.addEventListener('abort', this)
-    }
+    if (signal === undefined) return
+    if (signal.aborted) this.fail(abortReason(signal, this.method), INTERRUPTED)
+    else signal.addEventListener('abort', this)
+  }
+
+  private armDeadline(): void {
+    if (this.timed || this.status !== PENDING) return
+    this.timed = true
     const remaining = this.deadlineAt - this.engine.clock.now()
     if (remaining <= 0) this.expire()
     else if (remaining !== Number.POSITIVE_INFINITY) {
@@ -354,11 +374,9 @@ export class Call implements CallContext {
   }
 
   private release(): void {
-    if (this.guarded) {
-      if (this.timer !== undefined) this.engine.clock.clearTimer(this.timer)
-      this.timer = undefined
-      this.options?.signal?.removeEventListener('abort', this)
-    }
+    if (this.timer !== undefined) this.engine.clock.clearTimer(this.timer)
+    this.timer = undefined
+    if (this.listening) this.options?.signal?.removeEventListener('abort', this)
     if (this.waits !== undefined) for (const wait of [...this.waits]) wait.cancel()
     this.engine.unlink(this)
   }

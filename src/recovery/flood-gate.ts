@@ -23,6 +23,8 @@ export class FloodGate {
    * when the call ended first (it is then removed, and the key's timer with it if it was the last).
    */
   hold(call: Call, key: string, untilMs: number): Promise<boolean> {
+    call.armWait(untilMs)
+    if (call.ended) return Promise.resolve(false)
     let held = this.windows.get(key)
     if (held === undefined) {
       held = new HeldWindow(this, this.clock, key, untilMs)

@@ -160,12 +160,16 @@ export function createInvoker(options: InvokerOptions): Invoker {
         const sentAt = call.quiet ? Number.NaN : clock.now()
         let failure: Failure | undefined
         let value: unknown
+        // After a failure or a wait the call is on the slow path anyway: guard every send at once.
+        if (!call.quiet) call.armGuards()
+        call.sending = true
         try {
           value = await send(new Request(call))
           failure = failureOfResolved(value, call)
         } catch (thrown) {
           failure = failureOfThrown(thrown, call)
         }
+        call.sending = false
         if (call.status !== PENDING) return
         if (failure === undefined) {
           for (let i = 0; i < onSuccess.length; i++) (onSuccess[i] as Policy).onSuccess?.(call, value)
@@ -251,10 +255,10 @@ export function createInvoker(options: InvokerOptions): Invoker {
     const call = new Call(engine, method, params, callOptions, limitsFor(callOptions, engine.limits))
     engine.link(call)
     void run(call)
-    // One microtask later an instant send has already settled; only a call still pending then
-    // needs its deadline timer and abort listener.
-    // (A promise reaction rather than queueMicrotask, which Node wraps in an AsyncResource.)
-    if (call.status === PENDING) RESOLVED.then(() => call.armGuards())
+    // One microtask later an instant send has settled; only a first send still in flight then
+    // needs the deadline timer and the abort listener. (A promise reaction rather than
+    // queueMicrotask, which Node wraps in an AsyncResource.)
+    if (call.sending) RESOLVED.then(() => call.sending && call.armGuards())
     const value = await call.done
     if (call.status === SUCCEEDED) return value
     throw withCallerStack(conclude(call))
