@@ -212,7 +212,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
         ...notes,
         method: call.method,
         attempts: call.history,
-        dcId: call.dcId,
+        lastDcId: call.dcId,
         giveUpReason,
         ...(knowledge?.field !== undefined && { field: knowledge.field }),
         ...(knowledge?.userMessage !== undefined && { userMessage: knowledge.userMessage }),

@@ -54,8 +54,11 @@ export interface RecoveryDetails extends FailureNotes {
   readonly method: string
   /** Every failed send of the call, in order. */
   readonly attempts: readonly AttemptRecord[]
-  /** The DC of the last attempt. */
-  readonly dcId: number | undefined
+  /**
+   * The DC of the last attempt. Not named `dcId`: that is `SeeOtherError`'s own wire data (the DC
+   * to go to), which details must never shadow.
+   */
+  readonly lastDcId: number | undefined
   readonly giveUpReason: GiveUpReason
   /** For 400s: the input field concerned (`first_name`), from the catalogue, the built-in list or the type. */
   readonly field?: string
