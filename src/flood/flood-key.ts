@@ -1,5 +1,5 @@
 import type { FloodScope } from '../catalog/types.js'
-import { paramsFingerprint } from './params-fingerprint.js'
+import { paramsDigest, paramsFingerprint } from './params-fingerprint.js'
 
 /**
  * What a flood window is counted against: the catalogue's scopes, plus `params` (this exact call),
@@ -64,6 +64,9 @@ export function floodKey(parts: FloodKeyParts): string {
 /**
  * The default key of a call for a scope. A `peer` or `phone` scope on a call that has no such
  * parameter falls back to the method: holding back every call of the method is the safe reading.
+ *
+ * Values are digests (a plain numeric peer id excepted): keys go to shared stores and into
+ * `floodWait` events, hence logs, and parameters hold phone numbers, login codes and access hashes.
  */
 export function defaultFloodKeyOf(call: FloodKeyCall, scope: FloodKeyScope): string {
   const { account, method, params } = call
@@ -75,16 +78,16 @@ export function defaultFloodKeyOf(call: FloodKeyCall, scope: FloodKeyScope): str
       const peer = pickParam(params, PEER_PARAM_NAMES)
       return peer === undefined
         ? floodKey({ account, method, scope: 'method' })
-        : floodKey({ account, method, scope, value: paramsFingerprint(peer) })
+        : floodKey({ account, method, scope, value: peerValue(peer) })
     }
     case 'phone': {
       const phone = pickParam(params, PHONE_PARAM_NAMES)
       return phone === undefined
         ? floodKey({ account, method, scope: 'method' })
-        : floodKey({ account, method, scope, value: normalizePhone(phone) })
+        : floodKey({ account, method, scope, value: paramsDigest(normalizePhone(phone)) })
     }
     case 'params':
-      return floodKey({ account, method, scope, value: paramsFingerprint(params) })
+      return floodKey({ account, method, scope, value: paramsDigest(params) })
   }
 }
 
@@ -111,6 +114,12 @@ function pickParam(params: unknown, names: readonly string[]): unknown {
 }
 
 /** `+1 (555) 010-2030` and `15550102030` are one phone. */
-function normalizePhone(phone: unknown): string {
-  return typeof phone === 'string' ? phone.replace(/\D/g, '') : paramsFingerprint(phone)
+function normalizePhone(phone: unknown): unknown {
+  return typeof phone === 'string' ? phone.replace(/\D/g, '') : phone
+}
+
+/** Chat and user ids stay readable (they help when reading a store); anything larger is digested. */
+function peerValue(peer: unknown): string {
+  const text = paramsFingerprint(peer)
+  return /^-?\d+n?$/.test(text) ? text : paramsDigest(peer)
 }

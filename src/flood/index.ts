@@ -9,4 +9,4 @@ export {
 } from './flood-key.js'
 export type { FloodStore } from './flood-store.js'
 export { MemoryFloodStore, type MemoryFloodStoreOptions } from './memory-flood-store.js'
-export { paramsFingerprint } from './params-fingerprint.js'
+export { paramsDigest, paramsFingerprint } from './params-fingerprint.js'

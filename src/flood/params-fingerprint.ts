@@ -24,10 +24,22 @@ const NONCE_KEYS: ReadonlySet<string> = new Set(['random_id', 'randomId'])
  * 64-bit hash in hex. Equal inputs give equal fingerprints regardless of key order.
  */
 export function paramsFingerprint(value: unknown): string {
+  const text = serialize(value)
+  return text.length <= READABLE_LENGTH ? text : `#${hashText(text)}`
+}
+
+/**
+ * Like {@link paramsFingerprint}, but always the hash: for keys that leave the process or reach
+ * logs (a shared store, events), where parameters such as login codes must not be readable.
+ */
+export function paramsDigest(value: unknown): string {
+  return `#${hashText(serialize(value))}`
+}
+
+function serialize(value: unknown): string {
   const state = { out: '' }
   write(state, value, 0)
-  const text = state.out.length > MAX_CHARS ? state.out.slice(0, MAX_CHARS) : state.out
-  return text.length <= READABLE_LENGTH ? text : `#${hashText(text)}`
+  return state.out.length > MAX_CHARS ? state.out.slice(0, MAX_CHARS) : state.out
 }
 
 interface State {

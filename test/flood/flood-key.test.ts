@@ -42,6 +42,19 @@ describe('defaultFloodKeyOf', () => {
     expect(a).toBe(b)
   })
 
+  it('never puts readable parameter values in keys, which reach shared stores and logs', () => {
+    const signIn = call({ phone_number: '+15550102030', phone_code: '24680' }, 'auth.signIn')
+    const peer = call({ peer: { _: 'inputPeerUser', userId: 5n, accessHash: 987654321n } })
+    for (const key of [
+      defaultFloodKeyOf(signIn, 'params'),
+      defaultFloodKeyOf(signIn, 'phone'),
+      defaultFloodKeyOf(peer, 'peer'),
+    ]) {
+      expect(key).toMatch(/=#[0-9a-f]{16}$/)
+      for (const secret of ['5550102030', '24680', '987654321']) expect(key).not.toContain(secret)
+    }
+  })
+
   it('keys the params scope by every parameter but nonces, in any key order', () => {
     const a = defaultFloodKeyOf(call({ peer: 1, message: 'hi', random_id: 1n }), 'params')
     const b = defaultFloodKeyOf(call({ random_id: 2n, message: 'hi', peer: 1 }), 'params')
