@@ -1,5 +1,5 @@
 import type { FloodScope } from '../catalog/types.js'
-import { paramsDigest, paramsFingerprint } from './params-fingerprint.js'
+import { idOrDigest, paramsDigest } from './params-fingerprint.js'
 
 /**
  * What a flood window is counted against: the catalogue's scopes, plus `params` (this exact call),
@@ -78,7 +78,7 @@ export function defaultFloodKeyOf(call: FloodKeyCall, scope: FloodKeyScope): str
       const peer = pickParam(params, PEER_PARAM_NAMES)
       return peer === undefined
         ? floodKey({ account, method, scope: 'method' })
-        : floodKey({ account, method, scope, value: peerValue(peer) })
+        : floodKey({ account, method, scope, value: idOrDigest(peer) })
     }
     case 'phone': {
       const phone = pickParam(params, PHONE_PARAM_NAMES)
@@ -118,8 +118,3 @@ function normalizePhone(phone: unknown): unknown {
   return typeof phone === 'string' ? phone.replace(/\D/g, '') : phone
 }
 
-/** Chat and user ids stay readable (they help when reading a store); anything larger is digested. */
-function peerValue(peer: unknown): string {
-  const text = paramsFingerprint(peer)
-  return /^-?\d+n?$/.test(text) ? text : paramsDigest(peer)
-}

@@ -24,8 +24,21 @@ const NONCE_KEYS: ReadonlySet<string> = new Set(['random_id', 'randomId'])
  * 64-bit hash in hex. Equal inputs give equal fingerprints regardless of key order.
  */
 export function paramsFingerprint(value: unknown): string {
-  const text = serialize(value)
+  return fingerprintOf(serialize(value))
+}
+
+/** The fingerprint of an already serialised value. */
+function fingerprintOf(text: string): string {
   return text.length <= READABLE_LENGTH ? text : `#${hashText(text)}`
+}
+
+/**
+ * A plain integer (a chat or user id) as it is, anything else as its digest: ids help when reading
+ * a store, while peer objects carry access hashes.
+ */
+export function idOrDigest(value: unknown): string {
+  const text = serialize(value)
+  return /^-?\d+n?$/.test(text) ? text : `#${hashText(text)}`
 }
 
 /**
@@ -155,8 +168,13 @@ function avalanche(h: number): number {
   return (x ^ (x >>> 16)) >>> 0
 }
 
+const HEX_DIGITS = '0123456789abcdef'
+
+/** Eight hex digits; `toString(16).padStart()` was the largest single cost of a key (measured). */
 function hex(n: number): string {
-  return n.toString(16).padStart(8, '0')
+  let out = ''
+  for (let shift = 28; shift >= 0; shift -= 4) out += HEX_DIGITS[(n >>> shift) & 15]
+  return out
 }
 
 /** A 64-bit hash of (at most the first 64K units of) a string, as 16 hex digits. */
