@@ -11,7 +11,9 @@ export type FloodKeyScope = FloodScope | 'params'
 export interface FloodKeyParts {
   /** The account label (`createInvoker({ account })`), so accounts sharing a store stay apart. */
   readonly account: string
+  /** The API method of the call. */
   readonly method: string
+  /** What the window is counted against. */
   readonly scope: FloodKeyScope
   /** The scope's value (a peer's or a phone's fingerprint); ignored for `account` and `method`. */
   readonly value?: string | undefined
@@ -19,8 +21,11 @@ export interface FloodKeyParts {
 
 /** The call as seen by key functions. */
 export interface FloodKeyCall {
+  /** The account label of the invoker. */
   readonly account: string
+  /** The API method of the call. */
   readonly method: string
+  /** The call's parameters. */
   readonly params: unknown
 }
 
@@ -117,4 +122,3 @@ function pickParam(params: unknown, names: readonly string[]): unknown {
 function normalizePhone(phone: unknown): unknown {
   return typeof phone === 'string' ? phone.replace(/\D/g, '') : phone
 }
-

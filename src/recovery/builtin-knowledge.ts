@@ -6,6 +6,7 @@ import type { FloodScope, RecommendedAction } from '../catalog/types.js'
  * `catalog` option, supplies the long tail of descriptions, fields and scopes.
  */
 export interface ErrorFacts {
+  /** What to do about the error. */
   readonly action?: RecommendedAction
   /** For waits: what the limit is counted against. */
   readonly scope?: FloodScope

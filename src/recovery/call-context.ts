@@ -60,6 +60,7 @@ export interface CallContext extends CallInfo {
 
 /** Something a call is parked on; cancelled when the call ends. */
 export interface Cancellable {
+  /** Ends the wait at once, releasing its timer or listener. */
   cancel(): void
 }
 
@@ -81,9 +82,13 @@ const NO_HISTORY: readonly AttemptRecord[] = Object.freeze([])
  * allocated only when a failure or wait happens.
  */
 export class Call implements CallContext {
+  /** The parameters; a repair hook may replace them before a repeat. */
   params: unknown
+  /** The DC the next send goes to. */
   dcId: number | undefined
+  /** The number of sends so far. */
   attempt = 0
+  /** PENDING, SUCCEEDED, FAILED or INTERRUPTED. */
   status = PENDING
   /** The value or failure the call ended with. */
   result: unknown = undefined
@@ -91,6 +96,7 @@ export class Call implements CallContext {
   quiet = true
   /** A send is in flight. */
   sending = false
+  /** The last failed send's failure, the cause of a deadline error. */
   lastFailure: Failure | undefined = undefined
   /**
    * Read from the clock on first use (arming the guards, a failure, a wait), not in the
@@ -100,6 +106,7 @@ export class Call implements CallContext {
   private start = Number.NaN
   /** When the previous attempt ended, for each attempt's `waitMs` (NaN: none yet). */
   private lastMark = Number.NaN
+  /** Links of the invoker's pending list (for `close()`). */
   prev: Call | undefined = undefined
   next: Call | undefined = undefined
   private records: AttemptRecord[] | undefined = undefined

@@ -4,13 +4,21 @@ import type { AttemptRecord } from './attempt.js'
 
 /** The facts a {@link DiagnosticReport} is built from. Params must already be redacted. */
 export interface DiagnosticReportInput {
+  /** The API method of the call. */
   readonly method: string
+  /** The call's parameters. */
   readonly params: unknown
+  /** The DC of the call (`undefined`: the home connection, DC not known). */
   readonly dcId: number | undefined
+  /** The home DC when the call ended, when known. */
   readonly homeDcId: number | undefined
+  /** When the call started, epoch ms. */
   readonly startedAt: number
+  /** When the call ended, epoch ms. */
   readonly endedAt: number
+  /** The failure the call ended with. */
   readonly outcome: { readonly name: string; readonly code: number | undefined; readonly message: string }
+  /** Every failed send of the call. */
   readonly attempts: readonly AttemptRecord[]
 }
 

@@ -68,11 +68,15 @@ function reportListenerError(error: unknown): void {
 
 /** A flood error was received and its window recorded. */
 export interface FloodWaitEvent {
+  /** The API method of the call. */
   readonly method: string
+  /** The account label of the invoker. */
   readonly account: string
+  /** The DC of the call (`undefined`: the home connection, DC not known). */
   readonly dcId: number | undefined
   /** The flood key the window was recorded under. */
   readonly key: string
+  /** The flood error received. */
   readonly error: FloodError
   /** How long the window lasts from now. */
   readonly waitMs: number
@@ -84,42 +88,63 @@ export interface FloodWaitEvent {
 
 /** A call met an open flood window before being sent, and was held locally or failed fast. */
 export interface FloodWindowHitEvent {
+  /** The API method of the call. */
   readonly method: string
+  /** The account label of the invoker. */
   readonly account: string
+  /** The flood key concerned. */
   readonly key: string
+  /** How long the window still lasts. */
   readonly remainingMs: number
+  /** When the window ends, epoch ms. */
   readonly retryAt: number
+  /** Whether the call waits for the window (`false`: it fails at once). */
   readonly willWait: boolean
 }
 
 /** FLOOD_PREMIUM_WAIT: the account's speed is limited, which Premium lifts (an upsell moment). */
 export interface SpeedLimitedEvent {
+  /** The API method of the call. */
   readonly method: string
+  /** The account label of the invoker. */
   readonly account: string
+  /** The DC of the call (`undefined`: the home connection, DC not known). */
   readonly dcId: number | undefined
+  /** The wait asked for, ms. */
   readonly waitMs: number
+  /** The flood error received. */
   readonly error: FloodError
 }
 
 /** A call was redirected by a 303. */
 export interface MigrateEvent {
+  /** The API method of the call. */
   readonly method: string
+  /** The DC before the move, when known. */
   readonly fromDcId: number | undefined
+  /** The DC moved to. */
   readonly toDcId: number
+  /** Which migration it is. */
   readonly kind: MigrateKind
+  /** The redirect received. */
   readonly error: SeeOtherError
 }
 
 /** The account's home DC moved. */
 export interface HomeDcChangedEvent {
+  /** The DC before the move, when known. */
   readonly fromDcId: number | undefined
+  /** The DC moved to. */
   readonly toDcId: number
+  /** Which migration it is. */
   readonly kind: MigrateKind
 }
 
 /** The `authorizeOn` hook ran for a DC (`start`), and how it ended. */
 export interface AuthorizeEvent {
+  /** The DC concerned. */
   readonly dcId: number
+  /** Where the authorization is. */
   readonly phase: 'start' | 'done' | 'failed'
   /** For `done` and `failed`. */
   readonly durationMs?: number
@@ -129,56 +154,84 @@ export interface AuthorizeEvent {
 
 /** A call is about to be repeated after an internal or transport failure. */
 export interface RetryEvent {
+  /** The API method of the call. */
   readonly method: string
+  /** The DC of the call (`undefined`: the home connection, DC not known). */
   readonly dcId: number | undefined
   /** The number of the attempt that failed. */
   readonly attempt: number
+  /** The delay before the repeat, ms. */
   readonly delayMs: number
+  /** The failure that is being retried. */
   readonly error: Failure
 }
 
 /** A call failed for good (not counting aborts and `close()`). */
 export interface GiveUpEvent {
+  /** The API method of the call. */
   readonly method: string
+  /** Why the engine stopped trying. */
   readonly reason: GiveUpReason
+  /** What failed. */
   readonly error: unknown
+  /** Every failed send of the call. */
   readonly attempts: readonly AttemptRecord[]
+  /** How long the call lasted, ms. */
   readonly durationMs: number
 }
 
 /** The account's authorization is lost: log in again (or recreate the key, for AUTH_KEY_DUPLICATED). */
 export interface SessionDeadEvent {
+  /** The API method of the call. */
   readonly method: string
+  /** The account label of the invoker. */
   readonly account: string
+  /** The DC of the call (`undefined`: the home connection, DC not known). */
   readonly dcId: number | undefined
   /** The error type (`SESSION_REVOKED`, `AUTH_KEY_DUPLICATED`, ...), or the code when it has none. */
   readonly reason: string
+  /** The error received. */
   readonly error: RpcError
 }
 
 /** A 406: the protocol says not to show it to the end user (a service notification follows). */
 export interface NotForUserEvent {
+  /** The API method of the call. */
   readonly method: string
+  /** The error received. */
   readonly error: RpcError
 }
 
 /** A flood store failed to record a window (an asynchronous store). */
 export interface StoreErrorEvent {
+  /** The flood key concerned. */
   readonly key: string
+  /** What failed. */
   readonly error: unknown
 }
 
 /** Every event of the recovery engine, by name. */
 export interface RecoveryEvents {
+  /** See {@link FloodWaitEvent}. */
   floodWait: FloodWaitEvent
+  /** See {@link FloodWindowHitEvent}. */
   floodWindowHit: FloodWindowHitEvent
+  /** See {@link SpeedLimitedEvent}. */
   speedLimited: SpeedLimitedEvent
+  /** See {@link MigrateEvent}. */
   migrate: MigrateEvent
+  /** See {@link HomeDcChangedEvent}. */
   homeDcChanged: HomeDcChangedEvent
+  /** See {@link AuthorizeEvent}. */
   authorize: AuthorizeEvent
+  /** See {@link RetryEvent}. */
   retry: RetryEvent
+  /** See {@link GiveUpEvent}. */
   giveUp: GiveUpEvent
+  /** See {@link SessionDeadEvent}. */
   sessionDead: SessionDeadEvent
+  /** See {@link NotForUserEvent}. */
   notForUser: NotForUserEvent
+  /** See {@link StoreErrorEvent}. */
   storeError: StoreErrorEvent
 }

@@ -79,10 +79,15 @@ export interface CallOptions extends Partial<CallLimits> {
 
 /** A read-only view of a call, given to hooks and key functions. */
 export interface CallInfo {
+  /** The API method of the call. */
   readonly method: string
+  /** The call's parameters. */
   readonly params: unknown
+  /** The account label of the invoker. */
   readonly account: string
+  /** The DC of the call (`undefined`: the home connection, DC not known). */
   readonly dcId: number | undefined
+  /** The number of the current attempt (1 for the first send). */
   readonly attempt: number
 }
 
@@ -94,8 +99,11 @@ export interface HookContext {
 
 /** A move of the home DC, as given to `onHomeDcChange`. */
 export interface HomeDcChange {
+  /** The DC before the move, when known. */
   readonly fromDcId: number | undefined
+  /** The DC moved to. */
   readonly toDcId: number
+  /** Which migration it is. */
   readonly kind: MigrateKind
 }
 

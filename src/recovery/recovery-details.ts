@@ -33,6 +33,7 @@ export type GiveUpReason =
 
 /** What a policy says about the failure it lets through; merged into {@link RecoveryDetails}. */
 export interface FailureNotes {
+  /** Why the engine stopped trying, when a policy said so. */
   readonly giveUpReason?: GiveUpReason
   /** For flood errors thrown without waiting: when the call may be made again, epoch ms. */
   readonly retryAt?: number
@@ -59,6 +60,7 @@ export interface RecoveryDetails extends FailureNotes {
    * to go to), which details must never shadow.
    */
   readonly lastDcId: number | undefined
+  /** Why the engine stopped trying. */
   readonly giveUpReason: GiveUpReason
   /** For 400s: the input field concerned (`first_name`), from the catalogue, the built-in list or the type. */
   readonly field?: string
