@@ -1,0 +1,12 @@
+export {
+  defaultFloodKeyOf,
+  type FloodKeyCall,
+  type FloodKeyParts,
+  type FloodKeyScope,
+  floodKey,
+  PEER_PARAM_NAMES,
+  PHONE_PARAM_NAMES,
+} from './flood-key.js'
+export type { FloodStore } from './flood-store.js'
+export { MemoryFloodStore, type MemoryFloodStoreOptions } from './memory-flood-store.js'
+export { paramsDigest, paramsFingerprint } from './params-fingerprint.js'

@@ -1,0 +1,395 @@
+import type { RpcError } from '../error/rpc-error.js'
+import { type AttemptRecord, describeFailure } from './attempt.js'
+import type { Engine } from './engine.js'
+import { CallAbortedError, DeadlineExceededError } from './errors.js'
+import type { ErrorKnowledge } from './knowledge.js'
+import type { CallInfo, CallLimits, CallOptions } from './options.js'
+import type { Failure } from './policy.js'
+import type { FailureNotes } from './recovery-details.js'
+
+/** How an awaited piece of work ended: a value or an error, as data. */
+export type Settled<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: unknown }
+
+/**
+ * One call as policies see it. Everything a policy waits on goes through `sleep` or `settle`, so
+ * that the call's end (abort, deadline, `close()`) wakes it at once and releases what it held.
+ */
+export interface CallContext extends CallInfo {
+  /** The parameters; a repair hook may replace them before a repeat. */
+  params: unknown
+  /** The DC the next send goes to; the migrate policy moves it. */
+  dcId: number | undefined
+  /** When the call started, epoch ms of the invoker's clock. */
+  readonly startedAt: number
+  /** When the call's budget ends, epoch ms (`Infinity` for none). */
+  readonly deadlineAt: number
+  /** The limits in force for this call (invoker options merged with call options). */
+  readonly limits: CallLimits
+  /** The options the call was made with. */
+  readonly options: CallOptions | undefined
+  /** The invoker's shared services and state. */
+  readonly engine: Engine
+  /** Aborted when the call ends early. Created on first read. */
+  readonly signal: AbortSignal
+  /** Whether the call has ended; a policy that awaited something checks this before going on. */
+  readonly ended: boolean
+  /** The failed sends so far. */
+  readonly history: readonly AttemptRecord[]
+  /** Time left in the budget, ms (may be negative, or `Infinity`). */
+  remainingMs(): number
+  /** Whether the call lets the policy named `name` handle its errors (`handle: { flood: false }`). */
+  handles(name: string): boolean
+  /** Increments this call's counter `name` and returns the new value (1 the first time). */
+  count(name: string): number
+  /** Per-call state of a policy under `key`, made by `create` on first use. */
+  slot<T>(key: symbol | object, create: () => T): T
+  /** Waits `ms`; resolves `false` at once if the call ends first. */
+  sleep(ms: number): Promise<boolean>
+  /**
+   * Waits for `work` (a promise, or a function run now, e.g. a hook) and returns how it settled, or
+   * `undefined` if the call ended first. Never rejects.
+   */
+  settle<T>(work: PromiseLike<T> | (() => T | PromiseLike<T>)): Promise<Settled<Awaited<T>> | undefined>
+  /** Attaches notes to `failure`, shown on the thrown error if the call ends with it. */
+  annotate(failure: Failure, notes: FailureNotes): void
+  /** What the engine and its catalogue know about `error`. */
+  knowledge(error: RpcError): ErrorKnowledge
+}
+
+/** Something a call is parked on; cancelled when the call ends. */
+export interface Cancellable {
+  /** Ends the wait at once, releasing its timer or listener. */
+  cancel(): void
+}
+
+/** The call is running. */
+export const PENDING = 0
+/** The call produced a value. */
+export const SUCCEEDED = 1
+/** The chain gave up with a failure. */
+export const FAILED = 2
+/** Ended from outside the chain: aborted, or the invoker was closed. The failure is thrown as is. */
+export const INTERRUPTED = 3
+
+const NOT_NOW: Promise<boolean> = Promise.resolve(false)
+const NO_HISTORY: readonly AttemptRecord[] = Object.freeze([])
+
+/**
+ * The state of one call. Fields are all set in the constructor, in one order, so that every call
+ * shares one hidden class; everything a failure needs (history, counters, notes, timers) is
+ * allocated only when a failure or wait happens.
+ */
+export class Call implements CallContext {
+  /** The parameters; a repair hook may replace them before a repeat. */
+  params: unknown
+  /** The DC the next send goes to. */
+  dcId: number | undefined
+  /** The number of sends so far. */
+  attempt = 0
+  /** PENDING, SUCCEEDED, FAILED or INTERRUPTED. */
+  status = PENDING
+  /** The value or failure the call ended with. */
+  result: unknown = undefined
+  /** True until the first failure or wait: until then the first send started when the call did. */
+  quiet = true
+  /** A send is in flight. */
+  sending = false
+  /** The last failed send's failure, the cause of a deadline error. */
+  lastFailure: Failure | undefined = undefined
+  /**
+   * Read from the clock on first use (arming the guards, a failure, a wait), not in the
+   * constructor: an instant call then never reads the clock at all, and the budget starts at most
+   * one microtask late.
+   */
+  private start = Number.NaN
+  /** When the previous attempt ended, for each attempt's `waitMs` (NaN: none yet). */
+  private lastMark = Number.NaN
+  /** Links of the invoker's pending list (for `close()`). */
+  prev: Call | undefined = undefined
+  next: Call | undefined = undefined
+  private records: AttemptRecord[] | undefined = undefined
+  private counters: Map<string, number> | undefined = undefined
+  private slots: Map<symbol | object, unknown> | undefined = undefined
+  private notes: Array<readonly [Failure, FailureNotes]> | undefined = undefined
+  private listening = false
+  private timed = false
+  private timer: unknown = undefined
+  private controller: AbortController | undefined = undefined
+  private waits: Set<Cancellable> | undefined = undefined
+  private resolve!: (value: unknown) => void
+  /** Settles (never rejects) when the call ends, however it ends. */
+  readonly done: Promise<unknown>
+
+  /** Starts a call; the invoker links it and runs the chain. */
+  constructor(
+    readonly engine: Engine,
+    readonly method: string,
+    params: unknown,
+    readonly options: CallOptions | undefined,
+    readonly limits: CallLimits,
+  ) {
+    this.params = params
+    this.dcId = options?.dcId ?? engine.homeDcId
+    this.done = new Promise((resolve) => {
+      this.resolve = resolve
+    })
+  }
+
+  /** {@inheritDoc CallContext.startedAt} */
+  get startedAt(): number {
+    if (Number.isNaN(this.start)) this.start = this.engine.clock.now()
+    return this.start
+  }
+
+  /** {@inheritDoc CallContext.deadlineAt} */
+  get deadlineAt(): number {
+    return this.startedAt + this.limits.deadlineMs
+  }
+
+  /** {@inheritDoc CallInfo.account} */
+  get account(): string {
+    return this.engine.account
+  }
+
+  /** {@inheritDoc CallContext.ended} */
+  get ended(): boolean {
+    return this.status !== PENDING
+  }
+
+  /** {@inheritDoc CallContext.history} */
+  get history(): readonly AttemptRecord[] {
+    return this.records ?? NO_HISTORY
+  }
+
+  /** {@inheritDoc CallContext.signal} */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController()
+      if (this.status === INTERRUPTED || this.status === FAILED) this.controller.abort(this.result)
+      // A transport that listens must hear the caller's abort even before the first wait.
+      else this.armGuards()
+    }
+    return this.controller.signal
+  }
+
+  /** {@inheritDoc CallContext.remainingMs} */
+  remainingMs(): number {
+    return this.deadlineAt - this.engine.clock.now()
+  }
+
+  /** {@inheritDoc CallContext.handles} */
+  handles(name: string): boolean {
+    return this.options?.handle?.[name] !== false
+  }
+
+  /** {@inheritDoc CallContext.count} */
+  count(name: string): number {
+    this.counters ??= new Map()
+    const value = (this.counters.get(name) ?? 0) + 1
+    this.counters.set(name, value)
+    return value
+  }
+
+  /** {@inheritDoc CallContext.slot} */
+  slot<T>(key: symbol | object, create: () => T): T {
+    this.slots ??= new Map()
+    if (this.slots.has(key)) return this.slots.get(key) as T
+    const value = create()
+    this.slots.set(key, value)
+    return value
+  }
+
+  /** {@inheritDoc CallContext.knowledge} */
+  knowledge(error: RpcError): ErrorKnowledge {
+    return this.engine.knowledge(error)
+  }
+
+  /** {@inheritDoc CallContext.annotate} */
+  annotate(failure: Failure, notes: FailureNotes): void {
+    this.notes ??= []
+    this.notes.push([failure, notes])
+  }
+
+  /** The notes attached to `failure`, merged in order. */
+  notesFor(failure: unknown): FailureNotes {
+    let merged: FailureNotes = {}
+    for (const [target, notes] of this.notes ?? []) if (target === failure) merged = { ...merged, ...notes }
+    return merged
+  }
+
+  /** {@inheritDoc CallContext.sleep} */
+  sleep(ms: number): Promise<boolean> {
+    this.armWait(this.engine.clock.now() + ms)
+    if (this.status !== PENDING) return NOT_NOW
+    this.quiet = false
+    return new Promise((resolve) => {
+      const clock = this.engine.clock
+      const wait: Cancellable = {
+        cancel: () => {
+          clock.clearTimer(handle)
+          this.untrack(wait)
+          resolve(false)
+        },
+      }
+      const handle = clock.setTimer(() => {
+        this.untrack(wait)
+        resolve(true)
+      }, ms)
+      this.track(wait)
+    })
+  }
+
+  /** {@inheritDoc CallContext.settle} */
+  settle<T>(work: PromiseLike<T> | (() => T | PromiseLike<T>)): Promise<Settled<Awaited<T>> | undefined> {
+    this.armGuards()
+    if (this.status !== PENDING) return Promise.resolve(undefined)
+    this.quiet = false
+    let pending: PromiseLike<T> | T
+    try {
+      pending = typeof work === 'function' ? work() : work
+    } catch (error) {
+      return Promise.resolve({ ok: false, error })
+    }
+    return new Promise((resolve) => {
+      // The work may outlive the call (a hook that never returns); once cancelled, it holds
+      // nothing of the call but this small box.
+      let box: { resolve: typeof resolve } | undefined = { resolve }
+      const wait: Cancellable = {
+        cancel: () => {
+          this.untrack(wait)
+          box?.resolve(undefined)
+          box = undefined
+        },
+      }
+      const finish = (settled: Settled<Awaited<T>>): void => {
+        if (box === undefined) return
+        this.untrack(wait)
+        box.resolve(settled)
+        box = undefined
+      }
+      this.track(wait)
+      Promise.resolve(pending).then(
+        (value) => finish({ ok: true, value }),
+        (error: unknown) => finish({ ok: false, error }),
+      )
+    })
+  }
+
+  /** Parks the call on `wait` until it is cancelled or removes itself with {@link untrack}. */
+  track(wait: Cancellable): void {
+    this.waits ??= new Set()
+    this.waits.add(wait)
+  }
+
+  /** Removes a wait that has finished. */
+  untrack(wait: Cancellable): void {
+    this.waits?.delete(wait)
+  }
+
+  /** Records a failed send that started at `sentAt` (NaN: the first send of a quiet call, at `startedAt`). */
+  recordAttempt(sentAt: number, failure: Failure): void {
+    const startedAt = this.startedAt
+    const now = this.engine.clock.now()
+    if (Number.isNaN(sentAt)) sentAt = startedAt
+    const { code, message } = describeFailure(failure)
+    this.records ??= []
+    this.records.push({
+      attempt: this.attempt,
+      dcId: this.dcId,
+      startedAt: sentAt,
+      durationMs: now - sentAt,
+      waitMs: Math.max(0, sentAt - (Number.isNaN(this.lastMark) ? startedAt : this.lastMark)),
+      code,
+      message,
+    })
+    this.lastMark = now
+    this.lastFailure = failure
+    this.quiet = false
+  }
+
+  /** Ends the call with a value. */
+  succeed(value: unknown): void {
+    if (this.status !== PENDING) return
+    this.status = SUCCEEDED
+    this.result = value
+    this.release()
+    this.resolve(value)
+  }
+
+  /** Ends the call with a failure: `FAILED` from the chain, `INTERRUPTED` from outside it. */
+  fail(failure: unknown, status: typeof FAILED | typeof INTERRUPTED = FAILED): void {
+    if (this.status !== PENDING) return
+    this.status = status
+    this.result = failure
+    this.release()
+    // Whatever the transport or a hook is still doing for this call is no longer wanted.
+    if (status === INTERRUPTED || failure instanceof DeadlineExceededError) this.controller?.abort(failure)
+    this.resolve(undefined)
+  }
+
+  /**
+   * Arms the abort listener and the deadline timer. Deferred until the call really waits (a send
+   * still pending a microtask after it started, a hook): a timer costs more than an instant call,
+   * and a call that has finished needs none.
+   */
+  armGuards(): void {
+    this.armAbort()
+    this.armDeadline()
+  }
+
+  /**
+   * Before a wait that ends at `untilMs`: the abort listener always, the deadline timer only if the
+   * wait reaches the deadline. Policies start only waits that end in time, so calls held on a flood
+   * key share that key's one timer instead of each keeping its own.
+   */
+  armWait(untilMs: number): void {
+    this.quiet = false
+    this.armAbort()
+    if (untilMs >= this.deadlineAt) this.armDeadline()
+  }
+
+  private armAbort(): void {
+    if (this.listening || this.status !== PENDING) return
+    this.listening = true
+    const signal = this.options?.signal
+    if (signal === undefined) return
+    if (signal.aborted) this.fail(abortReason(signal, this.method), INTERRUPTED)
+    else signal.addEventListener('abort', this)
+  }
+
+  private armDeadline(): void {
+    if (this.timed || this.status !== PENDING) return
+    this.timed = true
+    const remaining = this.deadlineAt - this.engine.clock.now()
+    if (remaining <= 0) this.expire()
+    else if (remaining !== Number.POSITIVE_INFINITY) {
+      this.timer = this.engine.clock.setTimer(() => this.expire(), remaining)
+    }
+  }
+
+  /** The caller's signal aborted (`addEventListener` takes this object, so no closure is made). */
+  handleEvent(): void {
+    const signal = this.options?.signal
+    if (signal !== undefined) this.fail(abortReason(signal, this.method), INTERRUPTED)
+  }
+
+  private expire(): void {
+    this.timer = undefined
+    this.fail(new DeadlineExceededError(this.method, this.limits.deadlineMs, this.lastFailure))
+  }
+
+  private release(): void {
+    if (this.timer !== undefined) this.engine.clock.clearTimer(this.timer)
+    this.timer = undefined
+    if (this.listening) this.options?.signal?.removeEventListener('abort', this)
+    if (this.waits !== undefined) for (const wait of [...this.waits]) wait.cancel()
+    this.engine.unlink(this)
+  }
+}
+
+/** The signal's reason, or a typed error on runtimes that do not set one. */
+export function abortReason(signal: AbortSignal, method: string): unknown {
+  return signal.reason ?? new CallAbortedError(method)
+}

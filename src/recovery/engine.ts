@@ -1,0 +1,228 @@
+import type { FloodError, MigrateKind, RpcError } from '../error/rpc-error.js'
+import { defaultFloodKeyOf, type FloodKeyCall, type FloodKeyScope } from '../flood/flood-key.js'
+import type { FloodStore } from '../flood/flood-store.js'
+import { MemoryFloodStore } from '../flood/memory-flood-store.js'
+import { type Call, INTERRUPTED } from './call-context.js'
+import { type Clock, systemClock } from './clock.js'
+import { InvokerClosedError } from './errors.js'
+import { Emitter, type RecoveryEvents } from './events.js'
+import { FloodGate } from './flood-gate.js'
+import { type CatalogLookup, type ErrorKnowledge, knowledgeOf } from './knowledge.js'
+import {
+  type CallInfo,
+  type CallLimits,
+  DEFAULT_ACCOUNT,
+  DEFAULT_KNOWN_DC_IDS,
+  DEFAULT_LIMITS,
+  DEFAULT_MIN_FLOOD_WAIT_MS,
+  type InvokerOptions,
+  type RecoveryHooks,
+} from './options.js'
+import { redact } from './redact.js'
+
+/**
+ * What the calls of one invoker share: clock, events, flood store and gate, the home DC, the
+ * authorizations in flight, the catalogue. Policies reach it as `call.engine`; it holds no per-call
+ * state, so one policy object can serve every call.
+ */
+export class Engine {
+  /** The account label used in flood keys. */
+  readonly account: string
+  /** The invoker's clock. */
+  readonly clock: Clock
+  /** Random numbers in [0, 1), for jitter. */
+  readonly random: () => number
+  /** The invoker's typed events. */
+  readonly events: Emitter<RecoveryEvents> = new Emitter()
+  /** Where flood windows are kept. */
+  readonly store: FloodStore
+  /** The catalogue, when one was given. */
+  readonly catalog: CatalogLookup | undefined
+  /** DCs a redirect may go to. */
+  readonly knownDcIds: ReadonlySet<number>
+  /** The application's hooks. */
+  readonly hooks: RecoveryHooks
+  /** The invoker's default limits (before per-call overrides). */
+  readonly limits: CallLimits
+  /** The shortest flood wait (FLOOD_WAIT_0). */
+  readonly minFloodWaitMs: number
+  /** Holds calls until flood windows end, one timer per key. */
+  readonly gate: FloodGate
+  /** The account's home DC, when known; moved by USER/PHONE/NETWORK_MIGRATE. */
+  homeDcId: number | undefined
+  /** Set by `close()`. */
+  closed = false
+  private head: Call | undefined = undefined
+  private count = 0
+  private readonly flights = new Map<string, Promise<unknown>>()
+  private lifetime: AbortController | undefined = undefined
+  private readonly keyOf: (call: FloodKeyCall, scope: FloodKeyScope) => string
+  private readonly scopeOf: InvokerOptions['floodScopeOf']
+  private readonly redactor: (params: unknown, method: string) => unknown
+
+  /** Builds the shared state from the invoker options. */
+  constructor(options: InvokerOptions) {
+    this.account = options.account ?? DEFAULT_ACCOUNT
+    this.clock = options.clock ?? systemClock
+    this.random = options.random ?? Math.random
+    this.store = options.floodStore ?? new MemoryFloodStore()
+    this.catalog = options.catalog
+    this.knownDcIds = new Set(options.knownDcIds ?? DEFAULT_KNOWN_DC_IDS)
+    this.hooks = options
+    this.limits = Object.freeze({
+      deadlineMs: options.deadlineMs ?? DEFAULT_LIMITS.deadlineMs,
+      maxFloodWaitMs: options.maxFloodWaitMs ?? DEFAULT_LIMITS.maxFloodWaitMs,
+      maxAttempts: options.maxAttempts ?? DEFAULT_LIMITS.maxAttempts,
+      baseDelayMs: options.baseDelayMs ?? DEFAULT_LIMITS.baseDelayMs,
+      maxDelayMs: options.maxDelayMs ?? DEFAULT_LIMITS.maxDelayMs,
+      maxRedirects: options.maxRedirects ?? DEFAULT_LIMITS.maxRedirects,
+      maxFloodWaits: options.maxFloodWaits ?? DEFAULT_LIMITS.maxFloodWaits,
+    })
+    this.minFloodWaitMs = options.minFloodWaitMs ?? DEFAULT_MIN_FLOOD_WAIT_MS
+    this.gate = new FloodGate(this.clock)
+    this.homeDcId = options.homeDcId
+    this.keyOf = options.floodKeyOf ?? defaultFloodKeyOf
+    this.scopeOf = options.floodScopeOf
+    const choice = options.redact ?? true
+    this.redactor =
+      choice === true
+        ? (params, method) => redact(params, { method })
+        : choice === false
+          ? (params) => params
+          : choice
+  }
+
+  /** The number of calls in progress. */
+  get pendingCount(): number {
+    return this.count
+  }
+
+  /** Aborted when the invoker closes; given to hooks that serve several calls at once. */
+  get lifetimeSignal(): AbortSignal {
+    this.lifetime ??= new AbortController()
+    return this.lifetime.signal
+  }
+
+  /** What the engine and its catalogue know about `error`. */
+  knowledge(error: RpcError): ErrorKnowledge {
+    return knowledgeOf(error, this.catalog)
+  }
+
+  /** The flood key of `call` for `scope`. */
+  floodKeyOf(call: FloodKeyCall, scope: FloodKeyScope): string {
+    return this.keyOf(call, scope)
+  }
+
+  /** What `error`'s window is counted against: the user's choice, the known scope, else the exact call. */
+  floodScopeOf(error: FloodError, call: CallInfo): FloodKeyScope {
+    return this.scopeOf?.(error, call) ?? this.knowledge(error).scope ?? 'params'
+  }
+
+  /** Records a window; an asynchronous store's failure becomes a `storeError` event, never a call failure. */
+  recordFlood(key: string, untilMs: number, nowMs: number): void {
+    try {
+      const written = this.store.record(key, untilMs, nowMs)
+      if (written !== undefined) written.then(undefined, (error: unknown) => this.storeFailed(key, error))
+    } catch (error) {
+      this.storeFailed(key, error)
+    }
+  }
+
+  /** Runs `authorizeOn(dcId)` once at a time per DC; concurrent callers share the one in flight. */
+  authorize(dcId: number): Promise<unknown> {
+    return this.singleFlight(`authorize:${dcId}`, async () => {
+      const hook = this.hooks.authorizeOn
+      if (hook === undefined) throw new Error('no authorizeOn hook')
+      const started = this.clock.now()
+      this.events.emit('authorize', { dcId, phase: 'start' })
+      try {
+        await hook(dcId, { signal: this.lifetimeSignal })
+        this.events.emit('authorize', { dcId, phase: 'done', durationMs: this.clock.now() - started })
+      } catch (error) {
+        this.events.emit('authorize', {
+          dcId,
+          phase: 'failed',
+          durationMs: this.clock.now() - started,
+          error,
+        })
+        throw error
+      }
+    })
+  }
+
+  /** Runs `bindTempKey(dcId)` once at a time per DC. */
+  bindTempKey(dcId: number | undefined): Promise<unknown> {
+    return this.singleFlight(`bind:${dcId}`, async () => {
+      await this.hooks.bindTempKey?.(dcId, { signal: this.lifetimeSignal })
+    })
+  }
+
+  /**
+   * Moves the home DC to `toDcId` and runs `onHomeDcChange` once for that move, however many calls
+   * were told about it at the same time. The server's word is taken at once (the account lives
+   * there now); the hook only gets the connection ready.
+   */
+  moveHome(toDcId: number, kind: MigrateKind): Promise<unknown> {
+    const key = `home:${toDcId}`
+    const inFlight = this.flights.get(key)
+    if (inFlight !== undefined) return inFlight
+    if (this.homeDcId === toDcId) return Promise.resolve()
+    const change = { fromDcId: this.homeDcId, toDcId, kind }
+    this.homeDcId = toDcId
+    this.events.emit('homeDcChanged', change)
+    return this.singleFlight(key, async () => {
+      await this.hooks.onHomeDcChange?.(change, { signal: this.lifetimeSignal })
+    })
+  }
+
+  /** Adds a call to the pending list (for `close()`); O(1), no allocation. */
+  link(call: Call): void {
+    call.next = this.head
+    if (this.head !== undefined) this.head.prev = call
+    this.head = call
+    this.count++
+  }
+
+  /** Removes a call from the pending list; safe to call twice. */
+  unlink(call: Call): void {
+    if (call.prev === undefined && this.head !== call) return
+    if (call.prev !== undefined) call.prev.next = call.next
+    else this.head = call.next
+    if (call.next !== undefined) call.next.prev = call.prev
+    call.prev = undefined
+    call.next = undefined
+    this.count--
+  }
+
+  /** Ends every pending call with an `InvokerClosedError` and refuses new ones. */
+  close(reason?: unknown): void {
+    if (this.closed) return
+    this.closed = true
+    while (this.head !== undefined) {
+      const call = this.head
+      call.fail(new InvokerClosedError(call.method, reason), INTERRUPTED)
+      // fail() unlinks; this guards against a call that had already ended but stayed linked.
+      if (this.head === call) this.unlink(call)
+    }
+    this.lifetime?.abort(new InvokerClosedError(undefined, reason))
+  }
+
+  /** Parameters as they may appear in a report. */
+  redactParams(params: unknown, method: string): unknown {
+    return this.redactor(params, method)
+  }
+
+  private singleFlight(key: string, run: () => Promise<void>): Promise<unknown> {
+    const inFlight = this.flights.get(key)
+    if (inFlight !== undefined) return inFlight
+    const flight = run().finally(() => this.flights.delete(key))
+    this.flights.set(key, flight)
+    // Callers observe the outcome through settle(); this keeps an unobserved failure quiet.
+    flight.then(undefined, () => undefined)
+    return flight
+  }
+
+  private storeFailed(key: string, error: unknown): void {
+    this.events.emit('storeError', { key, error })
+  }
+}

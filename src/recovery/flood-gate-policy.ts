@@ -1,0 +1,92 @@
+import { RpcError } from '../error/rpc-error.js'
+import type { FloodKeyScope } from '../flood/flood-key.js'
+import type { Call, CallContext } from './call-context.js'
+import type { Failure, Policy } from './policy.js'
+
+/**
+ * Every scope a window may have been recorded under. Before a send we cannot know which error would
+ * come back, so the call is checked against each; `peer` and `phone` fall back to the method key
+ * for calls without such a parameter.
+ */
+const SCOPES: readonly FloodKeyScope[] = ['account', 'method', 'peer', 'phone', 'params']
+
+interface OpenWindow {
+  readonly key: string
+  readonly untilMs: number
+}
+
+function openWindow(call: CallContext): OpenWindow | undefined {
+  const { store, clock } = call.engine
+  const now = clock.now()
+  let open: OpenWindow | undefined
+  const seen: string[] = []
+  for (const scope of SCOPES) {
+    const key = call.engine.floodKeyOf(call, scope)
+    // `peer` and `phone` fall back to the method key; a store lookup hashes the whole key, so skip repeats.
+    if (seen.includes(key)) continue
+    seen.push(key)
+    const until = store.get(key, now)
+    if (until !== undefined && until > now && (open === undefined || until > open.untilMs)) {
+      open = { key, untilMs: until }
+    }
+  }
+  return open
+}
+
+/** A FloodError made here, for a call that was not sent because its window is still open. */
+function heldError(remainingMs: number): RpcError {
+  return RpcError.from({
+    code: 420,
+    type: `FLOOD_WAIT_${Math.ceil(remainingMs / 1000)}`,
+    description: 'not sent: a flood window recorded earlier is still open',
+  })
+}
+
+async function holdOrRefuse(call: CallContext, first: OpenWindow): Promise<Failure | undefined> {
+  const { clock, events, gate } = call.engine
+  for (let open: OpenWindow | undefined = first; open !== undefined; open = openWindow(call)) {
+    const remainingMs = open.untilMs - clock.now()
+    const handles = call.handles('flood')
+    const fits = remainingMs <= call.limits.maxFloodWaitMs && open.untilMs < call.deadlineAt
+    const willWait = handles && fits
+    if (events.has('floodWindowHit')) {
+      events.emit('floodWindowHit', {
+        method: call.method,
+        account: call.account,
+        key: open.key,
+        remainingMs,
+        retryAt: open.untilMs,
+        willWait,
+      })
+    }
+    if (!willWait) {
+      const error = heldError(remainingMs)
+      const giveUpReason = !handles
+        ? 'opted-out'
+        : remainingMs > call.limits.maxFloodWaitMs
+          ? 'flood-wait-too-long'
+          : 'deadline'
+      call.annotate(error, { retryAt: open.untilMs, fromStore: true, giveUpReason })
+      return error
+    }
+    // The gate only knows the engine's own Call; a CallContext is always one.
+    if (!(await gate.hold(call as Call, open.key, open.untilMs))) return undefined
+  }
+  return undefined
+}
+
+/**
+ * Before every send (the first and each repeat): if a flood window recorded earlier covers this
+ * call, hold the call locally until the window ends, or, when the window is longer than the call's
+ * budget, end it at once with a FloodError carrying `retryAt`. The server is not touched either way.
+ *
+ * While the store is empty this costs one property read, so the happy path stays free.
+ */
+export const floodGatePolicy: Policy = {
+  name: 'floodGate',
+  beforeSend(call) {
+    if (call.engine.store.size === 0) return undefined
+    const open = openWindow(call)
+    return open === undefined ? undefined : holdOrRefuse(call, open)
+  },
+}

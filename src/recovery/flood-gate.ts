@@ -1,0 +1,95 @@
+import type { Call, Cancellable } from './call-context.js'
+import type { Clock } from './clock.js'
+
+/**
+ * Holds calls until a flood window ends: one timer per key however many calls wait on it. When it
+ * fires, every waiter is released and checks the store again on its own (the window may have been
+ * extended meanwhile, by this process or another one sharing the store), so the gate itself never
+ * needs to know about budgets.
+ */
+export class FloodGate {
+  private readonly windows = new Map<string, HeldWindow>()
+
+  /** Creates a gate on `clock`. */
+  constructor(private readonly clock: Clock) {}
+
+  /** The number of keys calls are currently held on. */
+  get heldKeys(): number {
+    return this.windows.size
+  }
+
+  /**
+   * Parks `call` until the window of `key` ends at `untilMs`. Resolves `true` when released, `false`
+   * when the call ended first (it is then removed, and the key's timer with it if it was the last).
+   */
+  hold(call: Call, key: string, untilMs: number): Promise<boolean> {
+    call.armWait(untilMs)
+    if (call.ended) return Promise.resolve(false)
+    let held = this.windows.get(key)
+    if (held === undefined) {
+      held = new HeldWindow(this, this.clock, key, untilMs)
+      this.windows.set(key, held)
+    }
+    const window = held
+    return new Promise((resolve) => window.add(call, resolve))
+  }
+
+  /** Forgets a window whose waiters are all gone. */
+  drop(key: string, window: HeldWindow): void {
+    if (this.windows.get(key) === window) this.windows.delete(key)
+  }
+}
+
+class HeldWindow {
+  private readonly waiters = new Set<Waiter>()
+  private timer: unknown
+
+  constructor(
+    private readonly gate: FloodGate,
+    private readonly clock: Clock,
+    private readonly key: string,
+    untilMs: number,
+  ) {
+    this.timer = clock.setTimer(() => this.release(), Math.max(0, untilMs - clock.now()))
+  }
+
+  add(call: Call, resolve: (released: boolean) => void): void {
+    const waiter = new Waiter(this, call, resolve)
+    this.waiters.add(waiter)
+    call.track(waiter)
+  }
+
+  remove(waiter: Waiter): void {
+    this.waiters.delete(waiter)
+    if (this.waiters.size === 0) {
+      this.clock.clearTimer(this.timer)
+      this.gate.drop(this.key, this)
+    }
+  }
+
+  private release(): void {
+    this.gate.drop(this.key, this)
+    const waiters = [...this.waiters]
+    this.waiters.clear()
+    for (const waiter of waiters) waiter.release()
+  }
+}
+
+class Waiter implements Cancellable {
+  constructor(
+    private readonly window: HeldWindow,
+    private readonly call: Call,
+    private readonly resolve: (released: boolean) => void,
+  ) {}
+
+  release(): void {
+    this.call.untrack(this)
+    this.resolve(true)
+  }
+
+  cancel(): void {
+    this.call.untrack(this)
+    this.window.remove(this)
+    this.resolve(false)
+  }
+}

@@ -1,0 +1,62 @@
+export type { AttemptRecord } from './attempt.js'
+export { authPolicy } from './auth-policy.js'
+export { type BackoffOptions, backoffDelay } from './backoff.js'
+export { BUILTIN_KNOWLEDGE, type ErrorFacts } from './builtin-knowledge.js'
+export type { CallContext, Settled } from './call-context.js'
+export { type Clock, systemClock } from './clock.js'
+export { deadlinePresets } from './deadline-presets.js'
+export { defaultPolicies } from './default-policies.js'
+export { DiagnosticReport, type DiagnosticReportInput } from './diagnostic-report.js'
+export type { Engine } from './engine.js'
+export {
+  CallAbortedError,
+  DeadlineExceededError,
+  HookError,
+  InvokerClosedError,
+  RecoveryError,
+  TransportError,
+} from './errors.js'
+export {
+  type AuthorizeEvent,
+  Emitter,
+  type FloodWaitEvent,
+  type FloodWindowHitEvent,
+  type GiveUpEvent,
+  type HomeDcChangedEvent,
+  type MigrateEvent,
+  type NotForUserEvent,
+  type RecoveryEvents,
+  type RetryEvent,
+  type SessionDeadEvent,
+  type SpeedLimitedEvent,
+  type StoreErrorEvent,
+  type Unsubscribe,
+} from './events.js'
+export { floodGatePolicy } from './flood-gate-policy.js'
+export { floodPolicy } from './flood-policy.js'
+export { inputPolicy } from './input-policy.js'
+export { createInvoker, type Invoker } from './invoker.js'
+export { type CatalogLookup, type ErrorKnowledge, knowledgeOf } from './knowledge.js'
+export { migratePolicy } from './migrate-policy.js'
+export {
+  type CallInfo,
+  type CallLimits,
+  type CallOptions,
+  DEFAULT_LIMITS,
+  type HomeDcChange,
+  type HookContext,
+  type InvokerOptions,
+  type RecoveryHooks,
+  type Send,
+  type SendRequest,
+} from './options.js'
+export { type Decision, type Failure, PASS, type Policy, RETRY, STOP, stopWith } from './policy.js'
+export {
+  detailsOf,
+  type FailureNotes,
+  type GiveUpReason,
+  hasRecoveryDetails,
+  type RecoveryDetails,
+} from './recovery-details.js'
+export { REDACTED, type RedactOptions, redact } from './redact.js'
+export { retryPolicy } from './retry-policy.js'

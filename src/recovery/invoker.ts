@@ -1,0 +1,280 @@
+import { isRpcError, RpcError } from '../error/rpc-error.js'
+import type { FloodStore } from '../flood/flood-store.js'
+import { describeFailure } from './attempt.js'
+import { abortReason, Call, INTERRUPTED, PENDING, SUCCEEDED } from './call-context.js'
+import { defaultPolicies } from './default-policies.js'
+import { DiagnosticReport } from './diagnostic-report.js'
+import { Engine } from './engine.js'
+import { DeadlineExceededError, InvokerClosedError, RecoveryError, TransportError } from './errors.js'
+import type { Emitter, RecoveryEvents, Unsubscribe } from './events.js'
+import type { CallLimits, CallOptions, InvokerOptions, SendRequest } from './options.js'
+import { type Decision, type Failure, PASS, type Policy, RETRY } from './policy.js'
+import { attachDetails, hasRecoveryDetails, type RecoveryDetailsInit } from './recovery-details.js'
+
+/** Calls the Telegram API through the recovery engine. Created by {@link createInvoker}. */
+export interface Invoker {
+  /**
+   * Calls `method` with `params` and resolves with the result. Rejects with the last real error
+   * (details attached: see `detailsOf`), a `DeadlineExceededError`, the signal's reason when
+   * aborted, or an `InvokerClosedError`, always with the stack of this call site.
+   */
+  <R = unknown>(method: string, params?: unknown, options?: CallOptions): Promise<R>
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<K extends keyof RecoveryEvents>(name: K, listener: (event: RecoveryEvents[K]) => void): Unsubscribe
+  /** The typed event emitter behind `on`. */
+  readonly events: Emitter<RecoveryEvents>
+  /** The account's home DC, when known. */
+  readonly homeDcId: number | undefined
+  /** Calls in progress. */
+  readonly pendingCount: number
+  /** The flood store in use. */
+  readonly floodStore: FloodStore
+  /** Whether `close()` was called. */
+  readonly closed: boolean
+  /** Shared state, for custom policies and tests. Advanced; prefer the members above. */
+  readonly engine: Engine
+  /** Ends every pending call with an `InvokerClosedError` and refuses new calls. */
+  close(reason?: unknown): void
+}
+
+class Request implements SendRequest {
+  readonly method: string
+  readonly params: unknown
+  readonly dcId: number | undefined
+  readonly attempt: number
+  readonly #call: Call
+
+  constructor(call: Call) {
+    this.method = call.method
+    this.params = call.params
+    this.dcId = call.dcId
+    this.attempt = call.attempt
+    this.#call = call
+  }
+
+  get signal(): AbortSignal {
+    return this.#call.signal
+  }
+}
+
+const RESOLVED: Promise<void> = Promise.resolve()
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function'
+}
+
+/** Anything `send` threw: an API error in any accepted shape, else a transport failure. */
+function failureOfThrown(thrown: unknown, call: Call): Failure {
+  return RpcError.tryFrom(thrown) ?? new TransportError(thrown, call.method, call.dcId)
+}
+
+/**
+ * A `send` may also resolve with an error. Only unmistakable error shapes count (our errors, `Error`
+ * objects, TL / Bot API error bodies), so an ordinary result is never taken for one; this check is
+ * a few property reads on the happy path.
+ */
+function failureOfResolved(value: unknown, call: Call): Failure | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const bag = value as { errorCode?: unknown; error_code?: unknown }
+  if (
+    isRpcError(value) ||
+    value instanceof Error ||
+    typeof bag.errorCode === 'number' ||
+    typeof bag.error_code === 'number'
+  ) {
+    return failureOfThrown(value, call)
+  }
+  return undefined
+}
+
+function limitsFor(options: CallOptions | undefined, defaults: CallLimits): CallLimits {
+  if (
+    options === undefined ||
+    (options.deadlineMs === undefined &&
+      options.maxFloodWaitMs === undefined &&
+      options.maxAttempts === undefined &&
+      options.baseDelayMs === undefined &&
+      options.maxDelayMs === undefined &&
+      options.maxRedirects === undefined &&
+      options.maxFloodWaits === undefined)
+  ) {
+    return defaults
+  }
+  return {
+    deadlineMs: options.deadlineMs ?? defaults.deadlineMs,
+    maxFloodWaitMs: options.maxFloodWaitMs ?? defaults.maxFloodWaitMs,
+    maxAttempts: options.maxAttempts ?? defaults.maxAttempts,
+    baseDelayMs: options.baseDelayMs ?? defaults.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? defaults.maxDelayMs,
+    maxRedirects: options.maxRedirects ?? defaults.maxRedirects,
+    maxFloodWaits: options.maxFloodWaits ?? defaults.maxFloodWaits,
+  }
+}
+
+/** Points the stack at the caller of `invoke` (async frames included), hiding the engine's. */
+function withCallerStack<E>(error: E): E {
+  if (isRpcError(error)) error.captureStack(withCallerStack)
+  else if (error instanceof RecoveryError) {
+    const capture = (Error as { captureStackTrace?: (target: object, below?: unknown) => void })
+      .captureStackTrace
+    capture?.(error, withCallerStack)
+  }
+  return error
+}
+
+function cloneRpcError(error: RpcError): RpcError {
+  return error.type === undefined
+    ? RpcError.from(error.code, error.errorMessage)
+    : RpcError.from({ code: error.code, type: error.type, description: error.description })
+}
+
+/**
+ * Creates an invoker around `send`. Every option but `send` has a default; see `InvokerOptions`
+ * and docs/recovery.md.
+ *
+ * ```ts
+ * const invoke = createInvoker({ send, authorizeOn })
+ * const result = await invoke('messages.sendMessage', params, { signal, deadlineMs: 10_000 })
+ * ```
+ */
+export function createInvoker(options: InvokerOptions): Invoker {
+  const engine = new Engine(options)
+  const send = options.send
+  const policies: readonly Policy[] = options.policies ?? defaultPolicies()
+  // Split once, so a send consults only the policies that have something to say at that point.
+  const before = policies.filter((policy) => policy.beforeSend !== undefined)
+  const onFailure = policies.filter((policy) => policy.onFailure !== undefined)
+  const onSuccess = policies.filter((policy) => policy.onSuccess !== undefined)
+  const clock = engine.clock
+
+  async function run(call: Call): Promise<void> {
+    try {
+      for (;;) {
+        for (let i = 0; i < before.length; i++) {
+          let early = (before[i] as Policy).beforeSend?.(call)
+          if (early !== undefined && isThenable(early)) early = await early
+          if (call.status !== PENDING) return
+          if (early !== undefined) return call.fail(early)
+        }
+        call.attempt++
+        const sentAt = call.quiet ? Number.NaN : clock.now()
+        let failure: Failure | undefined
+        let value: unknown
+        // After a failure or a wait the call is on the slow path anyway: guard every send at once.
+        if (!call.quiet) call.armGuards()
+        call.sending = true
+        try {
+          value = await send(new Request(call))
+          failure = failureOfResolved(value, call)
+        } catch (thrown) {
+          failure = failureOfThrown(thrown, call)
+        }
+        call.sending = false
+        if (call.status !== PENDING) return
+        if (failure === undefined) {
+          for (let i = 0; i < onSuccess.length; i++) (onSuccess[i] as Policy).onSuccess?.(call, value)
+          return call.succeed(value)
+        }
+        call.recordAttempt(sentAt, failure)
+        let decision: Decision | undefined
+        for (let i = 0; i < onFailure.length; i++) {
+          let answer = (onFailure[i] as Policy).onFailure?.(call, failure)
+          if (answer !== undefined && isThenable(answer)) answer = await answer
+          if (call.status !== PENDING) return
+          if (answer !== undefined && answer !== PASS) {
+            decision = answer
+            break
+          }
+        }
+        if (decision === RETRY) continue
+        return call.fail(typeof decision === 'object' ? decision.stop : failure)
+      }
+    } catch (bug) {
+      // A policy or hook threw instead of returning a decision: end the call with what it threw.
+      call.fail(bug)
+    }
+  }
+
+  /** The error `invoke` throws for a call that did not succeed. */
+  function conclude(call: Call): unknown {
+    const ended = call.result
+    if (call.status === INTERRUPTED) return ended
+    const endedAt = clock.now()
+    let error = ended
+    if (isRpcError(error) && hasRecoveryDetails(error)) error = cloneRpcError(error)
+    const notes = call.notesFor(ended)
+    const giveUpReason =
+      notes.giveUpReason ?? (error instanceof DeadlineExceededError ? 'deadline' : ('not-retryable' as const))
+    if (isRpcError(error) || error instanceof RecoveryError) {
+      const target = error
+      const knowledge = isRpcError(target) ? engine.knowledge(target) : undefined
+      const init: RecoveryDetailsInit = {
+        ...notes,
+        method: call.method,
+        attempts: call.history,
+        lastDcId: call.dcId,
+        giveUpReason,
+        ...(knowledge?.field !== undefined && { field: knowledge.field }),
+        ...(knowledge?.userMessage !== undefined && { userMessage: knowledge.userMessage }),
+        ...(isRpcError(target) && target.code === 406 && { notForUser: true }),
+        ...(knowledge?.entry !== undefined && { catalogEntry: knowledge.entry }),
+      }
+      attachDetails(target, init, () => {
+        const { code, message } = describeFailure(target)
+        return new DiagnosticReport({
+          method: call.method,
+          params: engine.redactParams(call.params, call.method),
+          dcId: call.dcId,
+          homeDcId: engine.homeDcId,
+          startedAt: call.startedAt,
+          endedAt,
+          outcome: { name: target.name, code, message },
+          attempts: call.history,
+        })
+      })
+      if (isRpcError(target) && target.code === 406 && engine.events.has('notForUser')) {
+        engine.events.emit('notForUser', { method: call.method, error: target })
+      }
+    }
+    if (engine.events.has('giveUp')) {
+      engine.events.emit('giveUp', {
+        method: call.method,
+        reason: giveUpReason,
+        error,
+        attempts: call.history,
+        durationMs: endedAt - call.startedAt,
+      })
+    }
+    return error
+  }
+
+  async function invoke(method: string, params?: unknown, callOptions?: CallOptions): Promise<unknown> {
+    if (engine.closed) throw withCallerStack(new InvokerClosedError(method))
+    const signal = callOptions?.signal
+    if (signal?.aborted) throw abortReason(signal, method)
+    const call = new Call(engine, method, params, callOptions, limitsFor(callOptions, engine.limits))
+    engine.link(call)
+    void run(call)
+    // One microtask later an instant send has settled; only a first send still in flight then
+    // needs the deadline timer and the abort listener. (A promise reaction rather than
+    // queueMicrotask, which Node wraps in an AsyncResource.)
+    if (call.sending) RESOLVED.then(() => call.sending && call.armGuards())
+    const value = await call.done
+    if (call.status === SUCCEEDED) return value
+    throw withCallerStack(conclude(call))
+  }
+
+  return Object.defineProperties(invoke, {
+    on: {
+      value: <K extends keyof RecoveryEvents>(name: K, listener: (event: RecoveryEvents[K]) => void) =>
+        engine.events.on(name, listener),
+    },
+    events: { value: engine.events },
+    homeDcId: { get: () => engine.homeDcId },
+    pendingCount: { get: () => engine.pendingCount },
+    floodStore: { value: engine.store },
+    closed: { get: () => engine.closed },
+    engine: { value: engine },
+    close: { value: (reason?: unknown) => engine.close(reason) },
+  }) as unknown as Invoker
+}
