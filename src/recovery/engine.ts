@@ -1,3 +1,4 @@
+import { lookup } from '../catalog/entries.js'
 import type { FloodError, MigrateKind, RpcError } from '../error/rpc-error.js'
 import { defaultFloodKeyOf, type FloodKeyCall, type FloodKeyScope } from '../flood/flood-key.js'
 import type { FloodStore } from '../flood/flood-store.js'
@@ -19,6 +20,9 @@ import {
   type RecoveryHooks,
 } from './options.js'
 import { redact } from './redact.js'
+
+/** The package's own catalogue, used unless the invoker is given another or `false`. */
+const DEFAULT_CATALOG: CatalogLookup = { lookup }
 
 /**
  * What the calls of one invoker share: clock, events, flood store and gate, the home DC, the
@@ -66,7 +70,7 @@ export class Engine {
     this.clock = options.clock ?? systemClock
     this.random = options.random ?? Math.random
     this.store = options.floodStore ?? new MemoryFloodStore()
-    this.catalog = options.catalog
+    this.catalog = options.catalog === false ? undefined : (options.catalog ?? DEFAULT_CATALOG)
     this.knownDcIds = new Set(options.knownDcIds ?? DEFAULT_KNOWN_DC_IDS)
     this.hooks = options
     this.limits = Object.freeze({

@@ -15,7 +15,10 @@ function handleFlood(call: CallContext, error: FloodError): Decision | Promise<D
   const knowledge = call.knowledge(error)
   const now = clock.now()
   const seconds = waitSecondsOf(error)
-  const retryAt = seconds === undefined ? undefined : now + seconds * 1000
+  // Weekly/monthly story quotas and PREMIUM_SUB_ACTIVE_UNTIL name a unix time, not a wait.
+  const { timestamp } = error.params
+  const retryAt =
+    seconds !== undefined ? now + seconds * 1000 : timestamp !== undefined ? timestamp * 1000 : undefined
 
   // Not every 420 is a wait: a frozen account, a weekly story quota, a choice between waiting and
   // paying. These go to the caller at once, with the numbers already parsed on the error.

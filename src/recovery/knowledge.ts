@@ -1,3 +1,4 @@
+import { fieldByPattern } from '../catalog/field-pattern.js'
 import type { CatalogEntry } from '../catalog/types.js'
 import type { RpcError } from '../error/rpc-error.js'
 import { builtinFacts, type ErrorFacts } from './builtin-knowledge.js'
@@ -47,22 +48,24 @@ export function knowledgeOf(error: RpcError, catalog: CatalogLookup | undefined)
   }
 }
 
-const FIELD_SHAPE = /^([A-Z][A-Z0-9_]*?)_(INVALID|EMPTY|TOO_LONG|REQUIRED)$/
-
 const PHRASES: Readonly<Record<string, string>> = {
   INVALID: 'is invalid',
   EMPTY: 'is empty',
   TOO_LONG: 'is too long',
+  TOO_SHORT: 'is too short',
+  TOO_MUCH: 'has too many items',
+  TOO_FEW: 'has too few items',
   REQUIRED: 'is required',
 }
 
 /**
  * `ABOUT_TOO_LONG` -> field `about`, "The about is too long." A last resort for 400s nobody
- * described: a form can still point at the right input, even if the wording is plain.
+ * described: a form can still point at the right input, even if the wording is plain. The field
+ * comes from the catalogue's pattern rule, so both agree on which suffixes name a field.
  */
 function fieldFromType(type: string): { field: string; userMessage: string } | undefined {
-  const match = FIELD_SHAPE.exec(type)
-  if (match === null) return undefined
-  const field = (match[1] as string).toLowerCase()
-  return { field, userMessage: `The ${field.replaceAll('_', ' ')} ${PHRASES[match[2] as string]}.` }
+  const field = fieldByPattern(type)
+  if (field === undefined) return undefined
+  const suffix = type.slice(field.length + 1)
+  return { field, userMessage: `The ${field.replaceAll('_', ' ')} ${PHRASES[suffix] ?? 'is invalid'}.` }
 }

@@ -140,8 +140,12 @@ export interface InvokerOptions extends Partial<CallLimits>, RecoveryHooks {
   readonly homeDcId?: number
   /** DCs a 303 may send a call to; others go to the caller. Default 1 to 5 (production). */
   readonly knownDcIds?: readonly number[]
-  /** The catalogue (`lookup(template)`) that adds scopes, fields and end-user messages. */
-  readonly catalog?: CatalogLookup
+  /**
+   * The catalogue (`lookup(template)`) that adds scopes, fields and end-user messages. Default: the
+   * package's own catalogue. `false` leaves it out (built-in rules and the field pattern only), for
+   * bundles that must stay small.
+   */
+  readonly catalog?: CatalogLookup | false
   /** Where flood windows are kept. Default: a new `MemoryFloodStore`. */
   readonly floodStore?: FloodStore
   /** Overrides what a flood error's window is counted against; `undefined` keeps the default. */

@@ -45,6 +45,6 @@ export { TlWriter } from './tl-writer.js'
 export {
   decodeTransportError,
   explainTransportError,
-  type TransportError,
   type TransportErrorAction,
+  type TransportErrorPacket,
 } from './transport-error.js'

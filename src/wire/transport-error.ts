@@ -14,7 +14,7 @@ export type TransportErrorAction =
   | 'reconnect'
 
 /** A transport-level error: a 4-byte packet holding a negative number instead of an MTProto message. */
-export interface TransportError {
+export interface TransportErrorPacket {
   /** The number as sent, negative: -404, -429, -444, ... */
   readonly code: number
   /** What it means, in plain words. */
@@ -48,14 +48,14 @@ const MIN_CODE = -999
  * Recognises a transport error in one packet (the transport's framing already removed): exactly 4
  * bytes, a little-endian int32 from -1 to -999. Returns `undefined` for anything else; never throws.
  */
-export function decodeTransportError(packet: Uint8Array): TransportError | undefined {
+export function decodeTransportError(packet: Uint8Array): TransportErrorPacket | undefined {
   if (packet.length !== 4) return undefined
   const code = packet[0]! | (packet[1]! << 8) | (packet[2]! << 16) | (packet[3]! << 24)
   return code < 0 && code >= MIN_CODE ? explainTransportError(code) : undefined
 }
 
 /** Explains a transport error code, given negative (-404) as on the wire. */
-export function explainTransportError(code: number): TransportError {
+export function explainTransportError(code: number): TransportErrorPacket {
   const known = KNOWN[code]
   if (known !== undefined) return { code, meaning: known[0], action: known[1], known: true }
   return { code, meaning: `undocumented transport error ${code}`, action: 'reconnect', known: false }

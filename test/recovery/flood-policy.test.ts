@@ -102,10 +102,11 @@ describe('420 FLOOD: waits that do not fit', () => {
 
 describe('420s that are not waits', () => {
   it.each([
+    // The story quotas and PREMIUM_SUB_ACTIVE_UNTIL carry a unix time (the fake clock starts at 1.7e12 ms).
     ['FROZEN_METHOD_INVALID', undefined],
-    ['STORY_SEND_FLOOD_WEEKLY_3600', 3_600_000],
-    ['STORY_SEND_FLOOD_MONTHLY_86400', 86_400_000],
-    ['PREMIUM_SUB_ACTIVE_UNTIL_1900000000', undefined],
+    ['STORY_SEND_FLOOD_WEEKLY_1700003600', 3_600_000],
+    ['STORY_SEND_FLOOD_MONTHLY_1700086400', 86_400_000],
+    ['PREMIUM_SUB_ACTIVE_UNTIL_1900000000', 200_000_000_000],
   ])('%s goes to the caller at once', async (type, retryInMs) => {
     const { clock, invoke } = setup({ send: (r) => transport.send(r) })
     const transport = sequence(clock, [rpc(420, type)])

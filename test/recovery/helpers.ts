@@ -129,9 +129,14 @@ export function recordEvents(invoker: ReturnType<typeof createInvoker>) {
 }
 
 /** An invoker on a fake clock with deterministic jitter (random = 0.5: no spread). */
+/**
+ * An invoker on a fake clock. These tests pin down the engine's own rules, so the package's
+ * catalogue is left out unless a test passes one (test/recovery/default-catalog.test.ts covers the
+ * default).
+ */
 export function setup(options: Omit<InvokerOptions, 'clock' | 'random'> & { clock?: FakeClock }) {
   const clock = options.clock ?? new FakeClock()
-  const invoke = createInvoker({ random: () => 0.5, ...options, clock })
+  const invoke = createInvoker({ random: () => 0.5, catalog: false, ...options, clock })
   return { clock, invoke, log: recordEvents(invoke) }
 }
 

@@ -61,7 +61,14 @@ describe('no timer, listener or promise outlives its call', () => {
           return 'ok'
       }
     }
-    const invoke = createInvoker({ send, floodStore: store, random: () => 0.5, maxFloodWaitMs: 5_000 })
+    const invoke = createInvoker({
+      send,
+      floodStore: store,
+      random: () => 0.5,
+      maxFloodWaitMs: 5_000,
+      // Keys per parameters (the engine's own default) give one window per call here.
+      catalog: false,
+    })
     const listeners = { count: 0 }
     const sharedSignal = countingSignal(new AbortController(), listeners)
     const outcomes = { ok: 0, failed: 0 }
