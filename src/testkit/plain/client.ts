@@ -22,7 +22,8 @@ export class ConnectionError extends Error {
 export interface PlainSendRequest {
   readonly method: string
   readonly params?: unknown
-  readonly dcId: number
+  /** The DC to send to; `undefined` (home not known yet) goes to the transport's `defaultDcId`. */
+  readonly dcId?: number | undefined
   readonly signal?: AbortSignal | undefined
 }
 
@@ -32,6 +33,8 @@ export interface ConnectOptions {
   readonly account?: string
   /** How long a TCP connect may take, in ms (default 2000). */
   readonly connectTimeoutMs?: number
+  /** Where calls go while the home DC is not known (default: the cluster's first DC). */
+  readonly defaultDcId?: number
 }
 
 /** A client of the plain cluster: `send` plugs into `createInvoker({ send })`. */
@@ -192,7 +195,8 @@ export function connect(
     get openConnections() {
       return connections.size
     },
-    async send({ method, params, dcId, signal }) {
+    async send({ method, params, dcId: requestedDcId, signal }) {
+      const dcId = requestedDcId ?? options.defaultDcId ?? (cluster.dcs[0] as DcAddress).id
       if (closed) throw new ConnectionError('the transport is closed', dcId)
       signal?.throwIfAborted()
       const connection = connectionTo(dcId)
