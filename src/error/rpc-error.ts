@@ -299,8 +299,12 @@ function assignFields(target: RpcError, fields: Fields): void {
 /**
  * Allocates an instance of a category's class without running the native `Error` constructor, whose
  * stack capture costs microseconds (measured in `npm run bench`). A plain function constructor
- * sharing the class's prototype gives V8 a fixed object layout, which measured faster than
- * `Object.create` followed by assignments.
+ * sharing the class's prototype gives V8 a fixed object layout.
+ *
+ * There is one function literal per category on purpose: instances of different categories have
+ * different hidden classes (their prototypes differ), and a single shared constructor would see all
+ * seven at its property stores and go megamorphic. Measured: 38 ns per error with distinct
+ * literals against 117-137 ns with one shared closure, on a mix of categories.
  */
 type FastConstructor = new (
   code: number,
@@ -312,32 +316,34 @@ type FastConstructor = new (
   params: ErrorParams,
 ) => RpcError
 
-function fastConstructorFor(Class: typeof RpcError): FastConstructor {
-  const Fast = function (
-    this: Fields,
-    code: number,
-    errorMessage: string,
-    type: string | undefined,
-    description: string | undefined,
-    category: ErrorCategory,
-    template: string | undefined,
-    params: ErrorParams,
-  ) {
-    this.code = code
-    this.errorMessage = errorMessage
-    this.type = type
-    this.description = description
-    this.category = category
-    this.template = template
-    this.params = params
-  } as unknown as FastConstructor
-  Fast.prototype = Class.prototype
-  return Fast
+type FastBody = (
+  this: Fields,
+  code: number,
+  errorMessage: string,
+  type: string | undefined,
+  description: string | undefined,
+  category: ErrorCategory,
+  template: string | undefined,
+  params: ErrorParams,
+) => void
+
+// biome-ignore format: seven identical bodies read best side by side
+const FAST_BODIES: Record<ErrorCategory, FastBody> = {
+  SEE_OTHER: function (c, m, t, d, g, p, q) { this.code = c; this.errorMessage = m; this.type = t; this.description = d; this.category = g; this.template = p; this.params = q },
+  BAD_REQUEST: function (c, m, t, d, g, p, q) { this.code = c; this.errorMessage = m; this.type = t; this.description = d; this.category = g; this.template = p; this.params = q },
+  UNAUTHORIZED: function (c, m, t, d, g, p, q) { this.code = c; this.errorMessage = m; this.type = t; this.description = d; this.category = g; this.template = p; this.params = q },
+  FORBIDDEN: function (c, m, t, d, g, p, q) { this.code = c; this.errorMessage = m; this.type = t; this.description = d; this.category = g; this.template = p; this.params = q },
+  NOT_FOUND: function (c, m, t, d, g, p, q) { this.code = c; this.errorMessage = m; this.type = t; this.description = d; this.category = g; this.template = p; this.params = q },
+  FLOOD: function (c, m, t, d, g, p, q) { this.code = c; this.errorMessage = m; this.type = t; this.description = d; this.category = g; this.template = p; this.params = q },
+  INTERNAL: function (c, m, t, d, g, p, q) { this.code = c; this.errorMessage = m; this.type = t; this.description = d; this.category = g; this.template = p; this.params = q },
 }
 
-const FAST_BY_CATEGORY = Object.fromEntries(
-  Object.entries(CLASS_BY_CATEGORY).map(([category, Class]) => [category, fastConstructorFor(Class)]),
-) as Record<ErrorCategory, FastConstructor>
+const FAST_BY_CATEGORY = {} as Record<ErrorCategory, FastConstructor>
+for (const category of Object.keys(FAST_BODIES) as ErrorCategory[]) {
+  const Fast = FAST_BODIES[category] as unknown as FastConstructor
+  Fast.prototype = CLASS_BY_CATEGORY[category].prototype
+  FAST_BY_CATEGORY[category] = Fast
+}
 
 /** The fast path for `(code, errorMessage)`: one scan of the message, no intermediate objects. */
 function createFromWire(code: number, errorMessage: string): RpcError {
