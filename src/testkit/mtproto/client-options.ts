@@ -1,0 +1,92 @@
+import { createPublicKey } from 'node:crypto'
+import { MemoryStorage } from '@mtcute/core'
+import { addPublicKey } from '@mtcute/core/utils.js'
+import { NodeCryptoProvider } from '@mtcute/node/utils.js'
+import { helpers } from 'telegram'
+import { _serverKeys } from 'telegram/crypto/RSA.js'
+import { ConnectionTCPFull } from 'telegram/network/connection/TCPFull.js'
+import type { MtprotoCluster } from './cluster.js'
+
+/**
+ * Ready-made options that point an unmodified GramJS or mtcute client at a cluster.
+ *
+ *     const cluster = await startMtprotoCluster()
+ *     const gramjs = new TelegramClient(new StringSession(''), 1, 'hash', gramjsOptions(cluster))
+ *     const mtcute = new TelegramClient({ apiId: 1, apiHash: 'hash', ...mtcuteOptions(cluster) })
+ */
+
+type GramjsConnectionParams = ConstructorParameters<typeof ConnectionTCPFull>[0]
+
+/**
+ * GramJS options: its default Node transport (TCPFull) with the address swapped for the DC's
+ * loopback port, and the cluster's RSA key trusted.
+ *
+ * GramJS ignores the port a session or `help.getConfig` names (it always dials 80 or 443), so
+ * the connection class maps DC ids to ports itself. A new session starts on DC 4, GramJS's
+ * default; `session.setDC(id, host, port)` picks another.
+ */
+export function gramjsOptions(cluster: MtprotoCluster): { connection: typeof ConnectionTCPFull; useWSS: false } {
+  trustClusterKeyInGramjs(cluster)
+  const ports = new Map(cluster.dcs.map((dc) => [dc.id, dc]))
+  class ClusterConnection extends ConnectionTCPFull {
+    constructor(params: GramjsConnectionParams) {
+      const dc = ports.get(params.dcId)
+      if (!dc) throw new Error(`the cluster has no DC ${params.dcId}`)
+      super({ ...params, ip: dc.host, port: dc.port })
+    }
+  }
+  return { connection: ClusterConnection, useWSS: false }
+}
+
+/** Adds the cluster's key to GramJS's (global, mutable) table of trusted server keys. */
+export function trustClusterKeyInGramjs(cluster: MtprotoCluster): void {
+  const modulus = pemModulus(cluster.rsaPublicKeyPem)
+  // GramJS looks keys up by the signed decimal fingerprint and computes with big-integer values.
+  _serverKeys.set(cluster.rsaFingerprint.toString(), { n: helpers.returnBigInt(modulus), e: 65537 })
+}
+
+/** Options for {@link mtcuteOptions}. */
+export interface MtcuteClusterOptions {
+  /** The DC to start on. Default 2, mtcute's own default. */
+  dcId?: number
+}
+
+/**
+ * mtcute options: the starting DC's address as `defaultDcs` and a fresh in-memory storage (a
+ * stored primary DC would override `defaultDcs`). Migrations use the ports `help.getConfig`
+ * lists, which mtcute honours. The cluster's key is registered in mtcute's key table: in the
+ * module format this file is loaded as, which must be the client's (each format has its own).
+ */
+export function mtcuteOptions(
+  cluster: MtprotoCluster,
+  options: MtcuteClusterOptions = {},
+): {
+  storage: MemoryStorage
+  defaultDcs: { main: DcOption; media: DcOption }
+} {
+  trustClusterKeyInMtcute(cluster)
+  const dcId = options.dcId ?? 2
+  const dc = cluster.dcs.find((d) => d.id === dcId)
+  if (!dc) throw new RangeError(`the cluster has no DC ${dcId}`)
+  const main: DcOption = { id: dc.id, ipAddress: dc.host, port: dc.port }
+  return { storage: new MemoryStorage(), defaultDcs: { main, media: { ...main, mediaOnly: true } } }
+}
+
+/** A DC address in mtcute's `BasicDcOption` shape. */
+export interface DcOption {
+  id: number
+  ipAddress: string
+  port: number
+  mediaOnly?: boolean
+}
+
+/** Adds the cluster's key to mtcute's (global) table of trusted server keys. */
+export function trustClusterKeyInMtcute(cluster: MtprotoCluster): void {
+  addPublicKey(new NodeCryptoProvider(), cluster.rsaPublicKeyPem)
+}
+
+/** The modulus of a PEM public key, as a bigint. */
+function pemModulus(pem: string): bigint {
+  const { n } = createPublicKey(pem).export({ format: 'jwk' })
+  return BigInt(`0x${Buffer.from(n!, 'base64url').toString('hex')}`)
+}
