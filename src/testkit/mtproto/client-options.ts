@@ -25,7 +25,10 @@ type GramjsConnectionParams = ConstructorParameters<typeof ConnectionTCPFull>[0]
  * the connection class maps DC ids to ports itself. A new session starts on DC 4, GramJS's
  * default; `session.setDC(id, host, port)` picks another.
  */
-export function gramjsOptions(cluster: MtprotoCluster): { connection: typeof ConnectionTCPFull; useWSS: false } {
+export function gramjsOptions(cluster: MtprotoCluster): {
+  connection: typeof ConnectionTCPFull
+  useWSS: false
+} {
   trustClusterKeyInGramjs(cluster)
   const ports = new Map(cluster.dcs.map((dc) => [dc.id, dc]))
   class ClusterConnection extends ConnectionTCPFull {

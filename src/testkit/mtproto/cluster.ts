@@ -63,7 +63,8 @@ export async function startMtprotoCluster(options: MtprotoClusterOptions = {}): 
   const dcCount = options.dcCount ?? 5
   const host = options.host ?? '127.0.0.1'
   const seed = options.seed ?? 1
-  if (!Number.isInteger(dcCount) || dcCount < 1 || dcCount > 100) throw new RangeError('dcCount must be 1..100')
+  if (!Number.isInteger(dcCount) || dcCount < 1 || dcCount > 100)
+    throw new RangeError('dcCount must be 1..100')
 
   const codec = new TlCodec()
   const rsa = generateServerRsaKey()

@@ -6,7 +6,13 @@ import Long from 'long'
 import type { CallHandler, CallOutcome } from './call-handler.js'
 import { concat, FrameCodec } from './framing.js'
 import { KeyExchange } from './key-exchange.js'
-import { type ClientMessage, decryptClientMessage, encryptServerMessage, makeAuthKey, readAuthKeyId } from './message-crypto.js'
+import {
+  type ClientMessage,
+  decryptClientMessage,
+  encryptServerMessage,
+  makeAuthKey,
+  readAuthKeyId,
+} from './message-crypto.js'
 import type { ServerRsaKey } from './rsa-key.js'
 import { AuthKeyRecord, type MsgIdClock, type SessionState, unixNow } from './session.js'
 import type { StatsCollector } from './stats.js'
@@ -105,28 +111,40 @@ export class MtprotoConnection {
   }
 
   private onPayload(payload: Uint8Array): void {
-    if (payload.length < 8) return this.fail()
+    if (payload.length < 8) {
+      this.fail()
+      return
+    }
     const authKeyId = readAuthKeyId(payload)
-    if (authKeyId === 0n) return this.onPlainMessage(payload)
+    if (authKeyId === 0n) {
+      this.onPlainMessage(payload)
+      return
+    }
     const record = this.dc.keys.get(authKeyId)
-    if (!record || (record.expiresAt !== undefined && record.expiresAt <= unixNow())) return this.fail()
-    const message = decryptClientMessage(record.authKey, payload)
-    if (typeof message === 'string') return this.fail()
-    this.onMessage(record, message)
+    const live = record !== undefined && (record.expiresAt === undefined || record.expiresAt > unixNow())
+    const message = live ? decryptClientMessage(record.authKey, payload) : 'unknown-key'
+    if (typeof message === 'string') {
+      this.fail()
+      return
+    }
+    this.onMessage(record!, message)
   }
 
   /** auth_key_id = 0: the key exchange. Layout: msg_id, length, body. */
   private onPlainMessage(payload: Uint8Array): void {
-    if (payload.length < 20) return this.fail()
-    const length = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).readUInt32LE(16)
-    if (length > payload.length - 20) return this.fail()
+    const length = payload.length < 20 ? -1 : Buffer.from(payload.buffer, payload.byteOffset).readUInt32LE(16)
+    if (length < 0 || length > payload.length - 20) {
+      this.fail()
+      return
+    }
     try {
       const request = this.dc.codec.decode(payload.subarray(20, 20 + length))
       this.keyExchange ??= new KeyExchange(this.dc.codec, this.dc.rsa, this.dc.dcId)
       const { reply, authKey } = this.keyExchange.step(request)
       if (authKey) {
         const key = makeAuthKey(authKey.key)
-        const expiresAt = authKey.expiresInSeconds === undefined ? undefined : unixNow() + authKey.expiresInSeconds
+        const expiresAt =
+          authKey.expiresInSeconds === undefined ? undefined : unixNow() + authKey.expiresInSeconds
         this.dc.keys.set(key.id, new AuthKeyRecord(key, authKey.salt, expiresAt))
         this.dc.stats.authKeyCreated(this.dc.dcId)
         this.keyExchange = undefined
@@ -145,35 +163,50 @@ export class MtprotoConnection {
     const { session, created } = record.session(message.sessionId)
     const badMsg = checkClientMsgId(message.msgId)
     if (badMsg !== undefined) {
-      this.queue(record, session, this.serviceBody({
-        _: 'mt_bad_msg_notification',
-        badMsgId: toLong(message.msgId),
-        badMsgSeqno: message.seqNo,
-        errorCode: badMsg,
-      }), false)
+      this.queue(
+        record,
+        session,
+        this.serviceBody({
+          _: 'mt_bad_msg_notification',
+          badMsgId: toLong(message.msgId),
+          badMsgSeqno: message.seqNo,
+          errorCode: badMsg,
+        }),
+        false,
+      )
       return
     }
     if (!record.acceptsSalt(message.salt)) {
       this.dc.stats.badServerSalt()
-      this.queue(record, session, this.serviceBody({
-        _: 'mt_bad_server_salt',
-        badMsgId: toLong(message.msgId),
-        badMsgSeqno: message.seqNo,
-        errorCode: 48,
-        newServerSalt: toLong(record.currentSalt()),
-      }), false)
+      this.queue(
+        record,
+        session,
+        this.serviceBody({
+          _: 'mt_bad_server_salt',
+          badMsgId: toLong(message.msgId),
+          badMsgSeqno: message.seqNo,
+          errorCode: 48,
+          newServerSalt: toLong(record.currentSalt()),
+        }),
+        false,
+      )
       // A session is only "created" by a message the server accepts.
       if (created) record.sessions.delete(session.id)
       return
     }
     if (!session.markSeen(message.msgId)) return
     if (created) {
-      this.queue(record, session, this.serviceBody({
-        _: 'mt_new_session_created',
-        firstMsgId: toLong(message.msgId),
-        uniqueId: Long.fromBytesLE([...randomBytes(8)]),
-        serverSalt: toLong(record.currentSalt()),
-      }), true)
+      this.queue(
+        record,
+        session,
+        this.serviceBody({
+          _: 'mt_new_session_created',
+          firstMsgId: toLong(message.msgId),
+          uniqueId: Long.fromBytesLE([...randomBytes(8)]),
+          serverSalt: toLong(record.currentSalt()),
+        }),
+        true,
+      )
     }
     try {
       this.onBody(record, session, message.msgId, message.body, false)
@@ -183,7 +216,13 @@ export class MtprotoConnection {
     }
   }
 
-  private onBody(record: AuthKeyRecord, session: SessionState, msgId: bigint, body: Uint8Array, inContainer: boolean): void {
+  private onBody(
+    record: AuthKeyRecord,
+    session: SessionState,
+    msgId: bigint,
+    body: Uint8Array,
+    inContainer: boolean,
+  ): void {
     const reader = TlBinaryReader.manual(body)
     const id = reader.uint()
     if (id === MSG_CONTAINER) {
@@ -207,7 +246,13 @@ export class MtprotoConnection {
       request = this.dc.codec.decode(body)
     } catch {
       // Telegram's answer to a constructor it does not know, or to a truncated one.
-      this.sendRpcError(record, session, msgId, 400, this.dc.codec.knows(id) ? 'INPUT_FETCH_ERROR' : 'INPUT_METHOD_INVALID')
+      this.sendRpcError(
+        record,
+        session,
+        msgId,
+        400,
+        this.dc.codec.knows(id) ? 'INPUT_FETCH_ERROR' : 'INPUT_METHOD_INVALID',
+      )
       return
     }
     this.onObject(record, session, msgId, request)
@@ -224,7 +269,12 @@ export class MtprotoConnection {
       case 'mt_ping':
       case 'mt_ping_delay_disconnect':
         if (obj._ === 'mt_ping_delay_disconnect') this.armPingDisconnect(Number(obj.disconnectDelay))
-        this.queue(record, session, this.serviceBody({ _: 'mt_pong', msgId: toLong(msgId), pingId: obj.pingId }), true)
+        this.queue(
+          record,
+          session,
+          this.serviceBody({ _: 'mt_pong', msgId: toLong(msgId), pingId: obj.pingId }),
+          true,
+        )
         return
       case 'mt_get_future_salts': {
         const count = Math.min(Math.max(Number(obj.num), 1), 64)
@@ -234,7 +284,12 @@ export class MtprotoConnection {
           validUntil: s.validUntil,
           salt: toLong(s.salt),
         }))
-        this.queue(record, session, this.serviceBody({ _: 'mt_future_salts', reqMsgId: toLong(msgId), now: unixNow(), salts }), true)
+        this.queue(
+          record,
+          session,
+          this.serviceBody({ _: 'mt_future_salts', reqMsgId: toLong(msgId), now: unixNow(), salts }),
+          true,
+        )
         return
       }
       case 'mt_rpc_drop_answer':
@@ -245,16 +300,26 @@ export class MtprotoConnection {
         const ids = obj.msgIds as unknown[]
         // 4: "received"; we never lose a message we decrypted.
         const info = new Uint8Array(ids.length).fill(4)
-        this.queue(record, session, this.serviceBody({ _: 'mt_msgs_state_info', reqMsgId: toLong(msgId), info }), true)
+        this.queue(
+          record,
+          session,
+          this.serviceBody({ _: 'mt_msgs_state_info', reqMsgId: toLong(msgId), info }),
+          true,
+        )
         return
       }
       case 'mt_destroy_session': {
         const target = BigInt(String(obj.sessionId))
         const existed = target !== session.id && record.sessions.delete(target)
-        this.queue(record, session, this.serviceBody({
-          _: existed ? 'mt_destroy_session_ok' : 'mt_destroy_session_none',
-          sessionId: obj.sessionId,
-        }), true)
+        this.queue(
+          record,
+          session,
+          this.serviceBody({
+            _: existed ? 'mt_destroy_session_ok' : 'mt_destroy_session_none',
+            sessionId: obj.sessionId,
+          }),
+          true,
+        )
         return
       }
       case 'mt_destroy_auth_key':
@@ -268,7 +333,12 @@ export class MtprotoConnection {
     }
   }
 
-  private async invoke(record: AuthKeyRecord, session: SessionState, msgId: bigint, request: TlObject): Promise<void> {
+  private async invoke(
+    record: AuthKeyRecord,
+    session: SessionState,
+    msgId: bigint,
+    request: TlObject,
+  ): Promise<void> {
     let query: unknown = request
     // Peel the wrappers clients put around calls, keeping what they tell about the client.
     while (isTlObject(query) && isWrapper(query)) {
@@ -316,7 +386,9 @@ export class MtprotoConnection {
     try {
       encoded = this.dc.codec.encodeResult(method, outcome.result, record.layer)
     } catch (error) {
-      this.dc.stats.internalError(`${method}: result does not serialise at layer ${record.layer}: ${describe(error)}`)
+      this.dc.stats.internalError(
+        `${method}: result does not serialise at layer ${record.layer}: ${describe(error)}`,
+      )
       this.sendRpcError(record, session, msgId, 500, 'INTERNAL')
       return
     }
@@ -324,7 +396,13 @@ export class MtprotoConnection {
     this.queue(record, session, rpcResult(msgId, maybeGzip(encoded)), true)
   }
 
-  private sendRpcError(record: AuthKeyRecord, session: SessionState, msgId: bigint, code: number, message: string): void {
+  private sendRpcError(
+    record: AuthKeyRecord,
+    session: SessionState,
+    msgId: bigint,
+    code: number,
+    message: string,
+  ): void {
     this.dc.stats.rpcError(message)
     const body = this.serviceBody({ _: 'mt_rpc_error', errorCode: code, errorMessage: message })
     this.queue(record, session, rpcResult(msgId, body), true)
@@ -345,7 +423,12 @@ export class MtprotoConnection {
    * Messages produced in the same turn of the event loop leave together in one msg_container,
    * as Telegram batches, so both clients' container handling is exercised.
    */
-  private queue(record: AuthKeyRecord, session: SessionState, body: Uint8Array, contentRelated: boolean): void {
+  private queue(
+    record: AuthKeyRecord,
+    session: SessionState,
+    body: Uint8Array,
+    contentRelated: boolean,
+  ): void {
     if (this.closed) return
     this.outbox.push({ record, session, body, contentRelated })
     if (!this.flushScheduled) {

@@ -113,7 +113,12 @@ export class DefaultWorld implements CallHandler {
     for (const dc of this.dcs) {
       const bytes = new Uint8Array(size)
       for (let i = 0; i < size; i++) bytes[i] = Math.floor(this.random() * 256)
-      this.files.set(dc.id, { id: Long.fromNumber(5000 + dc.id), accessHash: this.randomLong(), dcId: dc.id, bytes })
+      this.files.set(dc.id, {
+        id: Long.fromNumber(5000 + dc.id),
+        accessHash: this.randomLong(),
+        dcId: dc.id,
+        bytes,
+      })
     }
   }
 
@@ -212,7 +217,9 @@ export class DefaultWorld implements CallHandler {
       case 'messages.getHistory':
         return this.getHistory(user!, p.peer, Number(p.limit), nowSeconds)
       case 'updates.getState':
-        return { result: { _: 'updates.state', pts: this.pts, qts: 0, date: nowSeconds, seq: 0, unreadCount: 0 } }
+        return {
+          result: { _: 'updates.state', pts: this.pts, qts: 0, date: nowSeconds, seq: 0, unreadCount: 0 },
+        }
       case 'upload.getFile':
         return this.getFile(call, p.location, Number(p.offset), Number(p.limit))
       default:
@@ -236,7 +243,8 @@ export class DefaultWorld implements CallHandler {
     if (!user) return error(400, 'PHONE_NUMBER_INVALID')
     if (user.homeDc !== call.dcId) return error(303, `PHONE_MIGRATE_${user.homeDc}`)
     const pending = this.codes.get(hash)
-    if (!pending || pending.phone !== user.phone || pending.dcId !== call.dcId) return error(400, 'PHONE_CODE_EXPIRED')
+    if (!pending || pending.phone !== user.phone || pending.dcId !== call.dcId)
+      return error(400, 'PHONE_CODE_EXPIRED')
     if (typeof code !== 'string' || code === '') return error(400, 'PHONE_CODE_EMPTY')
     if (code !== DefaultWorld.loginCode(user.phone!)) return error(400, 'PHONE_CODE_INVALID')
     this.codes.delete(hash)
@@ -275,7 +283,12 @@ export class DefaultWorld implements CallHandler {
     return { result: { _: 'auth.exportedAuthorization', id: longOf(user.id), bytes } }
   }
 
-  private importAuthorization(call: MtprotoCall, id: unknown, bytes: unknown, nowSeconds: number): CallOutcome {
+  private importAuthorization(
+    call: MtprotoCall,
+    id: unknown,
+    bytes: unknown,
+    nowSeconds: number,
+  ): CallOutcome {
     const key = `${call.dcId}:${String(id)}:${bytes instanceof Uint8Array ? Buffer.from(bytes).toString('hex') : ''}`
     const account = this.exports.get(key)
     if (account === undefined) return error(400, 'AUTH_BYTES_INVALID')
@@ -303,7 +316,9 @@ export class DefaultWorld implements CallHandler {
   private getHistory(user: WorldUser, peer: unknown, limit: number, nowSeconds: number): CallOutcome {
     const target = this.peerUser(peer, user)
     if (!target) return error(400, 'PEER_ID_INVALID')
-    const messages = [...(this.history.get(`${user.id}:${target.id}`) ?? [])].reverse().slice(0, limit > 0 ? limit : 100)
+    const messages = [...(this.history.get(`${user.id}:${target.id}`) ?? [])]
+      .reverse()
+      .slice(0, limit > 0 ? limit : 100)
     const users = [userObject(user, true, nowSeconds)]
     if (target !== user) users.push(userObject(target, false, nowSeconds))
     return { result: messagesObject(messages, users) }
@@ -311,8 +326,9 @@ export class DefaultWorld implements CallHandler {
 
   private getFile(call: MtprotoCall, location: unknown, offset: number, limit: number): CallOutcome {
     const loc = location as { _?: string; id?: unknown; accessHash?: unknown } | undefined
-    const file = [...this.files.values()].find((f) => loc?._ === 'inputDocumentFileLocation' && f.id.equals(toLongish(loc.id)))
-    if (!file || !file.accessHash.equals(toLongish(loc?.accessHash))) return error(400, 'FILE_ID_INVALID')
+    const isDocument = loc?._ === 'inputDocumentFileLocation'
+    const file = isDocument ? [...this.files.values()].find((f) => f.id.equals(toLongish(loc.id))) : undefined
+    if (!file?.accessHash.equals(toLongish(loc?.accessHash))) return error(400, 'FILE_ID_INVALID')
     if (file.dcId !== call.dcId) return error(303, `FILE_MIGRATE_${file.dcId}`)
     // upload.getFile's documented bounds: parts of whole KiB, at most 1 MiB, at KiB offsets.
     if (!(limit > 0 && limit <= 1 << 20 && limit % 1024 === 0)) return error(400, 'LIMIT_INVALID')
@@ -322,7 +338,10 @@ export class DefaultWorld implements CallHandler {
         _: 'upload.file',
         type: { _: 'storage.filePartial' },
         mtime: 0,
-        bytes: file.bytes.subarray(Math.min(offset, file.bytes.length), Math.min(offset + limit, file.bytes.length)),
+        bytes: file.bytes.subarray(
+          Math.min(offset, file.bytes.length),
+          Math.min(offset + limit, file.bytes.length),
+        ),
       },
     }
   }
@@ -405,7 +424,10 @@ export class DefaultWorld implements CallHandler {
 
   private randomHex(bytes: number): string {
     let out = ''
-    for (let i = 0; i < bytes; i++) out += Math.floor(this.random() * 256).toString(16).padStart(2, '0')
+    for (let i = 0; i < bytes; i++)
+      out += Math.floor(this.random() * 256)
+        .toString(16)
+        .padStart(2, '0')
     return out
   }
 }

@@ -153,7 +153,8 @@ export class FrameCodec {
       throw new FramingError('TCPFull checksum mismatch')
     }
     const seq = readUint32(packet, 4)
-    if (seq !== this.inboundSeq) throw new FramingError(`TCPFull sequence ${seq}, expected ${this.inboundSeq}`)
+    if (seq !== this.inboundSeq)
+      throw new FramingError(`TCPFull sequence ${seq}, expected ${this.inboundSeq}`)
     this.inboundSeq++
     this.pending = this.pending.subarray(total)
     return packet.slice(8, total - 4)

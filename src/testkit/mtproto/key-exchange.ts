@@ -134,7 +134,8 @@ export class KeyExchange {
 
   private dhGen(request: TlObject): KeyExchangeStep {
     const { nonce, serverNonce } = this.checkNonces(request)
-    if (!this.tmpAes || !this.newNonce) throw new KeyExchangeError('set_client_DH_params before req_DH_params')
+    if (!this.tmpAes || !this.newNonce)
+      throw new KeyExchangeError('set_client_DH_params before req_DH_params')
     const encrypted = bytesField(request, 'encryptedData')
     if (encrypted.length % 16 !== 0 || encrypted.length < 32) {
       throw new KeyExchangeError('client_DH_inner_data is not block-aligned')
@@ -142,7 +143,8 @@ export class KeyExchange {
     const plain = aesIgeDecrypt(encrypted, this.tmpAes.key, this.tmpAes.iv)
     const reader = new TlBinaryReader(this.codec.readerMap, plain, 20)
     const inner = reader.object() as TlObject
-    if (inner._ !== 'mt_client_DH_inner_data') throw new KeyExchangeError(`expected client_DH_inner_data, got ${inner._}`)
+    if (inner._ !== 'mt_client_DH_inner_data')
+      throw new KeyExchangeError(`expected client_DH_inner_data, got ${inner._}`)
     if (!equal(sha1(plain.subarray(20, reader.pos)), plain.subarray(0, 20))) {
       throw new KeyExchangeError('client_DH_inner_data hash mismatch')
     }
@@ -184,14 +186,16 @@ export class KeyExchange {
     const nonce = r.int128()
     const serverNonce = r.int128()
     const newNonce = r.int256()
-    if (pq !== this.p * this.q || p !== this.p || q !== this.q) throw new KeyExchangeError('p_q_inner_data: wrong pq')
+    if (pq !== this.p * this.q || p !== this.p || q !== this.q)
+      throw new KeyExchangeError('p_q_inner_data: wrong pq')
     if (!equal(nonce, this.nonce!) || !equal(serverNonce, this.serverNonce!)) {
       throw new KeyExchangeError('p_q_inner_data: nonce mismatch')
     }
     if (id !== P_Q_INNER_DATA) {
       // dc is negative for media-only connections and offset by 10000 on test servers.
       const dc = Math.abs(r.int()) % 10000
-      if (dc !== this.dcId) throw new KeyExchangeError(`p_q_inner_data is for DC ${dc}, this is DC ${this.dcId}`)
+      if (dc !== this.dcId)
+        throw new KeyExchangeError(`p_q_inner_data is for DC ${dc}, this is DC ${this.dcId}`)
     }
     return { newNonce, expiresIn: id === P_Q_INNER_DATA_TEMP_DC ? r.int() : undefined }
   }
@@ -220,7 +224,10 @@ export function unpadRsa(rsa: ServerRsaKey, encrypted: Uint8Array): Uint8Array {
 }
 
 /** tmp_aes_key and tmp_aes_iv from new_nonce and server_nonce (MTProto auth key creation, step 5). */
-export function tmpAesKeyIv(newNonce: Uint8Array, serverNonce: Uint8Array): { key: Uint8Array; iv: Uint8Array } {
+export function tmpAesKeyIv(
+  newNonce: Uint8Array,
+  serverNonce: Uint8Array,
+): { key: Uint8Array; iv: Uint8Array } {
   const ns = sha1(concat(newNonce, serverNonce))
   const sn = sha1(concat(serverNonce, newNonce))
   const nn = sha1(concat(newNonce, newNonce))

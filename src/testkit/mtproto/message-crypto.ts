@@ -101,7 +101,11 @@ export function computeMsgKey(authKey: Uint8Array, plaintext: Uint8Array, x: 0 |
 }
 
 /** The MTProto 2.0 KDF: AES key and IV from msg_key and the auth key. */
-export function deriveAesKeyIv(authKey: Uint8Array, msgKey: Uint8Array, x: 0 | 8): { key: Uint8Array; iv: Uint8Array } {
+export function deriveAesKeyIv(
+  authKey: Uint8Array,
+  msgKey: Uint8Array,
+  x: 0 | 8,
+): { key: Uint8Array; iv: Uint8Array } {
   const a = createHash('sha256')
     .update(msgKey)
     .update(authKey.subarray(x, x + 36))

@@ -24,7 +24,10 @@ export interface ServerRsaKey {
  */
 export function generateServerRsaKey(): ServerRsaKey {
   for (;;) {
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 })
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicExponent: 65537,
+    })
     const key = describeKey(publicKey, privateKey)
     if (BigInt.asUintN(64, key.fingerprint) >> 60n !== 0n) return key
   }

@@ -35,7 +35,9 @@ export class AuthKeyRecord {
 
   /** True if `salt` may be used now: current, or recently expired. */
   acceptsSalt(salt: bigint, now = unixNow()): boolean {
-    return this.salts.some((s) => s.salt === salt && s.validSince <= now && now < s.validUntil + SALT_GRACE_SECONDS)
+    return this.salts.some(
+      (s) => s.salt === salt && s.validSince <= now && now < s.validUntil + SALT_GRACE_SECONDS,
+    )
   }
 
   /** The salt a client should use now (sent in bad_server_salt and new_session_created). */
@@ -53,7 +55,11 @@ export class AuthKeyRecord {
     }
     while (this.salts.length < start + count) {
       const last = this.salts[this.salts.length - 1]!
-      this.salts.push({ salt: randomSalt(), validSince: last.validUntil, validUntil: last.validUntil + SALT_PERIOD_SECONDS })
+      this.salts.push({
+        salt: randomSalt(),
+        validSince: last.validUntil,
+        validUntil: last.validUntil + SALT_PERIOD_SECONDS,
+      })
     }
     return this.salts.slice(start, start + count)
   }

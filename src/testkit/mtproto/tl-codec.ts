@@ -91,7 +91,8 @@ export class TlCodec {
    */
   encodeResult(method: string, value: unknown, layer: number | undefined): Uint8Array {
     const writers = this.writersFor(layer)
-    const entry = writers.methods.get(method) ?? this.writers.find((w) => w.methods.has(method))?.methods.get(method)
+    const entry =
+      writers.methods.get(method) ?? this.writers.find((w) => w.methods.has(method))?.methods.get(method)
     const write = (w: TlBinaryWriter | TlSerializationCounter) => writeResult(w, entry, value)
     const counter = new TlSerializationCounter(writers.map)
     write(counter)
@@ -137,7 +138,9 @@ function writeResult(w: TlBinaryWriter | TlSerializationCounter, entry: TlEntry 
 }
 
 function methodIndex(schema: TlSchema): Map<string, TlEntry> {
-  return new Map(schema.entries.filter((entry) => entry.kind === 'method').map((entry) => [entry.name, entry]))
+  return new Map(
+    schema.entries.filter((entry) => entry.kind === 'method').map((entry) => [entry.name, entry]),
+  )
 }
 
 /**

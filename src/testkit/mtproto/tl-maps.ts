@@ -15,7 +15,17 @@ import type { TlArgument, TlEntry } from './tl-schema.js'
 type Reader = TlBinaryReader
 type Writer = Pick<
   TlBinaryWriter,
-  'int' | 'uint' | 'int53' | 'long' | 'double' | 'boolean' | 'bytes' | 'string' | 'int128' | 'int256' | 'object'
+  | 'int'
+  | 'uint'
+  | 'int53'
+  | 'long'
+  | 'double'
+  | 'boolean'
+  | 'bytes'
+  | 'string'
+  | 'int128'
+  | 'int256'
+  | 'object'
 > & { vector(fn: (item: unknown) => void, items: unknown[], bare?: boolean): void }
 type Fields = Record<string, unknown>
 
