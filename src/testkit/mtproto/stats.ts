@@ -10,6 +10,8 @@ export interface MtprotoStats {
   authKeysCreated: Record<number, number>
   /** Connections closed with a transport error (-404): bad frames, unknown keys, bad msg_keys. */
   transportErrors: number
+  /** Why, with counts: `unknown auth key`, `undecryptable message (msg-key)`, ... */
+  transportErrorReasons: Record<string, number>
   /** bad_server_salt notifications sent (GramJS always starts with salt 0, so expect some). */
   badServerSalts: number
   /** API calls that reached the handler, by method. */
@@ -30,6 +32,7 @@ export class StatsCollector {
     framings: {},
     authKeysCreated: {},
     transportErrors: 0,
+    transportErrorReasons: {},
     badServerSalts: 0,
     calls: {},
     rpcErrors: {},
@@ -53,8 +56,9 @@ export class StatsCollector {
     this.data.authKeysCreated[dcId] = (this.data.authKeysCreated[dcId] ?? 0) + 1
   }
 
-  transportError(): void {
+  transportError(reason: string): void {
     this.data.transportErrors++
+    this.data.transportErrorReasons[reason] = (this.data.transportErrorReasons[reason] ?? 0) + 1
   }
 
   badServerSalt(): void {
