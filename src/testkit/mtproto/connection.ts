@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
-import { gunzipSync, gzipSync } from 'node:zlib'
+import { gzipSync, unzipSync } from 'node:zlib'
 import { TlBinaryReader, TlBinaryWriter } from '@mtcute/tl-runtime'
 import Long from 'long'
 import type { CallHandler, CallOutcome } from './call-handler.js'
@@ -238,7 +238,8 @@ export class MtprotoConnection {
       return
     }
     if (id === GZIP_PACKED) {
-      const inflated = gunzipSync(reader.bytes(), { maxOutputLength: MAX_INFLATED_BYTES })
+      // unzip, not gunzip: mtcute packs with zlib's deflate format rather than gzip's.
+      const inflated = unzipSync(reader.bytes(), { maxOutputLength: MAX_INFLATED_BYTES })
       this.onBody(record, session, msgId, new Uint8Array(inflated), inContainer)
       return
     }

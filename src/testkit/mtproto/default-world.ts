@@ -4,6 +4,7 @@ import {
   configObject,
   type DcAddress,
   longOf,
+  messageObject,
   messagesObject,
   userFullObject,
   userObject,
@@ -102,7 +103,7 @@ export class DefaultWorld implements CallHandler {
   private readonly history = new Map<string, WorldMessage[]>()
   private readonly floodState = new Map<string, { calls: number[]; untilMs: number }>()
   private readonly nextMessageId = new Map<number, number>()
-  private pts = 1
+  private readonly pts = new Map<number, number>()
 
   constructor(options: DefaultWorldOptions) {
     this.dcs = options.dcs
@@ -213,13 +214,16 @@ export class DefaultWorld implements CallHandler {
         }
       }
       case 'messages.sendMessage':
-        return this.sendMessage(user!, p.peer, String(p.message), nowSeconds)
+        return this.sendMessage(user!, p.peer, String(p.message), p.randomId, nowSeconds)
       case 'messages.getHistory':
         return this.getHistory(user!, p.peer, Number(p.limit), nowSeconds)
       case 'updates.getState':
         return {
-          result: { _: 'updates.state', pts: this.pts, qts: 0, date: nowSeconds, seq: 0, unreadCount: 0 },
+          result: { _: 'updates.state', pts: this.ptsOf(user!), qts: 0, date: nowSeconds, seq: 0, unreadCount: 0 },
         }
+      case 'updates.getDifference':
+        // Nothing is ever pushed, so there is never anything a client missed.
+        return { result: { _: 'updates.differenceEmpty', date: nowSeconds, seq: 0 } }
       case 'upload.getFile':
         return this.getFile(call, p.location, Number(p.offset), Number(p.limit))
       default:
@@ -301,15 +305,30 @@ export class DefaultWorld implements CallHandler {
     }
   }
 
-  private sendMessage(user: WorldUser, peer: unknown, text: string, nowSeconds: number): CallOutcome {
+  private sendMessage(user: WorldUser, peer: unknown, text: string, randomId: unknown, nowSeconds: number): CallOutcome {
     const target = this.peerUser(peer, user)
     if (!target) return error(400, 'PEER_ID_INVALID')
     if (text === '') return error(400, 'MESSAGE_EMPTY')
-    const id = this.store(user, target, text, nowSeconds, true)
+    const sent = this.store(user, target, text, nowSeconds, true)
     if (target !== user) this.store(target, user, text, nowSeconds, false)
-    this.pts++
+    const pts = this.ptsOf(user) + 1
+    this.pts.set(user.id, pts)
+    const users = [userObject(user, true, nowSeconds)]
+    if (target !== user) users.push(userObject(target, false, nowSeconds))
+    // The full `updates` form (not updateShortSentMessage): both clients match the new message to
+    // the request through updateMessageID's random_id.
     return {
-      result: { _: 'updateShortSentMessage', out: true, id, pts: this.pts, ptsCount: 1, date: nowSeconds },
+      result: {
+        _: 'updates',
+        updates: [
+          { _: 'updateMessageID', id: sent.id, randomId },
+          { _: 'updateNewMessage', message: messageObject(sent), pts, ptsCount: 1 },
+        ],
+        users,
+        chats: [],
+        date: nowSeconds,
+        seq: 0,
+      },
     }
   }
 
@@ -408,14 +427,20 @@ export class DefaultWorld implements CallHandler {
     return input?._ === 'inputPeerUser' ? this.users.get(Number(input.userId)) : undefined
   }
 
-  private store(owner: WorldUser, peer: WorldUser, text: string, date: number, out: boolean): number {
+  private store(owner: WorldUser, peer: WorldUser, text: string, date: number, out: boolean): WorldMessage {
     const id = (this.nextMessageId.get(owner.id) ?? 0) + 1
     this.nextMessageId.set(owner.id, id)
     const key = `${owner.id}:${peer.id}`
     const list = this.history.get(key) ?? []
-    list.push({ id, fromId: out ? owner.id : peer.id, peerId: peer.id, out, date, text })
+    const message = { id, fromId: out ? owner.id : peer.id, peerId: peer.id, out, date, text }
+    list.push(message)
     this.history.set(key, list)
-    return id
+    return message
+  }
+
+  /** The account's update sequence (pts), which advances with every message it sends. */
+  private ptsOf(user: WorldUser): number {
+    return this.pts.get(user.id) ?? 1
   }
 
   private randomLong(): Long {
