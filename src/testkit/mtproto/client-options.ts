@@ -41,6 +41,30 @@ export function gramjsOptions(cluster: MtprotoCluster): {
   return { connection: ClusterConnection, useWSS: false }
 }
 
+/** The parts of a GramJS client that {@link destroyGramjsClient} has to reach. */
+interface GramjsClientInternals {
+  destroy(): Promise<void>
+  _exportedSenderPromises: Map<number, Promise<{ disconnect(): Promise<void> } | undefined>>
+  _exportedSenderReleaseTimeouts: Map<number, ReturnType<typeof setTimeout>>
+}
+
+/**
+ * Destroys a GramJS client including the senders it opened to other DCs (for file transfers).
+ *
+ * GramJS 2.26's own `destroy()` misses them: it walks these Maps with `Object.values`, which sees
+ * nothing, so exported senders stay connected (and reconnect when the cluster stops) and their
+ * 30 s release timers keep the process alive.
+ */
+export async function destroyGramjsClient(client: object): Promise<void> {
+  const internals = client as GramjsClientInternals
+  for (const timer of internals._exportedSenderReleaseTimeouts.values()) clearTimeout(timer)
+  internals._exportedSenderReleaseTimeouts.clear()
+  const pending = [...internals._exportedSenderPromises.values()]
+  await internals.destroy()
+  const senders = await Promise.all(pending.map((promise) => promise.catch(() => undefined)))
+  await Promise.all(senders.map((sender) => sender?.disconnect()))
+}
+
 /** Adds the cluster's key to GramJS's (global, mutable) table of trusted server keys. */
 export function trustClusterKeyInGramjs(cluster: MtprotoCluster): void {
   const modulus = pemModulus(cluster.rsaPublicKeyPem)

@@ -219,7 +219,14 @@ export class DefaultWorld implements CallHandler {
         return this.getHistory(user!, p.peer, Number(p.limit), nowSeconds)
       case 'updates.getState':
         return {
-          result: { _: 'updates.state', pts: this.ptsOf(user!), qts: 0, date: nowSeconds, seq: 0, unreadCount: 0 },
+          result: {
+            _: 'updates.state',
+            pts: this.ptsOf(user!),
+            qts: 0,
+            date: nowSeconds,
+            seq: 0,
+            unreadCount: 0,
+          },
         }
       case 'updates.getDifference':
         // Nothing is ever pushed, so there is never anything a client missed.
@@ -305,7 +312,13 @@ export class DefaultWorld implements CallHandler {
     }
   }
 
-  private sendMessage(user: WorldUser, peer: unknown, text: string, randomId: unknown, nowSeconds: number): CallOutcome {
+  private sendMessage(
+    user: WorldUser,
+    peer: unknown,
+    text: string,
+    randomId: unknown,
+    nowSeconds: number,
+  ): CallOutcome {
     const target = this.peerUser(peer, user)
     if (!target) return error(400, 'PEER_ID_INVALID')
     if (text === '') return error(400, 'MESSAGE_EMPTY')
