@@ -126,9 +126,13 @@ function parseArgument(name: string, typeText: string): TlArgument {
 function unwrapType(typeText: string): { type: string; typeModifiers?: TlTypeModifiers } {
   const vector = /^([Vv])ector<(.+)>$/.exec(typeText)
   if (vector) {
+    const inner = unwrapType(vector[2]!)
     return {
-      type: vector[2]!,
-      typeModifiers: vector[1] === 'V' ? { isVector: true } : { isBareVector: true },
+      type: inner.type,
+      typeModifiers: {
+        ...(vector[1] === 'V' ? { isVector: true } : { isBareVector: true }),
+        ...inner.typeModifiers,
+      },
     }
   }
   if (typeText.startsWith('%')) return { type: typeText.slice(1), typeModifiers: { isBareType: true } }
