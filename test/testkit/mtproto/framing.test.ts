@@ -76,7 +76,7 @@ describe('FrameCodec', () => {
     const wire = answers.map((a) => server.encode(a))
     const decoded = reader.decode(new Uint8Array(Buffer.concat(wire)))
     // The padded transport appends 0..15 random bytes to each payload.
-    decoded.forEach((d, i) => expect(d.subarray(0, answers[i]!.length)).toEqual(answers[i]))
+    expect(decoded.map((d, i) => d.subarray(0, answers[i]!.length))).toEqual(answers)
   })
 
   it('sends the transport error as a 4-byte payload of -404', () => {

@@ -127,7 +127,7 @@ describe('TlCodec', () => {
     expect(config.dcOptions.map((dc: Api.DcOption) => dc.port)).toEqual([40001, 40002, 40003])
 
     const users = codec.encodeResult('users.getUsers', [samples[1]], 198)
-    const read = new Api.users.GetUsers({ id: [] }).readResult(new BinaryReader(Buffer.from(users)))
+    const read = Api.users.GetUsers.readResult(new BinaryReader(Buffer.from(users)))
     expect(read[0]).toBeInstanceOf(Api.User)
     expect(read[0]).toMatchObject({ firstName: 'Test', username: 'test9996620001', self: true })
     // user#4b46c37e (198) and user#31774388 (227) are different constructors.
