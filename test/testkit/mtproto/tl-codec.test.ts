@@ -127,7 +127,11 @@ describe('TlCodec', () => {
     expect(config.dcOptions.map((dc: Api.DcOption) => dc.port)).toEqual([40001, 40002, 40003])
 
     const users = codec.encodeResult('users.getUsers', [samples[1]], 198)
-    const read = Api.users.GetUsers.readResult(new BinaryReader(Buffer.from(users)))
+    // readResult is an instance method at run time; GramJS's typings declare it static.
+    const request = new Api.users.GetUsers({ id: [] }) as unknown as {
+      readResult(r: BinaryReader): Api.TypeUser[]
+    }
+    const read = request.readResult(new BinaryReader(Buffer.from(users)))
     expect(read[0]).toBeInstanceOf(Api.User)
     expect(read[0]).toMatchObject({ firstName: 'Test', username: 'test9996620001', self: true })
     // user#4b46c37e (198) and user#31774388 (227) are different constructors.
