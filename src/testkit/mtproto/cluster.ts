@@ -1,6 +1,6 @@
 import type { CallHandler } from './call-handler.js'
 import { DcServer } from './dc-server.js'
-import { DefaultWorld } from './default-world.js'
+import { DefaultWorld, type DefaultWorldOptions, type FloodRule } from './default-world.js'
 import { generateServerRsaKey } from './rsa-key.js'
 import { MsgIdClock } from './session.js'
 import { type MtprotoStats, StatsCollector } from './stats.js'
@@ -26,6 +26,8 @@ export interface MtprotoClusterOptions {
   handler?: CallHandler | ((info: MtprotoClusterInfo) => CallHandler)
   /** Seed for the default world's contents. Default 1. */
   seed?: number
+  /** The default world's flood rule (see {@link DefaultWorldOptions.flood}); ignored with a handler. */
+  flood?: FloodRule | false
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string
   /** Connections idle this long are closed. Default 120 000 ms. */
@@ -66,7 +68,7 @@ export async function startMtprotoCluster(options: MtprotoClusterOptions = {}): 
   if (!Number.isInteger(dcCount) || dcCount < 1 || dcCount > 100)
     throw new RangeError('dcCount must be 1..100')
 
-  const codec = new TlCodec()
+  const codec = TlCodec.shared()
   const rsa = generateServerRsaKey()
   const stats = new StatsCollector()
   const clock = new MsgIdClock()
@@ -103,7 +105,10 @@ export async function startMtprotoCluster(options: MtprotoClusterOptions = {}): 
   }
 
   const given = options.handler
-  const world = given === undefined ? new DefaultWorld({ dcs, seed }) : undefined
+  const world =
+    given === undefined
+      ? new DefaultWorld({ dcs, seed, ...(options.flood === undefined ? {} : { flood: options.flood }) })
+      : undefined
   handler = world ?? (typeof given === 'function' ? given({ dcs, seed }) : given!)
 
   let stopped: Promise<void> | undefined

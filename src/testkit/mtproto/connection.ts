@@ -81,6 +81,7 @@ export class MtprotoConnection {
     socket.setNoDelay(true)
     socket.setTimeout(dc.idleTimeoutMs, () => socket.destroy())
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    socket.on('end', () => this.onPeerEnd())
     // Socket errors (resets) always end in 'close', which is where we clean up.
     socket.on('error', () => {})
     socket.on('close', () => this.onClose())
@@ -487,6 +488,19 @@ export class MtprotoConnection {
     // Half-close and let the client read the error and hang up; cut it if it does not.
     this.socket.end(this.frames.encodeTransportError(404))
     this.closeGraceTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS)
+  }
+
+  /**
+   * The client half-closed (the listener allows half-open sockets for this): send what is already
+   * answered, then close our side too. Calls still in a handler are dropped, as on a real DC.
+   */
+  private onPeerEnd(): void {
+    setImmediate(() => {
+      if (this.closed) return
+      this.flush()
+      this.closed = true
+      this.socket.end()
+    })
   }
 
   private onClose(): void {

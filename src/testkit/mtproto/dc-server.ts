@@ -9,7 +9,8 @@ export class DcServer {
   private port = 0
 
   constructor(private readonly context: DcContext) {
-    this.server = createServer((socket: Socket) => {
+    // Half-open: a client that sends and then shuts its side still gets the answers owed to it.
+    this.server = createServer({ allowHalfOpen: true }, (socket: Socket) => {
       const connection = new MtprotoConnection(socket, context)
       this.connections.add(connection)
       socket.once('close', () => this.connections.delete(connection))

@@ -33,6 +33,14 @@ interface LayerWriters {
  * `invokeWithLayer`.
  */
 export class TlCodec {
+  private static instance: TlCodec | undefined
+
+  /** One codec per process: it is immutable once built, and building it takes a few hundred ms. */
+  static shared(): TlCodec {
+    TlCodec.instance ??= new TlCodec()
+    return TlCodec.instance
+  }
+
   /** Reads any request, API object or MTProto service object, from any supported layer. */
   readonly readerMap: TlReaderMap
   private readonly writers: LayerWriters[]
