@@ -1,11 +1,15 @@
 import { createPublicKey } from 'node:crypto'
 import { MemoryStorage } from '@mtcute/core'
 import { addPublicKey } from '@mtcute/core/utils.js'
+import type { TelegramClient as MtcuteClient } from '@mtcute/node'
 import { NodeCryptoProvider } from '@mtcute/node/utils.js'
-import { helpers } from 'telegram'
+import { type TelegramClient as GramjsClient, helpers } from 'telegram'
 import { _serverKeys } from 'telegram/crypto/RSA.js'
+import type { Connection } from 'telegram/network/connection/Connection.js'
+import { ConnectionTCPAbridged } from 'telegram/network/connection/TCPAbridged.js'
 import { ConnectionTCPFull } from 'telegram/network/connection/TCPFull.js'
 import type { MtprotoCluster } from './cluster.js'
+import { DefaultWorld } from './default-world.js'
 
 /**
  * Ready-made options that point an unmodified GramJS or mtcute client at a cluster.
@@ -17,28 +21,59 @@ import type { MtprotoCluster } from './cluster.js'
 
 type GramjsConnectionParams = ConstructorParameters<typeof ConnectionTCPFull>[0]
 
+/** Options for {@link gramjsOptions}. */
+export interface GramjsClusterOptions {
+  /** GramJS transport: `full` (TCPFull, its Node default) or `abridged`. */
+  transport?: 'full' | 'abridged'
+}
+
 /**
- * GramJS options: its default Node transport (TCPFull) with the address swapped for the DC's
- * loopback port, and the cluster's RSA key trusted.
+ * GramJS options: its TCP transport with the address swapped for the DC's loopback port, and the
+ * cluster's RSA key trusted.
  *
  * GramJS ignores the port a session or `help.getConfig` names (it always dials 80 or 443), so
  * the connection class maps DC ids to ports itself. A new session starts on DC 4, GramJS's
  * default; `session.setDC(id, host, port)` picks another.
  */
-export function gramjsOptions(cluster: MtprotoCluster): {
-  connection: typeof ConnectionTCPFull
-  useWSS: false
-} {
+export function gramjsOptions(
+  cluster: MtprotoCluster,
+  options: GramjsClusterOptions = {},
+): { connection: typeof Connection; useWSS: false } {
   trustClusterKeyInGramjs(cluster)
-  const ports = new Map(cluster.dcs.map((dc) => [dc.id, dc]))
-  class ClusterConnection extends ConnectionTCPFull {
+  const dcs = new Map(cluster.dcs.map((dc) => [dc.id, dc]))
+  // Both are plain Connection subclasses differing only in their packet codec.
+  const Base: typeof Connection = options.transport === 'abridged' ? ConnectionTCPAbridged : ConnectionTCPFull
+  class ClusterConnection extends Base {
     constructor(params: GramjsConnectionParams) {
-      const dc = ports.get(params.dcId)
+      const dc = dcs.get(params.dcId)
       if (!dc) throw new Error(`the cluster has no DC ${params.dcId}`)
       super({ ...params, ip: dc.host, port: dc.port })
     }
   }
   return { connection: ClusterConnection, useWSS: false }
+}
+
+/**
+ * Signs a GramJS client in with a test phone (`DefaultWorld.testPhone`) and its fixed code,
+ * through GramJS's own `start()`: auth.sendCode, PHONE_MIGRATE if the phone lives elsewhere,
+ * auth.signIn.
+ */
+export async function loginGramjs(client: GramjsClient, phone = DefaultWorld.testPhone(2)): Promise<void> {
+  await client.start({
+    phoneNumber: phone,
+    phoneCode: async () => DefaultWorld.loginCode(phone),
+    onError: (error) => {
+      throw error
+    },
+  })
+}
+
+/** The same for mtcute, through its `start()`; resolves with the signed-in user. */
+export function loginMtcute(
+  client: MtcuteClient,
+  phone = DefaultWorld.testPhone(2),
+): ReturnType<MtcuteClient['start']> {
+  return client.start({ phone, code: () => DefaultWorld.loginCode(phone), codeSentCallback: () => {} })
 }
 
 /** The parts of a GramJS client that {@link destroyGramjsClient} has to reach. */

@@ -24,8 +24,8 @@ const GZIP_PACKED = 0x3072cfa1
 const RPC_RESULT = 0xf35c6d01
 const FUTURE_SALTS = 0xae500895
 
-/** Results larger than this are sent gzip_packed, as Telegram does. */
-const GZIP_THRESHOLD_BYTES = 512
+/** Results larger than this go out gzip_packed (when that is smaller), as Telegram does with its configs. */
+const GZIP_THRESHOLD_BYTES = 256
 /** A gzip_packed request may not inflate past this (a zip bomb would otherwise be free). */
 const MAX_INFLATED_BYTES = 4 * 1024 * 1024
 /** Messages are batched into one container up to this many body bytes. */
@@ -229,6 +229,7 @@ export class MtprotoConnection {
     const id = reader.uint()
     if (id === MSG_CONTAINER) {
       if (inContainer) return
+      this.dc.stats.containerReceived()
       const count = reader.uint()
       for (let i = 0; i < count; i++) {
         const innerId = BigInt(reader.long().toString())
@@ -239,6 +240,7 @@ export class MtprotoConnection {
       return
     }
     if (id === GZIP_PACKED) {
+      this.dc.stats.gzipReceived()
       // unzip, not gunzip: mtcute packs with zlib's deflate format rather than gzip's.
       const inflated = unzipSync(reader.bytes(), { maxOutputLength: MAX_INFLATED_BYTES })
       this.onBody(record, session, msgId, new Uint8Array(inflated), inContainer)
@@ -321,7 +323,10 @@ export class MtprotoConnection {
         return
     }
     if (this.dc.codec.isMethod(obj._)) {
-      void this.invoke(record, session, msgId, obj)
+      // invoke guards its own steps; this catch keeps a slip from becoming an unhandled rejection.
+      this.invoke(record, session, msgId, obj).catch((error) => {
+        this.dc.stats.internalError(`${obj._}: ${describe(error)}`)
+      })
     }
   }
 
@@ -385,7 +390,9 @@ export class MtprotoConnection {
       return
     }
     if (outcome.authorize !== undefined) record.account = outcome.authorize ?? undefined
-    this.queue(record, session, rpcResult(msgId, maybeGzip(encoded)), true)
+    const packed = maybeGzip(encoded)
+    if (packed !== encoded) this.dc.stats.gzipSent()
+    this.queue(record, session, rpcResult(msgId, packed), true)
   }
 
   private sendRpcError(
@@ -465,6 +472,7 @@ export class MtprotoConnection {
         w.raw(m.body)
       }
       envelope = { msgId: this.dc.clock.next('response'), seqNo: session.nextSeqNo(false), body: w.result() }
+      this.dc.stats.containerSent()
     }
     const payload = encryptServerMessage(record.authKey, {
       salt: record.currentSalt(),

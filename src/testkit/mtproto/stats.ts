@@ -14,6 +14,10 @@ export interface MtprotoStats {
   transportErrorReasons: Record<string, number>
   /** bad_server_salt notifications sent (GramJS always starts with salt 0, so expect some). */
   badServerSalts: number
+  /** msg_containers, both directions (mtcute batches its first calls; we batch answers). */
+  containers: { received: number; sent: number }
+  /** gzip_packed, both directions (results over 256 bytes go out packed when that is smaller). */
+  gzipPacked: { received: number; sent: number }
   /** API calls that reached the handler, by method. */
   calls: Record<string, number>
   /** rpc_errors answered, by error message. */
@@ -34,6 +38,8 @@ export class StatsCollector {
     transportErrors: 0,
     transportErrorReasons: {},
     badServerSalts: 0,
+    containers: { received: 0, sent: 0 },
+    gzipPacked: { received: 0, sent: 0 },
     calls: {},
     rpcErrors: {},
     internalErrors: [],
@@ -63,6 +69,22 @@ export class StatsCollector {
 
   badServerSalt(): void {
     this.data.badServerSalts++
+  }
+
+  containerReceived(): void {
+    this.data.containers.received++
+  }
+
+  containerSent(): void {
+    this.data.containers.sent++
+  }
+
+  gzipReceived(): void {
+    this.data.gzipPacked.received++
+  }
+
+  gzipSent(): void {
+    this.data.gzipPacked.sent++
   }
 
   call(method: string): void {

@@ -3,7 +3,11 @@ import { Api, TelegramClient } from 'telegram'
 import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
 import { StringSession } from 'telegram/sessions/index.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { destroyGramjsClient, gramjsOptions } from '../../../src/testkit/mtproto/client-options.js'
+import {
+  destroyGramjsClient,
+  gramjsOptions,
+  loginGramjs,
+} from '../../../src/testkit/mtproto/client-options.js'
 import { type MtprotoCluster, startMtprotoCluster } from '../../../src/testkit/mtproto/cluster.js'
 import { DEFAULT_FLOOD_RULE, DefaultWorld } from '../../../src/testkit/mtproto/default-world.js'
 
@@ -24,9 +28,9 @@ describe('GramJS against the MTProto cluster', () => {
     expect(cluster.stats().internalErrors).toEqual([])
   })
 
-  function newClient(extra: { floodSleepThreshold?: number } = {}): TelegramClient {
+  function newClient(extra: { floodSleepThreshold?: number } = {}, transport?: 'abridged'): TelegramClient {
     const client = new TelegramClient(new StringSession(''), 1, 'hash', {
-      ...gramjsOptions(cluster),
+      ...gramjsOptions(cluster, transport ? { transport } : {}),
       connectionRetries: 1,
       baseLogger: new Logger(LogLevel.NONE),
       ...extra,
@@ -40,13 +44,7 @@ describe('GramJS against the MTProto cluster', () => {
     extra: { floodSleepThreshold?: number } = {},
   ): Promise<TelegramClient> {
     const client = newClient(extra)
-    await client.start({
-      phoneNumber: phone,
-      phoneCode: async () => DefaultWorld.loginCode(phone),
-      onError: (error) => {
-        throw error
-      },
-    })
+    await loginGramjs(client, phone)
     return client
   }
 
@@ -61,6 +59,17 @@ describe('GramJS against the MTProto cluster', () => {
     expect(stats.framings.full).toBeGreaterThanOrEqual(1)
     // GramJS starts every key with salt 0 and relies on bad_server_salt to learn the real one.
     expect(stats.badServerSalts).toBeGreaterThanOrEqual(1)
+    // The config is big enough to go out gzip_packed, and new_session_created shares a container.
+    expect(stats.gzipPacked.sent).toBeGreaterThanOrEqual(1)
+    expect(stats.containers.sent).toBeGreaterThanOrEqual(1)
+  })
+
+  it('works over the abridged transport too', async () => {
+    const before = cluster.stats().framings.abridged ?? 0
+    const client = newClient({}, 'abridged')
+    await client.connect()
+    expect((await client.invoke(new Api.help.GetNearestDc())).thisDc).toBe(4)
+    expect(cluster.stats().framings.abridged).toBe(before + 1)
   })
 
   it('gets 401 AUTH_KEY_UNREGISTERED on a fresh key', async () => {
