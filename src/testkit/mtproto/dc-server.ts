@@ -17,11 +17,6 @@ export class DcServer {
     })
   }
 
-  /** The DC id (1-based, as in Telegram). */
-  get id(): number {
-    return this.context.dcId
-  }
-
   /** The auth keys this DC knows, by id. */
   get keys(): Map<bigint, AuthKeyRecord> {
     return this.context.keys

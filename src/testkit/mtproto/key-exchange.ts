@@ -205,7 +205,7 @@ export class KeyExchange {
  * Undoes RSA_PAD: raw RSA, then temp_key = xor(key_aes_encrypted[0:32], sha256(rest)), AES-IGE
  * with a zero IV, un-reverse the 192 data bytes, and check sha256(temp_key + data).
  */
-export function unpadRsa(rsa: ServerRsaKey, encrypted: Uint8Array): Uint8Array {
+function unpadRsa(rsa: ServerRsaKey, encrypted: Uint8Array): Uint8Array {
   if (encrypted.length !== 256) throw new KeyExchangeError('encrypted_data must be 256 bytes')
   let decrypted: Uint8Array
   try {

@@ -83,11 +83,6 @@ export class TlCodec {
     return TlBinaryReader.deserializeObject<TlObject>(this.readerMap, bytes)
   }
 
-  /** A reader over `bytes` that resolves objects through {@link TlCodec.readerMap}. */
-  reader(bytes: Uint8Array): TlBinaryReader {
-    return new TlBinaryReader(this.readerMap, bytes)
-  }
-
   /** Serialises an MTProto service object (`mt_pong`, `mt_bad_server_salt`, ...). */
   encodeService(obj: TlObject): Uint8Array {
     return TlBinaryWriter.serializeObject(__tlWriterMap, obj)

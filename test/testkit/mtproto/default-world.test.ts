@@ -93,6 +93,15 @@ describe('DefaultWorld', () => {
     expect(part.result.bytes).toEqual(world.files.get(1)!.bytes.subarray(4096, 5000))
   })
 
+  it('sends USER_MIGRATE to the new home DC after an account moves', () => {
+    const { call, world } = setup()
+    const account = login(call, DefaultWorld.testPhone(2), 2)
+    expect(world.accountOfPhone(DefaultWorld.testPhone(2))).toBe(account)
+    world.moveAccount(account, 3)
+    expect(errorOf(call(2, account, 'updates.getState'))).toBe('USER_MIGRATE_3')
+    expect(call(3, account, 'updates.getState')).toHaveProperty('result')
+  })
+
   it('exports an authorization that imports once, on the DC it was exported for', () => {
     const { call } = setup()
     const account = login(call, DefaultWorld.testPhone(2), 2)

@@ -28,6 +28,11 @@ describe('GramJS against the MTProto cluster', () => {
     expect(cluster.stats().internalErrors).toEqual([])
   })
 
+  /** The flood violations the world recorded for the account of a test phone. */
+  function violationsOf(phone: string) {
+    return cluster.world!.violations.filter((v) => v.account === cluster.world!.accountOfPhone(phone))
+  }
+
   function newClient(extra: { floodSleepThreshold?: number } = {}, transport?: 'abridged'): TelegramClient {
     const client = new TelegramClient(new StringSession(''), 1, 'hash', {
       ...gramjsOptions(cluster, transport ? { transport } : {}),
@@ -137,7 +142,7 @@ describe('GramJS against the MTProto cluster', () => {
     const started = Date.now()
     await client.sendMessage('me', { message: 'after the wait' })
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
-    expect(cluster.world!.violations.filter((v) => v.account === '1020003')).toEqual([])
+    expect(violationsOf(DefaultWorld.testPhone(2, 3))).toEqual([])
   })
 
   it('counts a violation when the client calls again inside the flood window', async () => {
@@ -145,7 +150,7 @@ describe('GramJS against the MTProto cluster', () => {
     for (let i = 0; i < 3; i++) await client.sendMessage('me', { message: `quick ${i}` })
     await expect(client.sendMessage('me', { message: 'too soon' })).rejects.toMatchObject({ seconds: 1 })
     await expect(client.sendMessage('me', { message: 'sooner still' })).rejects.toMatchObject({ code: 420 })
-    const violations = cluster.world!.violations.filter((v) => v.account === '1020004')
+    const violations = violationsOf(DefaultWorld.testPhone(2, 4))
     expect(violations).toMatchObject([{ method: 'messages.sendMessage', dcId: 2 }])
   })
 })
