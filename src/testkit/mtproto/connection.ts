@@ -123,18 +123,22 @@ export class MtprotoConnection {
       return
     }
     const record = this.dc.keys.get(authKeyId)
-    const live = record !== undefined && (record.expiresAt === undefined || record.expiresAt > unixNow())
-    const message = live ? decryptClientMessage(record.authKey, payload) : 'unknown auth key'
-    if (typeof message === 'string') {
-      this.fail(message === 'unknown auth key' ? message : `undecryptable message (${message})`)
+    if (!record || (record.expiresAt !== undefined && record.expiresAt <= unixNow())) {
+      this.fail('unknown auth key')
       return
     }
-    this.onMessage(record!, message)
+    const message = decryptClientMessage(record.authKey, payload)
+    if (typeof message === 'string') {
+      this.fail(`undecryptable message (${message})`)
+      return
+    }
+    this.onMessage(record, message)
   }
 
   /** auth_key_id = 0: the key exchange. Layout: msg_id, length, body. */
   private onPlainMessage(payload: Uint8Array): void {
-    const length = payload.length < 20 ? -1 : Buffer.from(payload.buffer, payload.byteOffset).readUInt32LE(16)
+    const view = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)
+    const length = payload.length < 20 ? -1 : view.readUInt32LE(16)
     if (length < 0 || length > payload.length - 20) {
       this.fail('malformed plain message')
       return

@@ -6,7 +6,7 @@ import {
   TlSerializationCounter,
   type TlWriterMap,
 } from '@mtcute/tl-runtime'
-import { buildReaderMap, buildWriterMap } from './tl-maps.js'
+import { buildReaderMap, buildWriterMap, toLong } from './tl-maps.js'
 import { gramjsApiSchema, mtcuteApiSchema, type TlEntry, type TlSchema } from './tl-schema.js'
 
 /** A TL object in mtcute's shape: `{ _: 'config', thisDc: 2, ... }`. */
@@ -49,7 +49,6 @@ export class TlCodec {
   constructor() {
     const mtcute = mtcuteApiSchema()
     const gramjs = gramjsApiSchema()
-    const mtcuteMethods = mtcute.entries.filter((entry) => entry.kind === 'method')
     const layers: LayerWriters[] = [{ layer: mtcute.layer, map: __tlWriterMap, methods: methodIndex(mtcute) }]
     let gramjsReaders: TlReaderMap = {}
     if (gramjs && gramjs.layer !== mtcute.layer) {
@@ -58,7 +57,8 @@ export class TlCodec {
       layers.push({ layer: gramjs.layer, map: buildWriterMap(entries), methods: methodIndex(gramjs) })
     }
     // Later spreads win: mtcute's own readers for its layer, then its methods.
-    this.readerMap = { ...gramjsReaders, ...__tlReaderMap, ...buildReaderMap(mtcuteMethods) }
+    const mtcuteMethodReaders = buildReaderMap(mtcute.entries, (entry) => entry.kind === 'method')
+    this.readerMap = { ...gramjsReaders, ...__tlReaderMap, ...mtcuteMethodReaders }
     this.writers = layers.sort((a, b) => a.layer - b.layer)
     this.methodNames = new Set(layers.flatMap((writers) => [...writers.methods.keys()]))
   }
@@ -127,7 +127,7 @@ function writeResult(w: TlBinaryWriter | TlSerializationCounter, entry: TlEntry 
     if (!Array.isArray(value)) throw new TypeError(`${entry.name} returns a vector`)
     const element = entry.type
     w.vector((item) => {
-      if (element === 'long') w.long(item as never)
+      if (element === 'long') w.long(toLong(item))
       else if (element === 'int') w.int(item as number)
       else w.object(item as TlObject)
     }, value)

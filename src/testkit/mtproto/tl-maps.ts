@@ -32,14 +32,17 @@ type Fields = Record<string, unknown>
 type ReadValue = (r: Reader) => unknown
 type WriteValue = (w: Writer, value: unknown) => void
 
-/** Reader map (by constructor id) for the given entries. */
-export function buildReaderMap(entries: readonly TlEntry[]): TlReaderMap {
+/**
+ * Reader map (by constructor id) for the given entries, or for those `include` accepts (the others
+ * still resolve bare types).
+ */
+export function buildReaderMap(
+  entries: readonly TlEntry[],
+  include: (entry: TlEntry) => boolean = () => true,
+): TlReaderMap {
   const compiler = new MapCompiler(entries)
   const map: TlReaderMap = {}
-  for (const entry of entries) {
-    const read = compiler.bodyReader(entry)
-    map[entry.id] = read
-  }
+  for (const entry of entries) if (include(entry)) map[entry.id] = compiler.bodyReader(entry)
   return map
 }
 
