@@ -1,0 +1,47 @@
+/**
+ * The one seam between the MTProto machinery (framing, crypto, sessions, TL) and the rules of the
+ * simulated world (accounts, home DCs, files, flood windows). The machinery decrypts and unwraps
+ * a request, asks a {@link CallHandler} what to do, and turns the answer into an `rpc_result`.
+ */
+
+/** One API call, unwrapped from `invokeWithLayer`, `initConnection` and friends. */
+export interface MtprotoCall {
+  /** The DC the call arrived at. */
+  readonly dcId: number
+  /** The auth key it was encrypted with (unsigned, as on the wire). */
+  readonly authKeyId: bigint
+  /** The client's session id (signed, as on the wire). */
+  readonly sessionId: bigint
+  /** The account this auth key is logged in as on this DC, or undefined while it is not. */
+  readonly account: string | undefined
+  /** The API layer the client announced with `invokeWithLayer`, if it has yet. */
+  readonly layer: number | undefined
+  /** TL method name, e.g. `messages.sendMessage`. */
+  readonly method: string
+  /**
+   * The request's fields in mtcute's shape: camelCase names, `long` as `Long`, `int53` as number,
+   * `bytes` as Uint8Array, nested objects as `{ _: name, ... }`.
+   */
+  readonly params: Readonly<Record<string, unknown>>
+}
+
+/** What to answer a call with. */
+export type CallOutcome =
+  /**
+   * A result for the method: a TL object `{ _: 'config', ... }` in mtcute's shape, or an array or
+   * boolean for methods returning `Vector<T>` or `Bool`. `authorize` binds the auth key to an
+   * account on this DC (after a sign-in or an import), `null` unbinds it (log out).
+   */
+  | { readonly result: unknown; readonly authorize?: string | null }
+  /** An `rpc_error`, e.g. `{ code: 303, message: 'USER_MIGRATE_2' }`. */
+  | { readonly error: { readonly code: number; readonly message: string } }
+  /**
+   * No answer: `close` drops the TCP connection (a crash or network fault), `silence` leaves the
+   * call unanswered (a lost reply; the client must time out).
+   */
+  | { readonly drop: 'close' | 'silence' }
+
+/** The world's side of the seam. Implementations may be synchronous or not. */
+export interface CallHandler {
+  handle(call: MtprotoCall): Promise<CallOutcome> | CallOutcome
+}

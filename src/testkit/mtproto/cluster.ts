@@ -1,0 +1,133 @@
+import type { CallHandler } from './call-handler.js'
+import { DcServer } from './dc-server.js'
+import { DefaultWorld, type DefaultWorldOptions, type FloodRule } from './default-world.js'
+import { generateServerRsaKey } from './rsa-key.js'
+import { MsgIdClock } from './session.js'
+import { type MtprotoStats, StatsCollector } from './stats.js'
+import { TlCodec } from './tl-codec.js'
+import type { DcAddress } from './world-objects.js'
+
+/** What a handler factory learns about the cluster it serves. */
+export interface MtprotoClusterInfo {
+  /** Every DC with its loopback address, in id order. */
+  dcs: readonly DcAddress[]
+  /** The `seed` option, for handlers that randomise. */
+  seed: number
+}
+
+/** Options of {@link startMtprotoCluster}. */
+export interface MtprotoClusterOptions {
+  /** How many DCs (ids 1..dcCount). Default 5, as Telegram's production cluster. */
+  dcCount?: number
+  /**
+   * The world's rules: a handler, or a factory called once the DCs listen (so it can list their
+   * ports in `help.getConfig`). Default: a {@link DefaultWorld}.
+   */
+  handler?: CallHandler | ((info: MtprotoClusterInfo) => CallHandler)
+  /** Seed for the default world's contents. Default 1. */
+  seed?: number
+  /** The default world's flood rule (see {@link DefaultWorldOptions.flood}); ignored with a handler. */
+  flood?: FloodRule | false
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string
+  /** Connections idle this long are closed. Default 120 000 ms. */
+  idleTimeoutMs?: number
+}
+
+/** A running simulated Telegram cluster speaking real MTProto 2.0. */
+export interface MtprotoCluster {
+  /** Every DC with its loopback address, in id order. */
+  readonly dcs: readonly DcAddress[]
+  /** The cluster's RSA public key (PKCS#1 PEM); clients must trust it (see client-options.ts). */
+  readonly rsaPublicKeyPem: string
+  /** The key's fingerprint as a signed 64-bit integer. */
+  readonly rsaFingerprint: bigint
+  /** The handler in use. */
+  readonly handler: CallHandler
+  /** The default world, when no handler was given. */
+  readonly world: DefaultWorld | undefined
+  /** A snapshot of what the protocol machinery has seen. */
+  stats(): MtprotoStats
+  /** Forgets every auth key on every DC (as after a server-side reset): clients get -404. */
+  forgetAuthKeys(): void
+  /** Drops every open connection on every DC; clients reconnect with their keys. */
+  dropConnections(): void
+  /** Stops every DC and closes every connection. */
+  stop(): Promise<void>
+}
+
+/**
+ * Starts a cluster of DCs on loopback, each its own TCP listener on an ephemeral port, sharing a
+ * freshly generated RSA key. Unmodified GramJS and mtcute clients connect to it with the options
+ * from client-options.ts.
+ */
+export async function startMtprotoCluster(options: MtprotoClusterOptions = {}): Promise<MtprotoCluster> {
+  const dcCount = options.dcCount ?? 5
+  const host = options.host ?? '127.0.0.1'
+  const seed = options.seed ?? 1
+  if (!Number.isInteger(dcCount) || dcCount < 1 || dcCount > 100)
+    throw new RangeError('dcCount must be 1..100')
+
+  const codec = TlCodec.shared()
+  const rsa = generateServerRsaKey()
+  const stats = new StatsCollector()
+  const clock = new MsgIdClock()
+  let handler: CallHandler | undefined
+  // Connections can only arrive once listening, and the handler is set right after, but a
+  // forwarding handler keeps the DCs independent of that order.
+  const forward: CallHandler = {
+    handle: (call) => {
+      if (!handler) throw new Error('cluster is still starting')
+      return handler.handle(call)
+    },
+  }
+
+  const servers: DcServer[] = []
+  const dcs: DcAddress[] = []
+  try {
+    for (let id = 1; id <= dcCount; id++) {
+      const server = new DcServer({
+        dcId: id,
+        codec,
+        rsa,
+        handler: forward,
+        keys: new Map(),
+        clock,
+        stats,
+        idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
+      })
+      servers.push(server)
+      dcs.push({ id, host, port: await server.listen(host) })
+    }
+  } catch (error) {
+    await Promise.all(servers.map((server) => server.close()))
+    throw error
+  }
+
+  const given = options.handler
+  const world =
+    given === undefined
+      ? new DefaultWorld({ dcs, seed, ...(options.flood === undefined ? {} : { flood: options.flood }) })
+      : undefined
+  handler = world ?? (typeof given === 'function' ? given({ dcs, seed }) : given!)
+
+  let stopped: Promise<void> | undefined
+  return {
+    dcs,
+    rsaPublicKeyPem: rsa.publicKeyPem,
+    rsaFingerprint: rsa.fingerprint,
+    handler,
+    world,
+    stats: () => stats.snapshot(),
+    forgetAuthKeys: () => {
+      for (const server of servers) server.keys.clear()
+    },
+    dropConnections: () => {
+      for (const server of servers) server.dropConnections()
+    },
+    stop: () => {
+      stopped ??= Promise.all(servers.map((server) => server.close())).then(() => undefined)
+      return stopped
+    },
+  }
+}

@@ -1,0 +1,493 @@
+import Long from 'long'
+import type { CallHandler, CallOutcome, MtprotoCall } from './call-handler.js'
+import {
+  configObject,
+  type DcAddress,
+  longOf,
+  messageObject,
+  messagesObject,
+  userFullObject,
+  userObject,
+  type WorldMessage,
+  type WorldUser,
+} from './world-objects.js'
+
+/** A flood limit on one method: more than `limit` calls per account within `windowMs` opens a wait. */
+export interface FloodRule {
+  method: string
+  limit: number
+  windowMs: number
+  /** The wait announced in FLOOD_WAIT_X (the protocol's own unit, seconds). */
+  waitSeconds: number
+}
+
+/** Options of the {@link DefaultWorld}. */
+export interface DefaultWorldOptions {
+  /** The cluster's DCs; `help.getConfig` lists them. */
+  dcs: readonly DcAddress[]
+  /** Seeds access hashes, phone code hashes and file contents, for reproducible runs. */
+  seed?: number
+  /** The flood limit; false for none. Default: 3 `messages.sendMessage` per 10 s, then a 2 s wait. */
+  flood?: FloodRule | false
+  /** Size in bytes of the file stored on each DC. Default 300 000 (several download parts). */
+  fileSizeBytes?: number
+  /** Clock in ms, for tests that control time. Default `Date.now`. */
+  now?: () => number
+}
+
+/** A file stored on one DC. */
+export interface WorldFile {
+  id: Long
+  accessHash: Long
+  dcId: number
+  bytes: Uint8Array
+}
+
+/** A call made inside an open flood window: the client ignored FLOOD_WAIT. */
+export interface FloodViolation {
+  account: string
+  method: string
+  dcId: number
+  atMs: number
+}
+
+/** The default flood rule (see {@link DefaultWorldOptions.flood}). */
+export const DEFAULT_FLOOD_RULE: FloodRule = {
+  method: 'messages.sendMessage',
+  limit: 3,
+  windowMs: 10_000,
+  waitSeconds: 2,
+}
+
+const TEST_PHONE = /^\+?99966(\d)(\d{4})$/
+const BOT_ID_BASE = 7_000_000
+const USER_ID_BASE = 1_000_000
+
+/** Methods a key may call before it is logged in. */
+const OPEN_METHODS = new Set([
+  'help.getConfig',
+  'help.getNearestDc',
+  'auth.sendCode',
+  'auth.signIn',
+  'auth.importAuthorization',
+  'auth.importBotAuthorization',
+])
+
+/**
+ * A small, honest Telegram for tests: accounts with home DCs, test phone numbers with fixed
+ * codes, bots, files on DCs, authorization per DC with export/import, one flood-limited method.
+ *
+ * Its rules, as Telegram's:
+ * - `auth.sendCode`/`auth.signIn` for a phone homed elsewhere: 303 PHONE_MIGRATE_X.
+ * - Test phones are `99966XYYYY` (X: home DC); the code is X five times ("22222" on DC 2).
+ * - Bot tokens from {@link DefaultWorld.botToken}; importing one elsewhere: 303 USER_MIGRATE_X.
+ * - A key that is not logged in: 401 AUTH_KEY_UNREGISTERED for everything but the sign-in calls.
+ * - A logged-in key used away from the account's home DC (after an import): 303 USER_MIGRATE_X,
+ *   except for `upload.*`, `help.*` and `auth.*`, which is what imports are for.
+ * - `upload.getFile` for a file stored on another DC: 303 FILE_MIGRATE_X.
+ * - The flood rule: past the limit, 420 FLOOD_WAIT_X; a call inside the window extends the
+ *   window to a full wait again and is recorded in {@link DefaultWorld.violations}.
+ */
+export class DefaultWorld implements CallHandler {
+  /** Calls made inside an open flood window, oldest first. */
+  readonly violations: FloodViolation[] = []
+  /** One file per DC, keyed by DC id. */
+  readonly files = new Map<number, WorldFile>()
+  private readonly dcs: readonly DcAddress[]
+  private readonly flood: FloodRule | false
+  private readonly now: () => number
+  private readonly random: () => number
+  private readonly users = new Map<number, WorldUser>()
+  private readonly codes = new Map<string, { phone: string; dcId: number }>()
+  private readonly exports = new Map<string, string>()
+  private readonly history = new Map<string, WorldMessage[]>()
+  private readonly floodState = new Map<string, { calls: number[]; untilMs: number }>()
+  private readonly nextMessageId = new Map<number, number>()
+  private readonly pts = new Map<number, number>()
+
+  constructor(options: DefaultWorldOptions) {
+    this.dcs = options.dcs
+    this.flood = options.flood ?? DEFAULT_FLOOD_RULE
+    this.now = options.now ?? Date.now
+    this.random = mulberry32(options.seed ?? 1)
+    const size = options.fileSizeBytes ?? 300_000
+    for (const dc of this.dcs) {
+      const bytes = new Uint8Array(size)
+      for (let i = 0; i < size; i++) bytes[i] = Math.floor(this.random() * 256)
+      this.files.set(dc.id, {
+        id: Long.fromNumber(5000 + dc.id),
+        accessHash: this.randomLong(),
+        dcId: dc.id,
+        bytes,
+      })
+    }
+  }
+
+  /** A test phone number homed on `dcId` (`n` tells accounts on one DC apart). */
+  static testPhone(dcId: number, n = 1): string {
+    return `99966${dcId}${String(n).padStart(4, '0')}`
+  }
+
+  /** The login code the world accepts for a test phone. */
+  static loginCode(phone: string): string {
+    const match = TEST_PHONE.exec(phone)
+    if (!match) throw new RangeError(`${phone} is not a test phone (99966XYYYY)`)
+    return match[1]!.repeat(5)
+  }
+
+  /** The token of the test bot homed on `dcId`. */
+  static botToken(dcId: number): string {
+    return `${BOT_ID_BASE + dcId}:testkit-bot-homed-on-dc-${dcId}`
+  }
+
+  /** `inputDocumentFileLocation` for the file stored on `dcId`. */
+  fileLocation(dcId: number): Record<string, unknown> & { _: string } {
+    const file = this.files.get(dcId)
+    if (!file) throw new RangeError(`no DC ${dcId}`)
+    return {
+      _: 'inputDocumentFileLocation',
+      id: file.id,
+      accessHash: file.accessHash,
+      fileReference: new Uint8Array(0),
+      thumbSize: '',
+    }
+  }
+
+  /** The account id (as bound to auth keys) of a test phone, creating the account if needed. */
+  accountOfPhone(phone: string): string | undefined {
+    return this.userByPhone(phone)?.id.toString()
+  }
+
+  /** Moves an account to another home DC, as Telegram occasionally does. */
+  moveAccount(account: string, dcId: number): void {
+    const user = this.users.get(Number(account))
+    if (!user) throw new RangeError(`no account ${account}`)
+    user.homeDc = dcId
+  }
+
+  handle(call: MtprotoCall): CallOutcome {
+    const user = call.account === undefined ? undefined : this.users.get(Number(call.account))
+    if (!user && !OPEN_METHODS.has(call.method)) return error(401, 'AUTH_KEY_UNREGISTERED')
+    if (user && user.homeDc !== call.dcId && !/^(upload|help|auth)\./.test(call.method)) {
+      return error(303, `USER_MIGRATE_${user.homeDc}`)
+    }
+    if (user && this.flood && call.method === this.flood.method) {
+      const wait = this.checkFlood(this.flood, call, user)
+      if (wait) return wait
+    }
+    const p = call.params
+    const nowSeconds = Math.floor(this.now() / 1000)
+    switch (call.method) {
+      case 'help.getConfig':
+        return { result: configObject(this.dcs, call.dcId, nowSeconds) }
+      case 'help.getNearestDc':
+        return { result: { _: 'nearestDc', country: 'ZZ', thisDc: call.dcId, nearestDc: call.dcId } }
+      case 'auth.sendCode':
+        return this.sendCode(call, String(p.phoneNumber))
+      case 'auth.signIn':
+        return this.signIn(call, String(p.phoneNumber), String(p.phoneCodeHash), p.phoneCode)
+      case 'auth.importBotAuthorization':
+        return this.importBot(call, String(p.botAuthToken), nowSeconds)
+      case 'auth.exportAuthorization':
+        return this.exportAuthorization(call, user!, Number(p.dcId))
+      case 'auth.importAuthorization':
+        return this.importAuthorization(call, p.id, p.bytes, nowSeconds)
+      case 'auth.logOut':
+        return { result: { _: 'auth.loggedOut' }, authorize: null }
+      case 'users.getUsers':
+        return { result: this.inputUsers(p.id, user!).map((u) => userObject(u, u === user, nowSeconds)) }
+      case 'users.getFullUser': {
+        const [target] = this.inputUsers([p.id], user!)
+        if (!target) return error(400, 'USER_ID_INVALID')
+        return { result: userFullObject(target, target === user, nowSeconds) }
+      }
+      case 'contacts.resolveUsername': {
+        const target = [...this.users.values()].find((u) => u.username === String(p.username).toLowerCase())
+        if (!target) return error(400, 'USERNAME_NOT_OCCUPIED')
+        return {
+          result: {
+            _: 'contacts.resolvedPeer',
+            peer: { _: 'peerUser', userId: target.id },
+            chats: [],
+            users: [userObject(target, target === user, nowSeconds)],
+          },
+        }
+      }
+      case 'messages.sendMessage':
+        return this.sendMessage(user!, p.peer, String(p.message), p.randomId, nowSeconds)
+      case 'messages.getHistory':
+        return this.getHistory(user!, p.peer, Number(p.limit), nowSeconds)
+      case 'updates.getState':
+        return {
+          result: {
+            _: 'updates.state',
+            pts: this.ptsOf(user!),
+            qts: 0,
+            date: nowSeconds,
+            seq: 0,
+            unreadCount: 0,
+          },
+        }
+      case 'updates.getDifference':
+        // Nothing is ever pushed, so there is never anything a client missed.
+        return { result: { _: 'updates.differenceEmpty', date: nowSeconds, seq: 0 } }
+      case 'upload.getFile':
+        return this.getFile(call, p.location, Number(p.offset), Number(p.limit))
+      default:
+        return error(400, 'TESTKIT_METHOD_UNSUPPORTED')
+    }
+  }
+
+  private sendCode(call: MtprotoCall, phone: string): CallOutcome {
+    const user = this.userByPhone(phone)
+    if (!user) return error(400, 'PHONE_NUMBER_INVALID')
+    if (user.homeDc !== call.dcId) return error(303, `PHONE_MIGRATE_${user.homeDc}`)
+    const hash = this.randomHex(8)
+    this.codes.set(hash, { phone: user.phone!, dcId: call.dcId })
+    return {
+      result: { _: 'auth.sentCode', type: { _: 'auth.sentCodeTypeApp', length: 5 }, phoneCodeHash: hash },
+    }
+  }
+
+  private signIn(call: MtprotoCall, phone: string, hash: string, code: unknown): CallOutcome {
+    const user = this.userByPhone(phone)
+    if (!user) return error(400, 'PHONE_NUMBER_INVALID')
+    if (user.homeDc !== call.dcId) return error(303, `PHONE_MIGRATE_${user.homeDc}`)
+    const pending = this.codes.get(hash)
+    if (!pending || pending.phone !== user.phone || pending.dcId !== call.dcId)
+      return error(400, 'PHONE_CODE_EXPIRED')
+    if (typeof code !== 'string' || code === '') return error(400, 'PHONE_CODE_EMPTY')
+    if (code !== DefaultWorld.loginCode(user.phone!)) return error(400, 'PHONE_CODE_INVALID')
+    this.codes.delete(hash)
+    const nowSeconds = Math.floor(this.now() / 1000)
+    return {
+      result: { _: 'auth.authorization', user: userObject(user, true, nowSeconds) },
+      authorize: String(user.id),
+    }
+  }
+
+  private importBot(call: MtprotoCall, token: string, nowSeconds: number): CallOutcome {
+    const match = /^(\d+):testkit-bot-homed-on-dc-(\d+)$/.exec(token)
+    const dcId = Number(match?.[2])
+    if (!match || Number(match[1]) !== BOT_ID_BASE + dcId || !this.dcs.some((dc) => dc.id === dcId)) {
+      return error(401, 'ACCESS_TOKEN_INVALID')
+    }
+    if (dcId !== call.dcId) return error(303, `USER_MIGRATE_${dcId}`)
+    const bot = this.userOf(BOT_ID_BASE + dcId, () => ({
+      firstName: `Testkit bot ${dcId}`,
+      username: `testkit_dc${dcId}_bot`,
+      phone: undefined,
+      bot: true,
+      homeDc: dcId,
+    }))
+    return {
+      result: { _: 'auth.authorization', user: userObject(bot, true, nowSeconds) },
+      authorize: String(bot.id),
+    }
+  }
+
+  private exportAuthorization(call: MtprotoCall, user: WorldUser, dcId: number): CallOutcome {
+    if (dcId === call.dcId || !this.dcs.some((dc) => dc.id === dcId)) return error(400, 'DC_ID_INVALID')
+    const bytes = new Uint8Array(32)
+    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(this.random() * 256)
+    this.exports.set(`${dcId}:${user.id}:${Buffer.from(bytes).toString('hex')}`, String(user.id))
+    return { result: { _: 'auth.exportedAuthorization', id: longOf(user.id), bytes } }
+  }
+
+  private importAuthorization(
+    call: MtprotoCall,
+    id: unknown,
+    bytes: unknown,
+    nowSeconds: number,
+  ): CallOutcome {
+    const key = `${call.dcId}:${String(id)}:${bytes instanceof Uint8Array ? Buffer.from(bytes).toString('hex') : ''}`
+    const account = this.exports.get(key)
+    if (account === undefined) return error(400, 'AUTH_BYTES_INVALID')
+    // Single use, as on Telegram.
+    this.exports.delete(key)
+    const user = this.users.get(Number(account))!
+    return {
+      result: { _: 'auth.authorization', user: userObject(user, true, nowSeconds) },
+      authorize: account,
+    }
+  }
+
+  private sendMessage(
+    user: WorldUser,
+    peer: unknown,
+    text: string,
+    randomId: unknown,
+    nowSeconds: number,
+  ): CallOutcome {
+    const target = this.peerUser(peer, user)
+    if (!target) return error(400, 'PEER_ID_INVALID')
+    if (text === '') return error(400, 'MESSAGE_EMPTY')
+    const sent = this.store(user, target, text, nowSeconds, true)
+    if (target !== user) this.store(target, user, text, nowSeconds, false)
+    const pts = this.ptsOf(user) + 1
+    this.pts.set(user.id, pts)
+    const users = [userObject(user, true, nowSeconds)]
+    if (target !== user) users.push(userObject(target, false, nowSeconds))
+    // The full `updates` form (not updateShortSentMessage): both clients match the new message to
+    // the request through updateMessageID's random_id.
+    return {
+      result: {
+        _: 'updates',
+        updates: [
+          { _: 'updateMessageID', id: sent.id, randomId },
+          { _: 'updateNewMessage', message: messageObject(sent), pts, ptsCount: 1 },
+        ],
+        users,
+        chats: [],
+        date: nowSeconds,
+        seq: 0,
+      },
+    }
+  }
+
+  private getHistory(user: WorldUser, peer: unknown, limit: number, nowSeconds: number): CallOutcome {
+    const target = this.peerUser(peer, user)
+    if (!target) return error(400, 'PEER_ID_INVALID')
+    const messages = [...(this.history.get(`${user.id}:${target.id}`) ?? [])]
+      .reverse()
+      .slice(0, limit > 0 ? limit : 100)
+    const users = [userObject(user, true, nowSeconds)]
+    if (target !== user) users.push(userObject(target, false, nowSeconds))
+    return { result: messagesObject(messages, users) }
+  }
+
+  private getFile(call: MtprotoCall, location: unknown, offset: number, limit: number): CallOutcome {
+    const loc = location as { _?: string; id?: unknown; accessHash?: unknown } | undefined
+    const isDocument = loc?._ === 'inputDocumentFileLocation'
+    const file = isDocument ? [...this.files.values()].find((f) => f.id.equals(toLongish(loc.id))) : undefined
+    if (!file?.accessHash.equals(toLongish(loc?.accessHash))) return error(400, 'FILE_ID_INVALID')
+    if (file.dcId !== call.dcId) return error(303, `FILE_MIGRATE_${file.dcId}`)
+    // upload.getFile's documented bounds: parts of whole KiB, at most 1 MiB, at KiB offsets.
+    if (!(limit > 0 && limit <= 1 << 20 && limit % 1024 === 0)) return error(400, 'LIMIT_INVALID')
+    if (!(offset >= 0 && offset % 1024 === 0)) return error(400, 'OFFSET_INVALID')
+    return {
+      result: {
+        _: 'upload.file',
+        type: { _: 'storage.filePartial' },
+        mtime: 0,
+        bytes: file.bytes.subarray(
+          Math.min(offset, file.bytes.length),
+          Math.min(offset + limit, file.bytes.length),
+        ),
+      },
+    }
+  }
+
+  /** Applies the flood rule; returns the FLOOD_WAIT to answer, or undefined to go ahead. */
+  private checkFlood(rule: FloodRule, call: MtprotoCall, user: WorldUser): CallOutcome | undefined {
+    const now = this.now()
+    const key = `${user.id}:${call.method}`
+    const state = this.floodState.get(key) ?? { calls: [], untilMs: 0 }
+    this.floodState.set(key, state)
+    const waitFor = (untilMs: number) => error(420, `FLOOD_WAIT_${Math.ceil((untilMs - now) / 1000)}`)
+    if (now < state.untilMs) {
+      // Telegram's answer to a client that does not wait: a longer wait.
+      this.violations.push({ account: String(user.id), method: call.method, dcId: call.dcId, atMs: now })
+      state.untilMs = now + rule.waitSeconds * 1000
+      return waitFor(state.untilMs)
+    }
+    state.calls = state.calls.filter((t) => t > now - rule.windowMs)
+    if (state.calls.length >= rule.limit) {
+      state.calls = []
+      state.untilMs = now + rule.waitSeconds * 1000
+      return waitFor(state.untilMs)
+    }
+    state.calls.push(now)
+    return undefined
+  }
+
+  private userByPhone(phone: string): WorldUser | undefined {
+    const match = TEST_PHONE.exec(phone)
+    if (!match) return undefined
+    const dcId = Number(match[1])
+    if (!this.dcs.some((dc) => dc.id === dcId)) return undefined
+    const digits = `99966${match[1]}${match[2]}`
+    return this.userOf(USER_ID_BASE + Number(`${match[1]}${match[2]}`), () => ({
+      firstName: `Test ${digits.slice(-4)}`,
+      username: `test${digits}`,
+      phone: digits,
+      bot: false,
+      homeDc: dcId,
+    }))
+  }
+
+  private userOf(id: number, create: () => Omit<WorldUser, 'id' | 'accessHash'>): WorldUser {
+    let user = this.users.get(id)
+    if (!user) {
+      user = { id, accessHash: this.randomLong(), ...create() }
+      this.users.set(id, user)
+    }
+    return user
+  }
+
+  private inputUsers(list: unknown, self: WorldUser): WorldUser[] {
+    if (!Array.isArray(list)) return []
+    return list.flatMap((input: { _?: string; userId?: unknown }) => {
+      if (input?._ === 'inputUserSelf') return [self]
+      const user = input?._ === 'inputUser' ? this.users.get(Number(input.userId)) : undefined
+      return user ? [user] : []
+    })
+  }
+
+  private peerUser(peer: unknown, self: WorldUser): WorldUser | undefined {
+    const input = peer as { _?: string; userId?: unknown } | undefined
+    if (input?._ === 'inputPeerSelf') return self
+    return input?._ === 'inputPeerUser' ? this.users.get(Number(input.userId)) : undefined
+  }
+
+  private store(owner: WorldUser, peer: WorldUser, text: string, date: number, out: boolean): WorldMessage {
+    const id = (this.nextMessageId.get(owner.id) ?? 0) + 1
+    this.nextMessageId.set(owner.id, id)
+    const key = `${owner.id}:${peer.id}`
+    const list = this.history.get(key) ?? []
+    const message = { id, fromId: out ? owner.id : peer.id, peerId: peer.id, out, date, text }
+    list.push(message)
+    this.history.set(key, list)
+    return message
+  }
+
+  /** The account's update sequence (pts), which advances with every message it sends. */
+  private ptsOf(user: WorldUser): number {
+    return this.pts.get(user.id) ?? 1
+  }
+
+  private randomLong(): Long {
+    return Long.fromBits((this.random() * 2 ** 32) | 0, (this.random() * 2 ** 31) | 0)
+  }
+
+  private randomHex(bytes: number): string {
+    let out = ''
+    for (let i = 0; i < bytes; i++)
+      out += Math.floor(this.random() * 256)
+        .toString(16)
+        .padStart(2, '0')
+    return out
+  }
+}
+
+function error(code: number, message: string): CallOutcome {
+  return { error: { code, message } }
+}
+
+function toLongish(value: unknown): Long {
+  if (Long.isLong(value)) return value
+  if (typeof value === 'number' || typeof value === 'bigint') return longOf(value)
+  return Long.NEG_ONE
+}
+
+/** A small seeded PRNG (mulberry32): reproducible world contents, not security. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * A simulated Telegram cluster speaking real MTProto 2.0 on loopback, for tests that drive
+ * unmodified GramJS and mtcute clients. Node only.
+ *
+ * The server needs `@mtcute/core` and `@mtcute/tl-runtime` (its TL implementation); GramJS's
+ * layer is served when `telegram` is installed. The client helpers live in `client-options.ts`,
+ * which imports both clients and so is meant for its own subpath.
+ */
+export type { CallHandler, CallOutcome, MtprotoCall } from './call-handler.js'
+export {
+  type MtprotoCluster,
+  type MtprotoClusterInfo,
+  type MtprotoClusterOptions,
+  startMtprotoCluster,
+} from './cluster.js'
+export {
+  DEFAULT_FLOOD_RULE,
+  DefaultWorld,
+  type DefaultWorldOptions,
+  type FloodRule,
+  type FloodViolation,
+  type WorldFile,
+} from './default-world.js'
+export type { MtprotoStats } from './stats.js'
+export type { TlObject } from './tl-codec.js'
+export type { DcAddress } from './world-objects.js'
