@@ -1,3 +1,4 @@
+import { RpcError } from '../error/index.js'
 import { createInvoker, type Invoker, type InvokerOptions } from '../recovery/index.js'
 import { type ConnectOptions, connect, type PlainTransport } from './plain/client.js'
 import type { Cluster } from './plain/cluster.js'
@@ -12,6 +13,21 @@ export interface TestkitInvokerOptions extends Omit<InvokerOptions, 'send'>, Omi
 export interface TestkitInvoker extends Invoker {
   /** The connections under the invoker, for tests that inspect or cut them. */
   readonly transport: PlainTransport
+}
+
+/** Exports the authorization on the home DC and imports it on `dcId`, through `invoke` itself. */
+async function copyAuthorization(invoke: Invoker, dcId: number, signal: AbortSignal): Promise<void> {
+  for (let round = 1; ; round++) {
+    const exported = await invoke<{ bytes: string }>('auth.exportAuthorization', { dc_id: dcId }, { signal })
+    try {
+      await invoke('auth.importAuthorization', { bytes: exported.bytes }, { signal, dcId })
+      return
+    } catch (error) {
+      // An import whose answer was lost is repeated by the engine and finds its bytes used up:
+      // export fresh ones, once. (Importing again where the first import worked is harmless.)
+      if (round > 1 || !RpcError.is(error, 'AUTH_BYTES_INVALID')) throw error
+    }
+  }
 }
 
 /**
@@ -43,14 +59,7 @@ export function createTestkitInvoker(cluster: Cluster, options: TestkitInvokerOp
   const invoke: Invoker = createInvoker({
     knownDcIds: cluster.dcs.map((dc) => dc.id),
     ...(homeDcId !== undefined && { homeDcId }),
-    authorizeOn: async (dcId, { signal }) => {
-      const exported = await invoke<{ bytes: string }>(
-        'auth.exportAuthorization',
-        { dc_id: dcId },
-        { signal },
-      )
-      await invoke('auth.importAuthorization', { bytes: exported.bytes }, { signal, dcId })
-    },
+    authorizeOn: (dcId, { signal }) => copyAuthorization(invoke, dcId, signal),
     ...invokerOptions,
     send: (request) => transport.send(request),
   })

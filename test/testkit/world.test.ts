@@ -216,6 +216,16 @@ describe('the simulated world', () => {
     expect(timeouts).toBeLessThan(40)
   })
 
+  it('injects faults per method in place of the general rates', () => {
+    const { world } = worldAt({
+      faults: { internalErrorRate: 1, byMethod: { 'help.getConfig': { timeoutRate: 1 } } },
+    })
+    const call = (method: string) => world.handle({ dcId: 2, account: 'alice', method, params: {} })
+    expect(call('help.getConfig')).toEqual({ kind: 'error', code: -503, message: 'Timeout' })
+    expect(call('users.getFullUser')).toMatchObject({ code: 500, message: 'INTERNAL_SERVER_ERROR' })
+    expect(world.stats.injectedFaults).toBe(2)
+  })
+
   it('the generator is uniform enough', () => {
     const random = createRandom(7)
     const buckets = new Array(10).fill(0)

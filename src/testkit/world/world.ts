@@ -46,6 +46,11 @@ export interface RpcFaults {
   readonly timeoutRate?: number
   /** 500 WORKER_BUSY_TOO_LONG_RETRY. */
   readonly workerBusyRate?: number
+  /**
+   * Rates for single methods, in place of the ones above: a service having a bad day
+   * (`{ 'stats.getBroadcastStats': { internalErrorRate: 1 } }`).
+   */
+  readonly byMethod?: Readonly<Record<string, Omit<RpcFaults, 'byMethod'>>>
 }
 
 /** Everything a test can configure about the simulated world. */
@@ -202,7 +207,7 @@ export class World {
       const home = this.homeDcOf(account) as number
       if (spec.homeOnly && call.dcId !== home) return fail(303, `USER_MIGRATE_${home}`)
     }
-    const fault = this.injectFault()
+    const fault = this.injectFault(call.method)
     if (fault !== undefined) return fault
     const rule = this.flood.ruleFor(call.method)
     if (rule !== undefined) {
@@ -231,8 +236,8 @@ export class World {
     }
   }
 
-  private injectFault(): WorldOutcome | undefined {
-    const faults = this.options.faults
+  private injectFault(method: string): WorldOutcome | undefined {
+    const faults = this.options.faults?.byMethod?.[method] ?? this.options.faults
     if (faults === undefined) return undefined
     // One roll per call, cut into consecutive bands, so each rate means what it says.
     const roll = this.random()
