@@ -21,13 +21,17 @@ export interface FloodRule {
  * seen every notice sent before it there.
  */
 export interface FloodNotice {
+  /** The connection the refusal went out on, named by the server (`2/7`: DC 2, its 7th). */
   readonly channel: string
+  /** The server message that carried it. */
   readonly messageId: bigint
 }
 
 /** What a client had received on a channel when it sent a call: every message up to `seenUpTo`. */
 export interface ClientReceipt {
+  /** The connection the call came on. */
   readonly channel: string
+  /** The highest server message id the client had acknowledged there (0n: none). */
   readonly seenUpTo: bigint
 }
 
