@@ -5,6 +5,9 @@ export const entries = {
   index: 'src/index.ts',
   // The CLI: Node-only, the one user of the `commander` dependency. tsup keeps its shebang.
   'cli/main': 'src/cli/main.ts',
+  // The simulated cluster: Node-only (sockets), so it is a subpath of its own and the core never
+  // imports it.
+  'testkit/index': 'src/testkit/index.ts',
 }
 
 export default defineConfig({

@@ -1,6 +1,6 @@
 /**
  * Parses a handful of real Telegram errors and explains each: what it means, what to do, and what
- * an end user could be told. Run with `npm start`.
+ * an end user could be told. Run with `npm run example:explain`.
  */
 import { explain, RpcError, userMessageFor } from '../src/index.js'
 

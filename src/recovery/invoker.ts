@@ -156,6 +156,8 @@ export function createInvoker(options: InvokerOptions): Invoker {
           if (call.status !== PENDING) return
           if (early !== undefined) return call.fail(early)
         }
+        // `undefined` means "home, not known yet": once another call has learnt it, say it.
+        if (call.dcId === undefined) call.dcId = engine.homeDcId
         call.attempt++
         const sentAt = call.quiet ? Number.NaN : clock.now()
         let failure: Failure | undefined

@@ -48,7 +48,9 @@ export const migratePolicy: Policy = {
       call.annotate(error, { giveUpReason: 'unknown-dc' })
       return STOP
     }
-    const fromDcId = call.dcId ?? call.engine.homeDcId
+    // Where this send went, not where home is now: a concurrent call may have moved home since, and
+    // "go to the new home" would then look like a loop. Undefined: sent before home was known.
+    const fromDcId = call.dcId
     const visited = call.slot(VISITED, (): number[] => (fromDcId === undefined ? [] : [fromDcId]))
     if (visited.includes(toDcId)) {
       call.annotate(error, { giveUpReason: 'redirect-loop' })

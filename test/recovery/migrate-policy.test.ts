@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest'
 import { detailsOf, SeeOtherError } from '../../src/index.js'
-import { rpc, scriptedSend, setup } from './helpers.js'
+import { type FakeClock, rpc, scriptedSend, setup } from './helpers.js'
+
+/** Resolves after `ms` of the fake clock: an answer that takes time to arrive. */
+function later(clock: FakeClock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimer(resolve, ms))
+}
 
 describe('303 SEE_OTHER', () => {
   it.each(['USER', 'PHONE', 'NETWORK'])(
@@ -49,6 +54,41 @@ describe('303 SEE_OTHER', () => {
     expect(onHomeDcChange).toHaveBeenCalledOnce()
     release()
     await expect(Promise.all(calls)).resolves.toEqual(['ok', 'ok', 'ok'])
+  })
+
+  it('follows a USER_MIGRATE that concurrent calls sent before the home DC was known', async () => {
+    // Found over the testkit: the second answer arrives after the first call moved home to 3, and
+    // taking the new home as where the call had been sent made "go to 3" look like a loop.
+    const { clock, invoke, log } = setup({ send: (r) => transport.send(r) })
+    const transport = scriptedSend(clock, (request) =>
+      later(clock, 1).then(() => {
+        if (request.dcId !== 3) throw rpc(303, 'USER_MIGRATE_3')
+        return 'ok'
+      }),
+    )
+    const calls = [invoke('a', {}), invoke('b', {}), invoke('c', {})]
+    await clock.advance(10)
+    await expect(Promise.all(calls)).resolves.toEqual(['ok', 'ok', 'ok'])
+    expect(transport.sent.map((s) => s.dcId)).toEqual([undefined, undefined, undefined, 3, 3, 3])
+    expect(log.of('migrate').map((e) => e.fromDcId)).toEqual([undefined, undefined, undefined])
+    expect(log.of('homeDcChanged')).toHaveLength(1)
+  })
+
+  it('sends a repeat to the home DC learnt since the call began', async () => {
+    const { clock, invoke } = setup({ send: (r) => transport.send(r), baseDelayMs: 10 })
+    const transport = scriptedSend(clock, (request, index) =>
+      later(clock, index === 0 ? 50 : 1).then(() => {
+        if (request.method === 'slow' && index === 0) throw rpc(500, 'INTERNAL_SERVER_ERROR')
+        if (request.dcId !== 3) throw rpc(303, 'USER_MIGRATE_3')
+        return 'ok'
+      }),
+    )
+    const slow = invoke('slow', {})
+    const fast = invoke('fast', {})
+    await clock.advance(100)
+    await expect(Promise.all([slow, fast])).resolves.toEqual(['ok', 'ok'])
+    // slow: sent before the move, repeated after it: straight to DC 3, no extra redirect
+    expect(transport.sent.filter((s) => s.method === 'slow').map((s) => s.dcId)).toEqual([undefined, 3])
   })
 
   it('bounds redirects per call (default 3) and ends with the last error', async () => {

@@ -137,7 +137,7 @@ describe('the simulated world', () => {
     expect(send().kind).toBe('ok')
     advance(500)
     expect(send().kind).toBe('ok')
-    expect(send()).toEqual({ kind: 'error', code: 420, message: 'FLOOD_WAIT_3' })
+    expect(send()).toMatchObject({ kind: 'error', code: 420, message: 'FLOOD_WAIT_3' })
     expect(send('p2').kind).toBe('ok') // another peer, another key
     advance(2999)
     expect(send()).toMatchObject({ code: 420 })
@@ -148,6 +148,41 @@ describe('the simulated world', () => {
     advance(3000)
     expect(send().kind).toBe('ok')
     expect(world.stats.errorsByType.FLOOD_WAIT_X).toBe(3)
+  })
+
+  it('does not blame calls sent before the refusal reached their client', () => {
+    const { world, advance } = worldAt({
+      floodRules: [{ method: 'messages.sendMessage', scope: 'account', max: 1, perMs: 2000 }],
+    })
+    const send = (seenUpTo: bigint, channel = '2/1') =>
+      world.handle({
+        dcId: 2,
+        account: 'alice',
+        method: 'messages.sendMessage',
+        params: { peer: 'p', message: 'hi' },
+        receipt: { channel, seenUpTo },
+      })
+    expect(send(0n).kind).toBe('ok')
+    const refusal = send(0n)
+    expect(refusal).toMatchObject({ code: 420, message: 'FLOOD_WAIT_2' })
+    const key = refusal.kind === 'error' ? (refusal.floodKey as string) : ''
+    advance(600)
+    // in flight: the refusal has not been delivered yet; the remaining 1.4 s round up to 2
+    expect(send(0n)).toMatchObject({ code: 420, message: 'FLOOD_WAIT_2' })
+    world.noticeDelivered(key, { channel: '2/1', messageId: 7n })
+    // sent before the client had processed message 7, or on another connection: still in flight
+    expect(send(5n)).toMatchObject({ code: 420 })
+    expect(send(9n, '2/2')).toMatchObject({ code: 420 })
+    expect(world.stats).toMatchObject({ floodViolations: 0, floodRefusedInFlight: 3 })
+    // sent after message 7 was processed: a violation, which restarts the 2 s wait
+    advance(1000)
+    expect(send(7n)).toMatchObject({ code: 420, message: 'FLOOD_WAIT_2' })
+    expect(world.stats.floodViolations).toBe(1)
+    advance(1999)
+    expect(send(7n)).toMatchObject({ code: 420 })
+    advance(2000)
+    expect(send(7n).kind).toBe('ok')
+    expect(world.stats.floodViolations).toBe(2)
   })
 
   it('a client that honours the announced seconds is never a violator', () => {
@@ -179,6 +214,16 @@ describe('the simulated world', () => {
     expect(internal).toBeLessThan(60)
     expect(timeouts).toBeGreaterThan(5)
     expect(timeouts).toBeLessThan(40)
+  })
+
+  it('injects faults per method in place of the general rates', () => {
+    const { world } = worldAt({
+      faults: { internalErrorRate: 1, byMethod: { 'help.getConfig': { timeoutRate: 1 } } },
+    })
+    const call = (method: string) => world.handle({ dcId: 2, account: 'alice', method, params: {} })
+    expect(call('help.getConfig')).toEqual({ kind: 'error', code: -503, message: 'Timeout' })
+    expect(call('users.getFullUser')).toMatchObject({ code: 500, message: 'INTERNAL_SERVER_ERROR' })
+    expect(world.stats.injectedFaults).toBe(2)
   })
 
   it('the generator is uniform enough', () => {

@@ -59,6 +59,16 @@ class DcConnection {
   readonly pending = new Map<bigint, Pending>()
   private readonly reader = new FrameReader(MAX_ANSWER_BYTES)
   private closed = false
+  /** The highest server msg_id processed; acknowledged (see `acked`) once its turn is over. */
+  private received = 0n
+  private ackScheduled = false
+  /**
+   * The highest server msg_id acknowledged, sent with every call. Acknowledged one event-loop turn
+   * after it was processed, as MTProto clients send msgs_ack lazily: by then whatever the answers
+   * asked of the engine (a flood window recorded) has happened, so the server never blames a call
+   * that left while an answer was still being handled.
+   */
+  acked = 0n
   readonly ready: Promise<void>
 
   constructor(
@@ -115,12 +125,21 @@ class DcConnection {
         return
       }
       try {
-        this.dispatch(decodePlainMessage(packet).body)
+        const message = decodePlainMessage(packet)
+        if (message.msgId > this.received) this.received = message.msgId
+        this.dispatch(message.body)
       } catch (error) {
         const reason = error instanceof DecodeError ? error.message : String(error)
         this.fail(new ConnectionError(`DC ${this.dcId} sent bytes that do not decode: ${reason}`, this.dcId))
         return
       }
+    }
+    if (this.received > this.acked && !this.ackScheduled) {
+      this.ackScheduled = true
+      setImmediate(() => {
+        this.ackScheduled = false
+        this.acked = this.received
+      })
     }
   }
 
@@ -205,7 +224,9 @@ export function connect(
       // Client msg_ids grow and are divisible by 4, as the protocol asks of a client.
       nextMsgId += 4n
       const msgId = nextMsgId
-      const packet = frame(encodePlainMessage(msgId, encodeCall(options.account, method, params)))
+      const packet = frame(
+        encodePlainMessage(msgId, encodeCall(options.account, method, params, connection.acked)),
+      )
       return new Promise<unknown>((resolve, reject) => {
         const onAbort = () => {
           if (connection.pending.delete(msgId)) reject(signal?.reason)

@@ -37,12 +37,20 @@ function transportError(code: number): Uint8Array {
   return frame(packet)
 }
 
+/** An answer waiting to be written, with the flood key it announces a wait for, if any. */
+interface ReadyAnswer {
+  readonly bytes: Uint8Array
+  readonly floodKey: string | undefined
+}
+
 interface Connection {
+  /** Names the connection in the world's flood notices: unique across the cluster's DCs. */
+  readonly channel: string
   readonly socket: Socket
   readonly reader: FrameReader
   tagged: boolean
   /** Answers ready in this tick; flushed together, in one container when there are several. */
-  batch: Uint8Array[]
+  batch: ReadyAnswer[]
   flushScheduled: boolean
   closed: boolean
 }
@@ -64,6 +72,7 @@ export class DcServer {
   private readonly connections = new Set<Connection>()
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private nextMsgId = 1n
+  private nextChannel = 1
   private boundPort = 0
 
   constructor(
@@ -112,6 +121,7 @@ export class DcServer {
   private accept(socket: Socket): void {
     socket.setNoDelay(true)
     const connection: Connection = {
+      channel: `${this.id}/${this.nextChannel++}`,
       socket,
       reader: new FrameReader(MAX_REQUEST_BYTES),
       tagged: false,
@@ -177,6 +187,7 @@ export class DcServer {
       account: request.account,
       method: request.method,
       params: request.params,
+      receipt: { channel: connection.channel, seenUpTo: request.seenMsgId },
     })
     let result =
       outcome.kind === 'ok' ? encodeResult(outcome.value) : encodeRpcError(outcome.code, outcome.message)
@@ -185,7 +196,10 @@ export class DcServer {
       this.counters.faults.gzip++
       result = encodeGzipPacked(result)
     }
-    const answer = encodeRpcResult(request.msgId, result)
+    const answer: ReadyAnswer = {
+      bytes: encodeRpcResult(request.msgId, result),
+      floodKey: outcome.kind === 'error' ? outcome.floodKey : undefined,
+    }
     const fault = chooseAnswerFault(this.faults, random())
     const slow = random() < (this.faults.slowRate ?? 0)
     const deliver = () => this.deliver(connection, answer, fault)
@@ -202,7 +216,7 @@ export class DcServer {
     } else deliver()
   }
 
-  private deliver(connection: Connection, answer: Uint8Array, fault: AnswerFault): void {
+  private deliver(connection: Connection, answer: ReadyAnswer, fault: AnswerFault): void {
     if (connection.closed) return
     if (fault !== undefined) this.counters.faults[fault]++
     switch (fault) {
@@ -210,7 +224,7 @@ export class DcServer {
         this.close(connection)
         return
       case 'half-frame': {
-        const framed = frame(encodePlainMessage(this.takeMsgId(), answer))
+        const framed = frame(encodePlainMessage(this.takeMsgId(), answer.bytes))
         connection.socket.end(framed.subarray(0, Math.max(1, framed.length >> 1)))
         connection.closed = true
         return
@@ -238,11 +252,18 @@ export class DcServer {
     if (connection.closed || batch.length === 0) return
     const body =
       batch.length === 1
-        ? (batch[0] as Uint8Array)
+        ? (batch[0] as ReadyAnswer).bytes
         : encodeMsgContainer(
-            batch.map((answer, i) => ({ msgId: this.takeMsgId(), seqNo: i * 2 + 1, body: answer })),
+            batch.map((answer, i) => ({ msgId: this.takeMsgId(), seqNo: i * 2 + 1, body: answer.bytes })),
           )
-    connection.socket.write(frame(encodePlainMessage(this.takeMsgId(), body)))
+    const msgId = this.takeMsgId()
+    connection.socket.write(frame(encodePlainMessage(msgId, body)))
+    // The client acknowledges the outer message id (its msg_id is the highest of the frame's), so
+    // that is what a refusal inside it is known by.
+    for (const answer of batch) {
+      if (answer.floodKey !== undefined)
+        this.world.noticeDelivered(answer.floodKey, { channel: connection.channel, messageId: msgId })
+    }
   }
 
   /** Server msg_ids are odd and increasing, as the protocol requires of answers. */

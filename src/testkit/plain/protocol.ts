@@ -4,23 +4,28 @@
  *
  * Packet (unencrypted MTProto message): auth_key_id:long(0) msg_id:long length:int body
  *
- * Request body: testkitCall#7e57ca11 account:string method:string params:string
- *   `account` is empty when the connection is not logged in; `params` is JSON in which bigints are
- *   written as `{"$bigint":"123"}`.
+ * Request body: testkitCall#7e57ca13 seen_msg_id:long account:string method:string params:string
+ *   `seen_msg_id` is the highest server msg_id the client had processed on this connection when it
+ *   sent the call (0 before any): MTProto clients acknowledge with msgs_ack, and this carries the
+ *   same fact in the call itself, which is what lets the server tell a call sent in ignorance of a
+ *   flood wait from one sent in spite of it. `account` is empty when the connection is not logged
+ *   in; `params` is JSON in which bigints are written as `{"$bigint":"123"}`.
  * Answer body: rpc_result#f35c6d01 req_msg_id:long result:Object, where result is
  *   rpc_error#2144ca19, or testkitResult#7e57ca12 json:string, either possibly in gzip_packed;
  *   several answers ready at once travel in one msg_container#73f1f8dc.
  */
 import { TlReader, TlWriter } from '../../wire/index.js'
 
-/** Constructor of a request. */
-export const TESTKIT_CALL_ID = 0x7e57ca11
+/** Constructor of a request (0x7e57ca11 was the layout without `seen_msg_id`). */
+export const TESTKIT_CALL_ID = 0x7e57ca13
 /** Constructor of a successful result, whose one field is the JSON of the value. */
 export const TESTKIT_RESULT_ID = 0x7e57ca12
 
 /** A decoded request. */
 export interface PlainRequest {
   readonly msgId: bigint
+  /** The highest server msg_id the client had processed on this connection (0n: none). */
+  readonly seenMsgId: bigint
   readonly account: string | undefined
   readonly method: string
   readonly params: Record<string, unknown>
@@ -64,10 +69,16 @@ export function decodePlainMessage(packet: Uint8Array): { msgId: bigint; body: U
   return { msgId, body }
 }
 
-/** Encodes a request body. */
-export function encodeCall(account: string | undefined, method: string, params: unknown): Uint8Array {
+/** Encodes a request body; `seenMsgId` is the last server msg_id processed on the connection. */
+export function encodeCall(
+  account: string | undefined,
+  method: string,
+  params: unknown,
+  seenMsgId = 0n,
+): Uint8Array {
   return new TlWriter()
     .constructorId(TESTKIT_CALL_ID)
+    .long(seenMsgId)
     .string(account ?? '')
     .string(method)
     .string(toJson(params ?? {}))
@@ -78,6 +89,7 @@ export function encodeCall(account: string | undefined, method: string, params: 
 export function decodeCall(msgId: bigint, body: Uint8Array): PlainRequest {
   const reader = new TlReader(body)
   reader.expectConstructor(TESTKIT_CALL_ID, 'testkitCall')
+  const seenMsgId = reader.long()
   const account = reader.string()
   const method = reader.string()
   const params = fromJson(reader.string())
@@ -87,6 +99,7 @@ export function decodeCall(msgId: bigint, body: Uint8Array): PlainRequest {
   }
   return {
     msgId,
+    seenMsgId,
     account: account === '' ? undefined : account,
     method,
     params: params as Record<string, unknown>,

@@ -15,10 +15,36 @@ export interface FloodRule {
   readonly error?: 'FLOOD_WAIT' | 'SLOWMODE_WAIT' | 'FLOOD_PREMIUM_WAIT'
 }
 
+/**
+ * A flood refusal as it reached a client: on which channel (one connection) and inside which
+ * server message. Messages on one channel arrive in order, so a client that has seen message N has
+ * seen every notice sent before it there.
+ */
+export interface FloodNotice {
+  /** The connection the refusal went out on, named by the server (`2/7`: DC 2, its 7th). */
+  readonly channel: string
+  /** The server message that carried it. */
+  readonly messageId: bigint
+}
+
+/** What a client had received on a channel when it sent a call: every message up to `seenUpTo`. */
+export interface ClientReceipt {
+  /** The connection the call came on. */
+  readonly channel: string
+  /** The highest server message id the client had acknowledged there (0n: none). */
+  readonly seenUpTo: bigint
+}
+
 /** What the limiter decided for one call. */
 export type FloodDecision =
   | { readonly allowed: true }
-  | { readonly allowed: false; readonly seconds: number; readonly violation: boolean; readonly key: string }
+  | {
+      readonly allowed: false
+      readonly seconds: number
+      /** The call was sent after its client had been told to wait: it restarted the wait. */
+      readonly violation: boolean
+      readonly key: string
+    }
 
 interface KeyState {
   /** Accept times inside the current window, oldest first. */
@@ -27,23 +53,38 @@ interface KeyState {
   blockedUntil: number
   /** The wait last announced, in ms: a call inside the window restarts a wait this long. */
   lastWaitMs: number
+  /** The first notice of the open wait delivered on each channel (server message id). */
+  notices: Map<string, bigint>
 }
 
 /**
  * Sliding-window limits with announced waits, as the real server behaves: past the limit a call
- * gets FLOOD_WAIT_X, and any call under the same key before X seconds are over is a violation that
- * restarts the wait. Waits are whole seconds, and the window ends exactly when the announced seconds
- * do, so a client that honours X is never counted as a violator.
+ * gets FLOOD_WAIT_X, and any call under the same key sent after the client was told to wait, before
+ * X seconds are over, is a violation that restarts the wait. Waits are whole seconds, and the window
+ * ends exactly when the announced seconds do, so a client that honours X is never counted as a
+ * violator.
+ *
+ * "Told" needs care: calls a client sent before the refusal reached it (a burst in flight, a retry
+ * leaving while the answer is still in the socket) are refused with the remaining wait but are no
+ * violation, since no client could have honoured a wait it had not received. A call that carries no
+ * receipt is taken to know every refusal announced so far (the strict reading, for protocols that
+ * cannot say what the client had seen).
  */
 export class FloodLimiter {
   private readonly states = new Map<string, KeyState>()
   private violationCount = 0
+  private inFlightCount = 0
 
   constructor(private readonly rules: readonly FloodRule[]) {}
 
-  /** Violations counted so far: calls that arrived while their key's wait was open. */
+  /** Violations counted so far: calls sent, knowing the wait, while their key's wait was open. */
   get violations(): number {
     return this.violationCount
+  }
+
+  /** Calls refused inside an open wait that their client had not received yet (not violations). */
+  get refusedInFlight(): number {
+    return this.inFlightCount
   }
 
   /** The rule that applies to a method, if any. */
@@ -51,17 +92,22 @@ export class FloodLimiter {
     return this.rules.find((rule) => rule.method === method)
   }
 
-  /** Decides one call at time `now` (ms). */
-  check(rule: FloodRule, key: string, now: number): FloodDecision {
+  /** Decides one call at time `now` (ms); `receipt` says what its client had seen when it sent it. */
+  check(rule: FloodRule, key: string, now: number, receipt?: ClientReceipt): FloodDecision {
     let state = this.states.get(key)
     if (state === undefined) {
-      state = { accepted: [], blockedUntil: 0, lastWaitMs: 0 }
+      state = { accepted: [], blockedUntil: 0, lastWaitMs: 0, notices: new Map() }
       this.states.set(key, state)
     }
     if (now < state.blockedUntil) {
-      this.violationCount++
-      state.blockedUntil = now + state.lastWaitMs
-      return { allowed: false, seconds: Math.ceil(state.lastWaitMs / 1000), violation: true, key }
+      if (knowsWait(state, receipt)) {
+        this.violationCount++
+        state.blockedUntil = now + state.lastWaitMs
+        return { allowed: false, seconds: Math.ceil(state.lastWaitMs / 1000), violation: true, key }
+      }
+      this.inFlightCount++
+      const seconds = Math.max(1, Math.ceil((state.blockedUntil - now) / 1000))
+      return { allowed: false, seconds, violation: false, key }
     }
     const horizon = now - rule.perMs
     while (state.accepted.length > 0 && (state.accepted[0] as number) <= horizon) state.accepted.shift()
@@ -73,6 +119,21 @@ export class FloodLimiter {
     const seconds = Math.max(1, Math.ceil((freeAt - now) / 1000))
     state.lastWaitMs = seconds * 1000
     state.blockedUntil = now + state.lastWaitMs
+    state.notices.clear()
     return { allowed: false, seconds, violation: false, key }
   }
+
+  /** Records that a refusal for `key` reached a client, so its later calls there count as informed. */
+  noticeDelivered(key: string, notice: FloodNotice): void {
+    const state = this.states.get(key)
+    if (state === undefined) return
+    const first = state.notices.get(notice.channel)
+    if (first === undefined || notice.messageId < first) state.notices.set(notice.channel, notice.messageId)
+  }
+}
+
+function knowsWait(state: KeyState, receipt: ClientReceipt | undefined): boolean {
+  if (receipt === undefined) return true
+  const notice = state.notices.get(receipt.channel)
+  return notice !== undefined && notice <= receipt.seenUpTo
 }

@@ -1,4 +1,10 @@
-export { type FloodDecision, FloodLimiter, type FloodRule } from './flood-limiter.js'
+export {
+  type ClientReceipt,
+  type FloodDecision,
+  FloodLimiter,
+  type FloodNotice,
+  type FloodRule,
+} from './flood-limiter.js'
 export { createRandom, type Random } from './random.js'
 export {
   type AccountSpec,

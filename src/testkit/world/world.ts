@@ -1,4 +1,4 @@
-import { FloodLimiter, type FloodRule } from './flood-limiter.js'
+import { type ClientReceipt, FloodLimiter, type FloodNotice, type FloodRule } from './flood-limiter.js'
 import { createRandom, type Random } from './random.js'
 
 /** One call as the simulated server sees it, whatever protocol carried it. */
@@ -10,12 +10,23 @@ export interface WorldCall {
   /** TL method name, such as `messages.sendMessage`. */
   readonly method: string
   readonly params: Readonly<Record<string, unknown>>
+  /**
+   * What the client had received when it sent the call, so a call sent before a flood refusal
+   * reached it is not counted as a violation. Without it the client is taken to know every refusal.
+   */
+  readonly receipt?: ClientReceipt
 }
 
 /** What the world answers: a plain result value or an rpc_error. */
 export type WorldOutcome =
   | { readonly kind: 'ok'; readonly value: unknown }
-  | { readonly kind: 'error'; readonly code: number; readonly message: string }
+  | {
+      readonly kind: 'error'
+      readonly code: number
+      readonly message: string
+      /** For flood refusals: the limiter's key, to pass to `World.noticeDelivered` once delivered. */
+      readonly floodKey?: string
+    }
 
 /** An account of the simulated world. */
 export interface AccountSpec {
@@ -35,6 +46,11 @@ export interface RpcFaults {
   readonly timeoutRate?: number
   /** 500 WORKER_BUSY_TOO_LONG_RETRY. */
   readonly workerBusyRate?: number
+  /**
+   * Rates for single methods, in place of the ones above: a service having a bad day
+   * (`{ 'stats.getBroadcastStats': { internalErrorRate: 1 } }`).
+   */
+  readonly byMethod?: Readonly<Record<string, Omit<RpcFaults, 'byMethod'>>>
 }
 
 /** Everything a test can configure about the simulated world. */
@@ -64,6 +80,8 @@ export interface WorldStats {
   ok: number
   errorsByType: Record<string, number>
   floodViolations: number
+  /** Calls refused inside an open wait their client had not received yet: not violations. */
+  floodRefusedInFlight: number
   migrations: number
   injectedFaults: number
 }
@@ -109,6 +127,7 @@ export class World {
     ok: 0,
     errorsByType: {},
     floodViolations: 0,
+    floodRefusedInFlight: 0,
     migrations: 0,
     injectedFaults: 0,
   }
@@ -164,7 +183,17 @@ export class World {
       if (outcome.code === 303) this.stats.migrations++
     }
     this.stats.floodViolations = this.flood.violations
+    this.stats.floodRefusedInFlight = this.flood.refusedInFlight
     return outcome
+  }
+
+  /**
+   * Tells the world that a flood refusal (an outcome with `floodKey`) reached its client: from then
+   * on, calls from that client under the same key inside the wait are violations. A refusal lost
+   * on the way (a dropped connection) never informed anyone.
+   */
+  noticeDelivered(floodKey: string, notice: FloodNotice): void {
+    this.flood.noticeDelivered(floodKey, notice)
   }
 
   private decide(call: WorldCall): WorldOutcome {
@@ -178,13 +207,19 @@ export class World {
       const home = this.homeDcOf(account) as number
       if (spec.homeOnly && call.dcId !== home) return fail(303, `USER_MIGRATE_${home}`)
     }
-    const fault = this.injectFault()
+    const fault = this.injectFault(call.method)
     if (fault !== undefined) return fault
     const rule = this.flood.ruleFor(call.method)
     if (rule !== undefined) {
       const key = this.floodKey(rule.scope, call)
-      const decision = this.flood.check(rule, key, this.now())
-      if (!decision.allowed) return fail(420, `${rule.error ?? 'FLOOD_WAIT'}_${decision.seconds}`)
+      const decision = this.flood.check(rule, key, this.now(), call.receipt)
+      if (!decision.allowed)
+        return {
+          kind: 'error',
+          code: 420,
+          message: `${rule.error ?? 'FLOOD_WAIT'}_${decision.seconds}`,
+          floodKey: key,
+        }
     }
     return spec.run(this, call)
   }
@@ -201,8 +236,8 @@ export class World {
     }
   }
 
-  private injectFault(): WorldOutcome | undefined {
-    const faults = this.options.faults
+  private injectFault(method: string): WorldOutcome | undefined {
+    const faults = this.options.faults?.byMethod?.[method] ?? this.options.faults
     if (faults === undefined) return undefined
     // One roll per call, cut into consecutive bands, so each rate means what it says.
     const roll = this.random()

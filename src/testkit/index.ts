@@ -1,0 +1,36 @@
+/**
+ * `mtproto-errors/testkit`: a simulated Telegram cluster on loopback TCP for your tests, with its
+ * client transport and a ready-made invoker. Node-only (it listens on sockets); the core never
+ * imports it.
+ * @packageDocumentation
+ */
+
+export {
+  type Cluster,
+  type ClusterOptions,
+  type ClusterReport,
+  ConnectionError,
+  type ConnectOptions,
+  connect,
+  type DcAddress,
+  type PlainSendRequest,
+  type PlainTransport,
+  startCluster,
+  type TransportFaults,
+} from './plain/index.js'
+export { type RecoveryTally, type TallyCounts, tallyRecovery } from './recovery-tally.js'
+export { createTestkitInvoker, type TestkitInvoker, type TestkitInvokerOptions } from './testkit-invoker.js'
+export {
+  type AccountSpec,
+  type ClientReceipt,
+  DEFAULT_FLOOD_RULES,
+  type FloodNotice,
+  type FloodRule,
+  type RpcFaults,
+  WORLD_METHODS,
+  World,
+  type WorldCall,
+  type WorldOptions,
+  type WorldOutcome,
+  type WorldStats,
+} from './world/index.js'

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { BadRequestError, InvokerClosedError } from '../../src/index.js'
+import {
+  type Cluster,
+  createTestkitInvoker,
+  startCluster,
+  type TestkitInvoker,
+  tallyRecovery,
+} from '../../src/testkit/index.js'
+
+let cluster: Cluster | undefined
+let invoke: TestkitInvoker | undefined
+
+afterEach(async () => {
+  invoke?.close()
+  invoke = undefined
+  await cluster?.stop()
+  cluster = undefined
+})
+
+describe('createTestkitInvoker', () => {
+  it('is the three lines a bot author needs: migration and authorization handled', async () => {
+    cluster = await startCluster({ accounts: { alice: { homeDc: 2 } }, files: { photo: 4 } })
+    invoke = createTestkitInvoker(cluster, { account: 'alice' })
+    await expect(invoke('upload.getFile', { location: 'photo', limit: 512 })).resolves.toMatchObject({
+      bytes: 512,
+    })
+    expect(invoke.homeDcId).toBe(2)
+    expect(cluster.world.isAuthorized('alice', 4)).toBe(true)
+  })
+
+  it('starts on the wrong DC when told to, and follows USER_MIGRATE', async () => {
+    cluster = await startCluster({ accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } } })
+    invoke = createTestkitInvoker(cluster, { account: 'alice', defaultDcId: 1 })
+    expect(invoke.homeDcId).toBeUndefined()
+    await expect(invoke('users.getFullUser')).resolves.toEqual({ id: 'alice' })
+    expect(invoke.homeDcId).toBe(2)
+  })
+
+  it('counts what the engine did with tallyRecovery', async () => {
+    cluster = await startCluster({
+      accounts: { alice: { homeDc: 3, authorizedOn: [1, 3] } },
+      floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 2, perMs: 1000 }],
+    })
+    invoke = createTestkitInvoker(cluster, { account: 'alice', defaultDcId: 1 })
+    const tally = tallyRecovery(invoke)
+    const sends = Array.from({ length: 4 }, (_, i) =>
+      invoke?.('messages.sendMessage', { peer: 'bob', message: `hi ${i}` }),
+    )
+    await Promise.all(sends)
+    await expect(invoke('account.updateProfile', { first_name: ' ' })).rejects.toBeInstanceOf(BadRequestError)
+    const counts = tally.counts()
+    expect(counts.migrations.USER).toBeGreaterThanOrEqual(1)
+    expect(counts.homeDcChanges).toBe(1)
+    expect(counts.floodWaits.slept).toBeGreaterThanOrEqual(1)
+    expect(counts.floodWaits.sleptMs).toBeGreaterThan(0)
+    expect(counts.giveUpsByCategory).toEqual({ BAD_REQUEST: 1 })
+    expect(counts.giveUps).toEqual({ 'not-retryable': 1 })
+    tally.stop()
+    expect(invoke.events.listenerCount()).toBe(0)
+    expect(cluster.report().floodViolations).toBe(0)
+  })
+
+  it('closes its connections with the invoker', async () => {
+    cluster = await startCluster({ accounts: { alice: { homeDc: 1 } }, transportFaults: { slowRate: 1 } })
+    invoke = createTestkitInvoker(cluster, { account: 'alice' })
+    await invoke('users.getFullUser')
+    expect(invoke.transport.openConnections).toBe(1)
+    const pending = invoke('users.getFullUser')
+    invoke.close()
+    await expect(pending).rejects.toBeInstanceOf(InvokerClosedError)
+    expect(invoke.transport.openConnections).toBe(0)
+  })
+
+  it('lets an option replace a default', async () => {
+    cluster = await startCluster({ accounts: { alice: { homeDc: 2 } }, files: { photo: 4 } })
+    const asked: number[] = []
+    invoke = createTestkitInvoker(cluster, {
+      account: 'alice',
+      homeDcId: 2,
+      authorizeOn: (dcId) => {
+        asked.push(dcId)
+        cluster?.world.addAccount('alice', { homeDc: 2, authorizedOn: [2, dcId] })
+      },
+    })
+    await invoke('upload.getFile', { location: 'photo' })
+    expect(asked).toEqual([4])
+  })
+})
