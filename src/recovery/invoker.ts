@@ -152,7 +152,12 @@ export function createInvoker(options: InvokerOptions): Invoker {
       for (;;) {
         for (let i = 0; i < before.length; i++) {
           let early = (before[i] as Policy).beforeSend?.(call)
-          if (early !== undefined && isThenable(early)) early = await early
+          if (early !== undefined && isThenable(early)) {
+            early = await early
+            // The first send no longer starts with the call, and the guards armed one microtask
+            // after the start saw no send in flight: arm them before this one.
+            call.quiet = false
+          }
           if (call.status !== PENDING) return
           if (early !== undefined) return call.fail(early)
         }
