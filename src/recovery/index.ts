@@ -49,7 +49,7 @@ export {
   type StoreErrorEvent,
   type Unsubscribe,
 } from './events.js'
-export { floodGatePolicy } from './flood-gate-policy.js'
+export { floodGatePolicy, type OpenWindow, openFloodWindow } from './flood-gate-policy.js'
 export { floodPolicy } from './flood-policy.js'
 export { inputPolicy } from './input-policy.js'
 export { createInvoker, type Invoker } from './invoker.js'

@@ -228,6 +228,10 @@ class SharedFloodStore implements RedisFloodStore {
     return this.mirror.get(key, nowMs)
   }
 
+  open(nowMs: number): Iterable<[string, number]> {
+    return this.mirror.open(nowMs)
+  }
+
   record(key: string, untilMs: number, nowMs: number): Promise<void> | undefined {
     this.mirror.record(key, untilMs, nowMs)
     const ms = Math.ceil(untilMs - nowMs)
