@@ -50,9 +50,9 @@ export interface PoolMoveEvent {
   readonly method: string
   /** The account it left. */
   readonly from: string
-  /** Why: a flood window there, or a dead session. */
-  readonly reason: 'flood' | 'session-dead'
-  /** For `flood`: when that account's window ends, epoch ms. */
+  /** Why: a flood window there, a dead session, or an open circuit on its DC. */
+  readonly reason: 'flood' | 'session-dead' | 'circuit-open'
+  /** For `flood` and `circuit-open`: when that account may be tried again, epoch ms. */
   readonly retryAt: number | undefined
 }
 
@@ -85,7 +85,7 @@ Object.defineProperty(NoAccountAvailableError.prototype, 'name', { value: 'NoAcc
 export interface AccountPool {
   /**
    * Runs a call. Unbound (no `account`), it goes to the live account that can run it soonest, and
-   * moves to another when it meets a flood window or a dead session there; only when every account
+   * moves to another when it meets a flood window, a dead session or an open circuit there; only when every account
    * is held does it wait, on the one whose window ends first, within its budget. Bound, it runs on
    * that account only.
    */
@@ -207,9 +207,11 @@ export function createPool(options: PoolOptions): AccountPool {
         const details = detailsOf(error)
         const reason = details?.sessionDead
           ? 'session-dead'
-          : isRpcError(error) && error.category === 'FLOOD' && details?.retryAt !== undefined
-            ? 'flood'
-            : undefined
+          : details?.giveUpReason === 'circuit-open'
+            ? 'circuit-open'
+            : isRpcError(error) && error.category === 'FLOOD' && details?.retryAt !== undefined
+              ? 'flood'
+              : undefined
         if (reason === undefined) throw error
         lastError = error
         tried.add(member)

@@ -204,6 +204,8 @@ export function createInvoker(options: InvokerOptions): Invoker {
   function conclude(call: Call): unknown {
     const ended = call.result
     if (call.status === INTERRUPTED) return ended
+    // A call refused before its first send has not read its start yet; read it before the end.
+    const startedAt = call.startedAt
     const endedAt = clock.now()
     let error = ended
     if (isRpcError(error) && hasRecoveryDetails(error)) error = cloneRpcError(error)
@@ -247,7 +249,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
         reason: giveUpReason,
         error,
         attempts: call.history,
-        durationMs: endedAt - call.startedAt,
+        durationMs: endedAt - startedAt,
       })
     }
     return error
