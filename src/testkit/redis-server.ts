@@ -62,6 +62,10 @@ export async function startRedisServer(): Promise<RedisServer> {
       },
     )
     child = started
+    // A test process that dies without its afterAll must not leave a server running.
+    const killOnExit = () => started.kill('SIGKILL')
+    process.once('exit', killOnExit)
+    started.once('exit', () => process.off('exit', killOnExit))
     let output = ''
     started.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString()

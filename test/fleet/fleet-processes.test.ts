@@ -48,11 +48,11 @@ describe.skipIf(!redisAvailable)('a fleet of worker processes sharing one accoun
     // Redis is written once per window recorded, and never read per call.
     expect(report.redisScriptRuns).toBe(report.floodWaitsReceived)
     expect(report.perWorker.every((worker) => worker.ok > 0)).toBe(true)
-  }, 60_000)
+  }, 240_000)
 
   it('commits violations the server counts when each process keeps its own memory', async () => {
     const report = await runFleet(common())
     expect(report.floodViolations).toBeGreaterThan(4)
     expect(report.heldLocally).toBe(0)
-  }, 60_000)
+  }, 240_000)
 })

@@ -125,7 +125,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
 function expectMessage(
   child: ChildProcess,
   type: string,
-  timeoutMs = 30_000,
+  // Generous: four processes compiling TypeScript at once on a loaded two-core machine take a while.
+  timeoutMs = 120_000,
 ): Promise<{ [key: string]: unknown }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
