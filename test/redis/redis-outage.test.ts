@@ -76,7 +76,7 @@ describe.skipIf(!redisAvailable)('the Redis flood store when Redis is down, slow
     const started = Date.now()
     await expect(invoke('contacts.resolveUsername', { username: 'durov' })).resolves.toBe('done')
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
-    expect(Date.now() - started).toBeLessThan(2500)
+    expect(Date.now() - started).toBeLessThan(3_000)
     expect(storeErrors).toHaveLength(1)
     expect(storeErrors[0]?.error).toBeInstanceOf(FloodStoreUnavailableError)
 
@@ -87,7 +87,7 @@ describe.skipIf(!redisAvailable)('the Redis flood store when Redis is down, slow
       () => Number.NaN,
       () => Date.now(),
     )
-    expect((failedAt as number) - now).toBeLessThan(50)
+    expect((failedAt as number) - now).toBeLessThan(100)
     expect(a.get('alice|*', Date.now())).toBe(now + 30_000)
 
     // Back: both resync; a's window is written back and reaches b.
@@ -130,7 +130,7 @@ describe.skipIf(!redisAvailable)('the Redis flood store when Redis is down, slow
     const invoke = createInvoker({ account: 'bob', floodStore: a, send: () => 'ok' })
     const callsStarted = Date.now()
     for (let i = 0; i < 100; i++) await invoke('messages.getHistory', { peer: i })
-    expect(Date.now() - callsStarted).toBeLessThan(500)
+    expect(Date.now() - callsStarted).toBeLessThan(1_000)
     server.resume()
     // The next write that goes through takes the one that timed out with it (or a resync does).
     await eventually(async () => {
