@@ -3,6 +3,8 @@ import { defineConfig } from 'tsup'
 /** Every public entry point; each becomes an ESM + CJS pair with its own declarations. */
 export const entries = {
   index: 'src/index.ts',
+  // Flood windows shared through Redis: Node-only, the one user of the ioredis peer dependency.
+  'redis/index': 'src/redis/index.ts',
   // The CLI: Node-only, the one user of the `commander` dependency. tsup keeps its shebang.
   'cli/main': 'src/cli/main.ts',
   // The simulated cluster: Node-only (sockets), so it is a subpath of its own and the core never
@@ -22,4 +24,6 @@ export default defineConfig({
   // fflate (inflate for gzip_packed) is compiled into our bundle, so the published core keeps zero
   // runtime dependencies while still using a well-kept inflate rather than one of our own.
   noExternal: ['fflate'],
+  // The user's own ioredis, never a copy of ours: the store duplicates the client it is given.
+  external: ['ioredis'],
 })

@@ -7,5 +7,6 @@
 export * from './catalog/index.js'
 export * from './error/index.js'
 export * from './flood/index.js'
+export * from './pool/index.js'
 export * from './recovery/index.js'
 export * from './wire/index.js'

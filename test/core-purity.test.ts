@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 /** Folders that make up the runtime-free core: they must run unchanged in browsers, Deno and Bun. */
-const CORE_FOLDERS = ['src/error', 'src/catalog', 'src/wire', 'src/recovery', 'src/flood']
+const CORE_FOLDERS = ['src/error', 'src/catalog', 'src/wire', 'src/recovery', 'src/flood', 'src/pool']
 /** Node-only modules that may sit inside a core folder because they have their own subpath export. */
 const NODE_ONLY = /redis/
 

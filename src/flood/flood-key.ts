@@ -96,6 +96,11 @@ export function defaultFloodKeyOf(call: FloodKeyCall, scope: FloodKeyScope): str
   }
 }
 
+/** What every flood key of `account` starts with (`alice|`), to pick its windows out of a shared store. */
+export function accountKeyPrefix(account: string): string {
+  return `${escapeAccount(account)}|`
+}
+
 // One account per invoker is the norm: remember the last escape instead of testing every time.
 let lastAccount = ''
 let lastEscaped = ''

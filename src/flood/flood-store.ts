@@ -29,4 +29,6 @@ export interface FloodStore {
   delete?(key: string): void | Promise<void>
   /** Forgets every window. Optional. */
   clear?(): void | Promise<void>
+  /** The windows open at `nowMs`, as `[key, untilMs]` pairs, for reports (the account pool's). Optional. */
+  open?(nowMs: number): Iterable<[string, number]>
 }

@@ -1,4 +1,5 @@
 export {
+  accountKeyPrefix,
   defaultFloodKeyOf,
   type FloodKeyCall,
   type FloodKeyParts,

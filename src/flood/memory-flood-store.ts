@@ -69,6 +69,11 @@ export class MemoryFloodStore implements FloodStore {
     this.sweepAt = MIN_SWEEP_SIZE
   }
 
+  /** The windows still open at `nowMs`, as `[key, untilMs]` pairs (for a store that mirrors this one). */
+  *open(nowMs: number): IterableIterator<[string, number]> {
+    for (const entry of this.windows) if (entry[1] > nowMs) yield entry
+  }
+
   /** Drops every window that has ended by `nowMs`; returns how many were dropped. */
   purge(nowMs: number): number {
     let dropped = 0

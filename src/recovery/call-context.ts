@@ -37,6 +37,8 @@ export interface CallContext extends CallInfo {
   readonly ended: boolean
   /** The failed sends so far. */
   readonly history: readonly AttemptRecord[]
+  /** The failure of the last failed send, if any: what the call ends with if it gives up now. */
+  readonly lastFailure: Failure | undefined
   /** Time left in the budget, ms (may be negative, or `Infinity`). */
   remainingMs(): number
   /** Whether the call lets the policy named `name` handle its errors (`handle: { flood: false }`). */

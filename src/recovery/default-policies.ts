@@ -19,10 +19,23 @@ import { retryPolicy } from './retry-policy.js'
  *    policy claimed.
  *
  * The deadline, the abort signal and `close()` are not policies: they belong to the call itself, and
- * a chain without them would not be bounded. All tuning is on `createInvoker` and per call, so the
+ * a chain without them would not be bounded. The circuit breaker is opt-in (`{ breaker }`): it
+ * changes what callers see during an outage (fast failures instead of backoff). All tuning is on `createInvoker` and per call, so the
  * policies are plain shared objects. Returns a new array: reorder it, filter it by `name`, or add
  * policies of your own.
  */
-export function defaultPolicies(): Policy[] {
-  return [floodGatePolicy, migratePolicy, authPolicy, floodPolicy, inputPolicy, retryPolicy]
+export function defaultPolicies(options: DefaultPoliciesOptions = {}): Policy[] {
+  const { breaker } = options
+  return breaker === undefined
+    ? [floodGatePolicy, migratePolicy, authPolicy, floodPolicy, inputPolicy, retryPolicy]
+    : [floodGatePolicy, breaker, migratePolicy, authPolicy, floodPolicy, inputPolicy, retryPolicy]
+}
+
+/** Optional policies {@link defaultPolicies} places where they belong. */
+export interface DefaultPoliciesOptions {
+  /**
+   * A circuit breaker per DC (`createBreakerPolicy()`), placed right after `floodGate`: it must see
+   * every failure before a policy claims it, and it never claims one itself.
+   */
+  readonly breaker?: Policy
 }

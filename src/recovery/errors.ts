@@ -80,6 +80,28 @@ export class CallAbortedError extends RecoveryError {
   }
 }
 
+/**
+ * The circuit of the call's DC is open (a storm of internal errors, timeouts or transport failures
+ * there), and the call was not sent. Only thrown for a call that never got a real error; one that
+ * did ends with that error, `giveUpReason: 'circuit-open'` and `retryAt`.
+ */
+export class CircuitOpenError extends RecoveryError {
+  /** The DC whose circuit is open (`undefined`: the home DC, not known yet). */
+  readonly dcId: number | undefined
+  /** When the next probe may go to that DC, epoch ms; sooner is pointless. */
+  readonly retryAt: number
+
+  /** Builds the error for `method` on `dcId`. */
+  constructor(method: string, dcId: number | undefined, retryAt: number) {
+    super(
+      `${method}: circuit open for DC ${dcId ?? 'home'}, next probe at ${new Date(retryAt).toISOString()}`,
+      method,
+    )
+    this.dcId = dcId
+    this.retryAt = retryAt
+  }
+}
+
 for (const Class of [
   RecoveryError,
   TransportError,
@@ -87,6 +109,7 @@ for (const Class of [
   DeadlineExceededError,
   InvokerClosedError,
   CallAbortedError,
+  CircuitOpenError,
 ]) {
   Object.defineProperty(Class.prototype, 'name', { value: Class.name, writable: true, configurable: true })
 }

@@ -210,6 +210,20 @@ export interface StoreErrorEvent {
   readonly error: unknown
 }
 
+/** The circuit of a DC changed state (see `createBreakerPolicy`). */
+export interface BreakerEvent {
+  /** The DC concerned (`undefined`: the home DC, not known yet). */
+  readonly dcId: number | undefined
+  /** The state before. */
+  readonly from: 'closed' | 'open' | 'half-open'
+  /** The state now. */
+  readonly to: 'closed' | 'open' | 'half-open'
+  /** For `open`: when the next probe may go, epoch ms. */
+  readonly nextProbeAt: number | undefined
+  /** Consecutive failures counted on that DC. */
+  readonly failures: number
+}
+
 /** Every event of the recovery engine, by name. */
 export interface RecoveryEvents {
   /** See {@link FloodWaitEvent}. */
@@ -234,4 +248,6 @@ export interface RecoveryEvents {
   notForUser: NotForUserEvent
   /** See {@link StoreErrorEvent}. */
   storeError: StoreErrorEvent
+  /** See {@link BreakerEvent}. */
+  breaker: BreakerEvent
 }

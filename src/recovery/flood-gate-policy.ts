@@ -1,6 +1,7 @@
 import { RpcError } from '../error/rpc-error.js'
 import type { FloodKeyScope } from '../flood/flood-key.js'
 import type { Call, CallContext } from './call-context.js'
+import type { Engine } from './engine.js'
 import type { Failure, Policy } from './policy.js'
 
 /**
@@ -10,27 +11,45 @@ import type { Failure, Policy } from './policy.js'
  */
 const SCOPES: readonly FloodKeyScope[] = ['account', 'method', 'peer', 'phone', 'params']
 
-interface OpenWindow {
+/** A flood window that covers a call. */
+export interface OpenWindow {
+  /** The flood key it was recorded under. */
   readonly key: string
+  /** When it ends, epoch ms. */
   readonly untilMs: number
 }
 
-function openWindow(call: CallContext): OpenWindow | undefined {
-  const { store, clock } = call.engine
-  const now = clock.now()
+/**
+ * The open flood window that would hold a call of `method` with `params` on `engine`'s account, if
+ * any: the one that ends last among every scope's key. Used before each send, and by the account
+ * pool to tell which account can run a call soonest.
+ */
+export function openFloodWindow(
+  engine: Engine,
+  method: string,
+  params: unknown,
+  nowMs: number,
+): OpenWindow | undefined {
+  const { store } = engine
+  if (store.size === 0) return undefined
+  const call = { account: engine.account, method, params }
   let open: OpenWindow | undefined
   const seen: string[] = []
   for (const scope of SCOPES) {
-    const key = call.engine.floodKeyOf(call, scope)
+    const key = engine.floodKeyOf(call, scope)
     // `peer` and `phone` fall back to the method key; a store lookup hashes the whole key, so skip repeats.
     if (seen.includes(key)) continue
     seen.push(key)
-    const until = store.get(key, now)
-    if (until !== undefined && until > now && (open === undefined || until > open.untilMs)) {
+    const until = store.get(key, nowMs)
+    if (until !== undefined && until > nowMs && (open === undefined || until > open.untilMs)) {
       open = { key, untilMs: until }
     }
   }
   return open
+}
+
+function openWindow(call: CallContext): OpenWindow | undefined {
+  return openFloodWindow(call.engine, call.method, call.params, call.engine.clock.now())
 }
 
 /** A FloodError made here, for a call that was not sent because its window is still open. */

@@ -1,15 +1,31 @@
 export type { AttemptRecord } from './attempt.js'
 export { authPolicy } from './auth-policy.js'
 export { type BackoffOptions, backoffDelay } from './backoff.js'
+export {
+  type BreakerPolicy,
+  type BreakerPolicyOptions,
+  type CircuitSnapshot,
+  countsAgainstDcByDefault,
+  createBreakerPolicy,
+} from './breaker-policy.js'
 export { BUILTIN_KNOWLEDGE, type ErrorFacts } from './builtin-knowledge.js'
 export type { CallContext, Settled } from './call-context.js'
+export {
+  type Admission,
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitState,
+  type CircuitTransition,
+  DEFAULT_BREAKER_OPTIONS,
+} from './circuit-breaker.js'
 export { type Clock, systemClock } from './clock.js'
 export { deadlinePresets } from './deadline-presets.js'
-export { defaultPolicies } from './default-policies.js'
+export { type DefaultPoliciesOptions, defaultPolicies } from './default-policies.js'
 export { DiagnosticReport, type DiagnosticReportInput } from './diagnostic-report.js'
 export type { Engine } from './engine.js'
 export {
   CallAbortedError,
+  CircuitOpenError,
   DeadlineExceededError,
   HookError,
   InvokerClosedError,
@@ -18,6 +34,7 @@ export {
 } from './errors.js'
 export {
   type AuthorizeEvent,
+  type BreakerEvent,
   Emitter,
   type FloodWaitEvent,
   type FloodWindowHitEvent,
@@ -32,7 +49,7 @@ export {
   type StoreErrorEvent,
   type Unsubscribe,
 } from './events.js'
-export { floodGatePolicy } from './flood-gate-policy.js'
+export { floodGatePolicy, type OpenWindow, openFloodWindow } from './flood-gate-policy.js'
 export { floodPolicy } from './flood-policy.js'
 export { inputPolicy } from './input-policy.js'
 export { createInvoker, type Invoker } from './invoker.js'

@@ -152,7 +152,12 @@ export function createInvoker(options: InvokerOptions): Invoker {
       for (;;) {
         for (let i = 0; i < before.length; i++) {
           let early = (before[i] as Policy).beforeSend?.(call)
-          if (early !== undefined && isThenable(early)) early = await early
+          if (early !== undefined && isThenable(early)) {
+            early = await early
+            // The first send no longer starts with the call, and the guards armed one microtask
+            // after the start saw no send in flight: arm them before this one.
+            call.quiet = false
+          }
           if (call.status !== PENDING) return
           if (early !== undefined) return call.fail(early)
         }
@@ -201,6 +206,8 @@ export function createInvoker(options: InvokerOptions): Invoker {
   function conclude(call: Call): unknown {
     const ended = call.result
     if (call.status === INTERRUPTED) return ended
+    // A call refused before its first send has not read its start yet; read it before the end.
+    const startedAt = call.startedAt
     const endedAt = clock.now()
     let error = ended
     if (isRpcError(error) && hasRecoveryDetails(error)) error = cloneRpcError(error)
@@ -244,7 +251,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
         reason: giveUpReason,
         error,
         attempts: call.history,
-        durationMs: endedAt - call.startedAt,
+        durationMs: endedAt - startedAt,
       })
     }
     return error

@@ -28,6 +28,8 @@ export type GiveUpReason =
   | 'login-step'
   /** A hook the recovery needed is missing, failed, or was already used once in this call. */
   | 'recovery-failed'
+  /** The circuit of the call's DC is open; `retryAt` is the next probe. */
+  | 'circuit-open'
   /** The call turned automatic handling off for this error (`handle: { ... : false }`). */
   | 'opted-out'
 

@@ -119,6 +119,7 @@ export function recordEvents(invoker: ReturnType<typeof createInvoker>) {
     'sessionDead',
     'notForUser',
     'storeError',
+    'breaker',
   ]
   for (const name of names) invoker.on(name, (event) => events.push({ name, event }))
   return {

@@ -300,3 +300,21 @@ describe('events', () => {
     }
   })
 })
+
+describe('a policy that answers beforeSend asynchronously', () => {
+  it('still leaves the send it lets through abortable and bounded by the deadline', async () => {
+    const later: Policy = { name: 'later', beforeSend: () => Promise.resolve(undefined) }
+    const { clock, invoke } = setup({
+      send: () => new Promise(() => undefined),
+      policies: [later, ...defaultPolicies()],
+    })
+    const controller = new AbortController()
+    const aborted = capture(invoke('m.x', {}, { signal: controller.signal }))
+    const timed = capture(invoke('m.y', {}, { deadlineMs: 1_000 }))
+    await clock.advance(0)
+    controller.abort(new Error('stop'))
+    await clock.advance(1_000)
+    expect(aborted.error).toMatchObject({ message: 'stop' })
+    expect(timed.error).toBeInstanceOf(DeadlineExceededError)
+  })
+})

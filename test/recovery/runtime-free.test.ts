@@ -18,7 +18,12 @@ describe('the core', () => {
   })
 
   it('uses nothing from Node in the recovery engine and the flood store (browsers, Deno, Bun)', () => {
-    const files = [...sources('src/recovery'), ...sources('src/flood'), join(root, 'src/version.ts')]
+    const files = [
+      ...sources('src/recovery'),
+      ...sources('src/flood'),
+      ...sources('src/pool'),
+      join(root, 'src/version.ts'),
+    ]
     expect(files.length).toBeGreaterThan(20)
     for (const file of files) {
       const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')

@@ -1,0 +1,20 @@
+/**
+ * mtproto-errors/redis: flood-wait windows shared by every process of a fleet through Redis.
+ * Node-only (it needs a Redis client: ioredis, a peer dependency).
+ * @packageDocumentation
+ */
+
+export { type ChangeMessage, channelOf, parseChange, scanPatternOf } from './messages.js'
+export {
+  createRedisFloodStore,
+  type FloodStoreDownEvent,
+  type FloodStoreErrorEvent,
+  type FloodStoreRemoteWindowEvent,
+  type FloodStoreSyncedEvent,
+  FloodStoreUnavailableError,
+  type RedisFloodStore,
+  type RedisFloodStoreEvents,
+  type RedisFloodStoreOptions,
+  type RedisFloodStoreState,
+} from './redis-flood-store.js'
+export { DELETE_SCRIPT, EXTEND_SCRIPT } from './scripts.js'

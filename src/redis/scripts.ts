@@ -1,0 +1,31 @@
+/**
+ * The Lua scripts the Redis flood store runs. Each is one atomic step on the server, so concurrent
+ * writers from any number of processes can never shorten a window or miss a change message.
+ *
+ * Only durations cross the wire, and every "now" is Redis's own: a window is a key whose TTL is the
+ * time left in it. `PTTL` and `SET ... PX` both count on the server's clock, so whether the
+ * processes' clocks agree does not matter.
+ */
+
+/**
+ * Extend-only set. KEYS[1]: the window's key. ARGV[1]: its length from now, ms (a positive
+ * integer). ARGV[2]: the change channel. ARGV[3]: the flood key as the engine knows it (no prefix).
+ *
+ * When the key already lives at least as long, nothing changes and nothing is published. Returns
+ * the time left in the window Redis now holds, ms, which may be longer than asked.
+ */
+export const EXTEND_SCRIPT = `
+local want = tonumber(ARGV[1])
+local held = redis.call('PTTL', KEYS[1])
+if held >= want then return held end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', want)
+redis.call('PUBLISH', ARGV[2], 'set ' .. want .. ' ' .. ARGV[3])
+return want
+`
+
+/** Delete and tell. KEYS[1]: the window's key. ARGV[1]: the change channel. ARGV[2]: the flood key. */
+export const DELETE_SCRIPT = `
+redis.call('DEL', KEYS[1])
+redis.call('PUBLISH', ARGV[1], 'del ' .. ARGV[2])
+return 1
+`

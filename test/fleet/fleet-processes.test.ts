@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runFleet } from '../../src/testkit/fleet/index.js'
+import { type Cluster, startCluster } from '../../src/testkit/plain/index.js'
+import { type RedisServer, startRedisServer } from '../../src/testkit/redis-server.js'
+import { redisAvailable } from '../redis/helpers.js'
+
+let redis: RedisServer
+let cluster: Cluster
+
+/**
+ * Four real processes (fork with tsx), each with its own cluster connection, Redis connection and
+ * invoker, drive one account's workload against one cluster. The calls are spread evenly, 200 ms
+ * apart across the fleet: far more than the time a window takes to reach every process, even on a
+ * loaded machine, so what is measured is the store, not a race between calls already in flight
+ * (docs/scale.md has what a denser workload does).
+ */
+describe.skipIf(!redisAvailable)('a fleet of worker processes sharing one account', () => {
+  const common = () => ({
+    cluster,
+    account: 'alice',
+    homeDcId: 2,
+    method: 'contacts.resolveUsername',
+    workers: 4,
+    durationMs: 6_000,
+    periodMs: 800,
+  })
+
+  beforeAll(async () => {
+    redis = await startRedisServer()
+    cluster = await startCluster({
+      accounts: { alice: { homeDc: 2 } },
+      floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', max: 4, perMs: 2_000 }],
+    })
+  })
+
+  afterAll(async () => {
+    await cluster?.stop()
+    await redis?.dispose()
+  })
+
+  it('commits no flood violation with the shared Redis store, though the limit is hit', async () => {
+    const report = await runFleet({ ...common(), redisPort: redis.port })
+    expect(report.floodWaitsReceived).toBeGreaterThanOrEqual(2)
+    expect(report.heldLocally).toBeGreaterThan(4)
+    expect(report.floodViolations).toBe(0)
+    expect(report.failed).toBe(0)
+    expect(report.storeErrors).toBe(0)
+    // Redis is written once per window recorded, and never read per call.
+    expect(report.redisScriptRuns).toBe(report.floodWaitsReceived)
+    expect(report.perWorker.every((worker) => worker.ok > 0)).toBe(true)
+  }, 240_000)
+
+  it('commits violations the server counts when each process keeps its own memory', async () => {
+    const report = await runFleet(common())
+    expect(report.floodViolations).toBeGreaterThan(4)
+    expect(report.heldLocally).toBe(0)
+  }, 240_000)
+})

@@ -1,0 +1,64 @@
+import { Redis } from 'ioredis'
+import { expect } from 'vitest'
+import { hasRedisServer } from '../../src/testkit/redis-server.js'
+
+/**
+ * Redis tests run wherever `redis-server` is installed, and must run in CI (which installs it):
+ * there a missing server is a failure, not a skip.
+ */
+export const redisAvailable = hasRedisServer()
+if (!redisAvailable && process.env.CI === 'true') {
+  throw new Error('redis-server is not installed; .ci/install-services should have installed it')
+}
+
+/**
+ * A client as an application would hand it to the store. It never connects itself (the store only
+ * duplicates it); reconnects are quick so outage tests stay short.
+ */
+export function clientFor(port: number): Redis {
+  return new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 })
+}
+
+/** A connected client for looking at the server from outside, as an operator would. */
+export function inspector(port: number): Redis {
+  const redis = new Redis({ port, host: '127.0.0.1', retryStrategy: () => 50, maxRetriesPerRequest: 1 })
+  // Outage tests stop the server under it; its reconnect errors are expected, not news.
+  redis.on('error', () => undefined)
+  return redis
+}
+
+/** Polls `check` until it holds or `timeoutMs` passes. */
+export async function eventually(check: () => unknown, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      const result = await check()
+      if (result !== false) return
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+    }
+    if (Date.now() > deadline) expect.fail(`condition not met within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/**
+ * Commands the server ran, by name, from `INFO commandstats` (the INFO itself left out). Commands
+ * run inside a script count too, under their own names.
+ */
+export async function commandStats(redis: Redis): Promise<Map<string, number>> {
+  const text = await redis.info('commandstats')
+  const stats = new Map<string, number>()
+  for (const match of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    const [, name, calls] = match
+    if (name !== undefined && calls !== undefined && name !== 'info') stats.set(name, Number(calls))
+  }
+  return stats
+}
+
+/** Commands run between two `commandStats` readings. */
+export function commandsBetween(before: Map<string, number>, after: Map<string, number>): number {
+  let total = 0
+  for (const [name, calls] of after) total += calls - (before.get(name) ?? 0)
+  return total
+}
