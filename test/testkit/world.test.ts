@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { createRandom, FloodLimiter, World, type WorldOptions } from '../../src/testkit/world/index.js'
+import {
+  CROSS_CHANNEL_GRACE_MS,
+  createRandom,
+  FloodLimiter,
+  World,
+  type WorldOptions,
+} from '../../src/testkit/world/index.js'
 
 function worldAt(options: WorldOptions = {}) {
   let now = 1_000_000
@@ -183,6 +189,32 @@ describe('the simulated world', () => {
     advance(2000)
     expect(send(7n).kind).toBe('ok')
     expect(world.stats.floodViolations).toBe(2)
+  })
+
+  it('blames another connection of the same account once the wait has reached the account', () => {
+    const { world, advance } = worldAt({
+      floodRules: [{ method: 'messages.sendMessage', scope: 'account', max: 1, perMs: 10_000 }],
+    })
+    const send = (channel: string) =>
+      world.handle({
+        dcId: 2,
+        account: 'alice',
+        method: 'messages.sendMessage',
+        params: { peer: 'p', message: 'hi' },
+        receipt: { channel, seenUpTo: 0n },
+      })
+    expect(send('2/1').kind).toBe('ok')
+    const refusal = send('2/1')
+    const key = refusal.kind === 'error' ? (refusal.floodKey as string) : ''
+    world.noticeDelivered(key, { channel: '2/1', messageId: 3n })
+    // another worker process, its call already on the way: excused
+    advance(CROSS_CHANNEL_GRACE_MS)
+    expect(send('2/9')).toMatchObject({ code: 420 })
+    expect(world.stats.floodViolations).toBe(0)
+    // a worker that keeps calling after the account was told, because it does not share windows
+    advance(1)
+    expect(send('2/9')).toMatchObject({ code: 420 })
+    expect(world.stats.floodViolations).toBe(1)
   })
 
   it('a client that honours the announced seconds is never a violator', () => {

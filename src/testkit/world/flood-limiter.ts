@@ -55,7 +55,17 @@ interface KeyState {
   lastWaitMs: number
   /** The first notice of the open wait delivered on each channel (server message id). */
   notices: Map<string, bigint>
+  /** When the open wait first reached any client of the key, in ms; undefined before that. */
+  firstDeliveredAt: number | undefined
 }
+
+/**
+ * How long after a wait reached one connection of an account its other connections (other worker
+ * processes) are still excused for not knowing it: long enough for calls already on their way,
+ * far shorter than any wait. A fleet that does not share its windows keeps calling for seconds
+ * and is counted; one that shares them through a store stops within milliseconds.
+ */
+export const CROSS_CHANNEL_GRACE_MS = 250
 
 /**
  * Sliding-window limits with announced waits, as the real server behaves: past the limit a call
@@ -96,11 +106,17 @@ export class FloodLimiter {
   check(rule: FloodRule, key: string, now: number, receipt?: ClientReceipt): FloodDecision {
     let state = this.states.get(key)
     if (state === undefined) {
-      state = { accepted: [], blockedUntil: 0, lastWaitMs: 0, notices: new Map() }
+      state = {
+        accepted: [],
+        blockedUntil: 0,
+        lastWaitMs: 0,
+        notices: new Map(),
+        firstDeliveredAt: undefined,
+      }
       this.states.set(key, state)
     }
     if (now < state.blockedUntil) {
-      if (knowsWait(state, receipt)) {
+      if (knowsWait(state, receipt, now)) {
         this.violationCount++
         state.blockedUntil = now + state.lastWaitMs
         return { allowed: false, seconds: Math.ceil(state.lastWaitMs / 1000), violation: true, key }
@@ -120,20 +136,28 @@ export class FloodLimiter {
     state.lastWaitMs = seconds * 1000
     state.blockedUntil = now + state.lastWaitMs
     state.notices.clear()
+    state.firstDeliveredAt = undefined
     return { allowed: false, seconds, violation: false, key }
   }
 
   /** Records that a refusal for `key` reached a client, so its later calls there count as informed. */
-  noticeDelivered(key: string, notice: FloodNotice): void {
+  noticeDelivered(key: string, notice: FloodNotice, now: number): void {
     const state = this.states.get(key)
     if (state === undefined) return
+    state.firstDeliveredAt ??= now
     const first = state.notices.get(notice.channel)
     if (first === undefined || notice.messageId < first) state.notices.set(notice.channel, notice.messageId)
   }
 }
 
-function knowsWait(state: KeyState, receipt: ClientReceipt | undefined): boolean {
+/**
+ * Whether the client of a call knew of the open wait: it had received the refusal on its own
+ * connection, or the refusal had reached another connection of the same key (another process of
+ * the same account) more than {@link CROSS_CHANNEL_GRACE_MS} earlier.
+ */
+function knowsWait(state: KeyState, receipt: ClientReceipt | undefined, now: number): boolean {
   if (receipt === undefined) return true
   const notice = state.notices.get(receipt.channel)
-  return notice !== undefined && notice <= receipt.seenUpTo
+  if (notice !== undefined && notice <= receipt.seenUpTo) return true
+  return state.firstDeliveredAt !== undefined && now - state.firstDeliveredAt > CROSS_CHANNEL_GRACE_MS
 }

@@ -1,5 +1,6 @@
 export {
   type ClientReceipt,
+  CROSS_CHANNEL_GRACE_MS,
   type FloodDecision,
   FloodLimiter,
   type FloodNotice,

@@ -193,7 +193,7 @@ export class World {
    * on the way (a dropped connection) never informed anyone.
    */
   noticeDelivered(floodKey: string, notice: FloodNotice): void {
-    this.flood.noticeDelivered(floodKey, notice)
+    this.flood.noticeDelivered(floodKey, notice, this.now())
   }
 
   private decide(call: WorldCall): WorldOutcome {
