@@ -5,6 +5,11 @@ export const entries = {
   index: 'src/index.ts',
   // The CLI: Node-only, the one user of the `commander` dependency. tsup keeps its shebang.
   'cli/main': 'src/cli/main.ts',
+  // One per client library, each its own subpath export; the client is a peer dependency, so
+  // tsup leaves it external and the core never pulls a client in.
+  'gramjs/index': 'src/adapters/gramjs/index.ts',
+  'mtcute/index': 'src/adapters/mtcute/index.ts',
+  'grammy/index': 'src/adapters/grammy/index.ts',
 }
 
 export default defineConfig({
