@@ -131,7 +131,8 @@ const attachedKeys = new WeakMap<object, readonly PropertyKey[]>()
  */
 export function transferDetails(from: object, to: object): boolean {
   const keys = attachedKeys.get(from)
-  if (keys === undefined) return false
+  // A frozen error cannot take them; it is thrown as it is.
+  if (keys === undefined || !Object.isExtensible(to)) return false
   for (const key of keys) {
     const descriptor = Object.getOwnPropertyDescriptor(from, key)
     if (descriptor !== undefined) Object.defineProperty(to, key, descriptor)

@@ -3,7 +3,11 @@ import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
 import { returnBigInt as bigInt } from 'telegram/Helpers.js'
 import { StringSession } from 'telegram/sessions/index.js'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type GramjsRecoveryOptions, wrapClient } from '../../src/adapters/gramjs/index.js'
+import {
+  ClientDisconnectedError,
+  type GramjsRecoveryOptions,
+  wrapClient,
+} from '../../src/adapters/gramjs/index.js'
 import { detailsOf, type RecoveryEvents, RpcError } from '../../src/index.js'
 import { attachWorld, type GramjsWorldOptions } from '../../src/testkit/clients/gramjs-world.js'
 import { World, type WorldOptions } from '../../src/testkit/world/index.js'
@@ -243,6 +247,27 @@ describe('GramJS adapter: a real TelegramClient over scripted senders', () => {
       giveUpReason: 'not-retryable',
     })
     expect(sends('account.updateProfile')).toBe(1)
+  })
+
+  it('ends calls at once on a client disconnected on purpose, as GramJS does', async () => {
+    let net: ReturnType<typeof setup>['net'] | undefined
+    const wrapped = setup({
+      // The client is disconnected while its first attempt fails.
+      intercept: (call) => {
+        if (call.method !== 'messages.sendMessage') return undefined
+        if (net !== undefined) net.mainSender.userDisconnected = true
+        return { kind: 'error', code: 500, message: 'INTERNAL_SERVER_ERROR' }
+      },
+    })
+    net = wrapped.net
+    const { clock, client, sends } = wrapped
+    const pending = settled(client.invoke(message()))
+    await clock.advance(1000)
+    const outcome = await pending
+    expect(outcome).toMatchObject({ ok: false, error: expect.any(ClientDisconnectedError) })
+    expect(detailsOf((outcome as { error: unknown }).error)).toMatchObject({ giveUpReason: 'not-retryable' })
+    expect(sends('messages.sendMessage')).toBe(1)
+    await expect(client.invoke(message())).rejects.toBeInstanceOf(ClientDisconnectedError)
   })
 
   it('runs the high-level methods through the engine too', async () => {

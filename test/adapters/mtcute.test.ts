@@ -239,6 +239,18 @@ describe('mtcute adapter: a real mtcute client, its middleware chain ending in a
     expect(sends('messages.sendMessage')).toBe(1 + 3)
   })
 
+  it('ends a waiting call at once when the client stops, as mtcute own middlewares do', async () => {
+    const { clock, tg } = await setup({
+      world: { floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 1, perMs: 10_000 }] },
+    })
+    await tg.call(message())
+    const waiting = settled(tg.call(message()))
+    await clock.advance(100)
+    await tg.disconnect()
+    expect(await waiting).toMatchObject({ ok: false, error: { name: 'AbortError' } })
+    expect(clock.pending).toBe(0)
+  })
+
   it('surfaces an input error at once; explain() and the giveUp event carry our field and message', async () => {
     const { tg, sends, giveUps } = await setup()
     const error = await tg.call({ _: 'account.updateProfile', firstName: '' }).catch((e: unknown) => e)

@@ -48,4 +48,6 @@ export interface ClientInternals {
   _exportedSenderPromises: Map<number, Promise<SenderLike>>
   /** Moves the main connection (and the session) to another DC. */
   _switchDC(dcId: number): Promise<unknown>
+  /** Set while `_switchDC` runs: the old main sender is disconnected then, but not on purpose. */
+  _isSwitchingDc?: boolean
 }

@@ -3,6 +3,7 @@
  * the recovery engine. Needs the `telegram` package (a peer dependency).
  * @packageDocumentation
  */
+export { ClientDisconnectedError, disconnectedPolicy } from './disconnected.js'
 export { methodNameOf } from './method-name.js'
 export { paramsOf } from './request-params.js'
 export {

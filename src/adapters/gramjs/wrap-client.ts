@@ -1,9 +1,11 @@
 import type { Api, TelegramClient } from 'telegram'
 import { utils } from 'telegram'
 import { RpcError } from '../../error/rpc-error.js'
+import { defaultPolicies } from '../../recovery/default-policies.js'
 import type { RecoveryEvents, Unsubscribe } from '../../recovery/events.js'
 import { createInvoker, type Invoker } from '../../recovery/invoker.js'
 import type { CallOptions, InvokerOptions, SendRequest } from '../../recovery/options.js'
+import type { Policy } from '../../recovery/policy.js'
 import { toGramjsError } from './client-errors.js'
 import type {
   ClientInternals,
@@ -12,6 +14,7 @@ import type {
   RequestLike,
   SenderLike,
 } from './client-internals.js'
+import { ClientDisconnectedError, disconnectedPolicy } from './disconnected.js'
 import { methodNameOf } from './method-name.js'
 import { reauthorizeOn } from './reauthorize.js'
 import { paramsOf } from './request-params.js'
@@ -19,7 +22,8 @@ import { paramsOf } from './request-params.js'
 /**
  * Options of {@link wrapClient}: every option of `createInvoker` except `send`. The hooks default
  * to GramJS's own means: `onHomeDcChange` to `client._switchDC`, `authorizeOn` to the export and
- * import GramJS runs when it connects a sender to another DC.
+ * import GramJS runs when it connects a sender to another DC. With your own `policies`, add
+ * `disconnectedPolicy` before the retry policy so calls on a disconnected client end at once.
  */
 export type GramjsRecoveryOptions = Omit<InvokerOptions, 'send'>
 
@@ -56,7 +60,6 @@ interface Carried {
 const WRAPPED: unique symbol = Symbol.for('mtproto-errors.gramjs.wrapped') as never
 
 const NOT_CONNECTED = 'Cannot send requests while disconnected. You need to call .connect()'
-const USER_DISCONNECTED = 'Cannot send requests while disconnected. Please reconnect.'
 
 /**
  * Routes every `client.invoke(request)` (and `invokeWithSender`) of a GramJS `TelegramClient`
@@ -74,11 +77,14 @@ export function wrapClient(client: TelegramClient, options: GramjsRecoveryOption
   const internals = client as unknown as ClientInternals & { [WRAPPED]?: boolean }
   if (internals[WRAPPED] === true) throw new Error('wrapClient: this client is already wrapped')
 
+  /** GramJS's error objects behind the converted ones, so the caller gets GramJS's classes back. */
+  const originals = new WeakMap<RpcError, Error>()
   // While our own move of the home DC runs, the session still names the old DC; syncing from it
   // then would undo the move.
   let movesInFlight = 0
   const invoker = createInvoker({
     ...options,
+    policies: options.policies ?? beforeRetry(defaultPolicies(), disconnectedPolicy),
     send,
     onHomeDcChange:
       options.onHomeDcChange ??
@@ -121,14 +127,15 @@ export function wrapClient(client: TelegramClient, options: GramjsRecoveryOption
       // After a DC switch GramJS replaces the main sender; wait for the new one to be connected.
       await internals._connectedDeferred.promise
       const main = internals._sender
+      // Between the two, a DC switch is under way: a transient failure the retry policy rides out.
       if (main === undefined) throw new Error(NOT_CONNECTED)
+      if (main.userDisconnected === true && movesInFlight === 0 && internals._isSwitchingDc !== true) {
+        throw new ClientDisconnectedError()
+      }
       return main
     }
     return internals.getSender(dcId as number)
   }
-
-  /** GramJS's error objects behind the converted ones, so the caller gets GramJS's classes back. */
-  const originals = new WeakMap<RpcError, Error>()
 
   async function invokeThrough(
     request: RequestLike,
@@ -141,7 +148,7 @@ export function wrapClient(client: TelegramClient, options: GramjsRecoveryOption
     if (sender === undefined && callOptions.dcId === undefined && main === undefined) {
       throw new Error(NOT_CONNECTED)
     }
-    if (main?.userDisconnected === true) throw new Error(USER_DISCONNECTED)
+    if (main?.userDisconnected === true) throw new ClientDisconnectedError()
     await internals._connectedDeferred.promise
     await request.resolve(client, utils)
     internals._lastRequest = Date.now()
@@ -196,6 +203,13 @@ export function wrapClient(client: TelegramClient, options: GramjsRecoveryOption
       delete internals[WRAPPED]
     },
   }
+}
+
+/** `policies` with `extra` placed just before the catch-all retry policy. */
+function beforeRetry(policies: Policy[], extra: Policy): Policy[] {
+  const retry = policies.findIndex((policy) => policy.name === 'retry')
+  policies.splice(retry < 0 ? policies.length : retry, 0, extra)
+  return policies
 }
 
 /** Puts back an own property, or removes ours so the prototype's method shows through again. */

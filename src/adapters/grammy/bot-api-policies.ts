@@ -25,9 +25,6 @@ export interface BotPolicyState {
   current: CallContext | undefined
 }
 
-/** The `handle` switch of the migration policy. */
-export const CHAT_MIGRATION = 'chatMigration'
-
 function during<T>(state: BotPolicyState, call: CallContext, run: () => T): T {
   const outer = state.current
   state.current = call
@@ -50,20 +47,15 @@ export function botApiPolicies(state: BotPolicyState): Policy[] {
   }
 
   const migration: Policy = {
-    name: CHAT_MIGRATION,
+    name: 'chatMigration',
     onFailure(call, failure) {
       const toChatId = state.bodies.get(failure)?.parameters?.migrate_to_chat_id
       if (toChatId === undefined) return PASS
       const params = (call.params ?? {}) as Record<string, unknown>
       const fromChatId = params.chat_id
       // Once per call: a second upgrade of the same chat would be the server's bug, not ours to chase.
-      if (
-        !state.followChatMigration ||
-        !call.handles(CHAT_MIGRATION) ||
-        fromChatId === undefined ||
-        call.count(CHAT_MIGRATION) > 1
-      ) {
-        call.annotate(failure, { giveUpReason: call.handles(CHAT_MIGRATION) ? 'not-retryable' : 'opted-out' })
+      if (!state.followChatMigration || fromChatId === undefined || call.count('chatMigration') > 1) {
+        call.annotate(failure, { giveUpReason: state.followChatMigration ? 'not-retryable' : 'opted-out' })
         return STOP
       }
       call.params = { ...params, chat_id: toChatId }

@@ -6,7 +6,6 @@
  * @packageDocumentation
  */
 export { type BotApiErrorBody, type BotApiErrorInfo, classifyBotApiError } from './bot-api-errors.js'
-export { CHAT_MIGRATION } from './bot-api-policies.js'
 export {
   type BotApiTransformer,
   type BotApiTransformerOptions,

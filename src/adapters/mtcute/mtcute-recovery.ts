@@ -115,7 +115,7 @@ export function mtcuteRecovery(options: MtcuteRecoveryOptions = {}): MtcuteRecov
     syncHomeDc(ctx.manager)
     const carried: Carried = { ctx, next }
     try {
-      return await invoker(ctx.request._, ctx.request, callOptionsOf(ctx.params, carried))
+      return await invoker(ctx.request._, ctx.request, callOptionsOf(ctx, carried))
     } catch (error) {
       return outcomeOf(error, ctx.params)
     }
@@ -130,18 +130,26 @@ export function mtcuteRecovery(options: MtcuteRecoveryOptions = {}): MtcuteRecov
 }
 
 /** mtcute's per-call options in the engine's terms. */
-function callOptionsOf(params: RpcCallOptions | undefined, context: Carried): CallOptions {
-  if (params === undefined) return { context }
-  const retries = params.maxRetryCount
+function callOptionsOf(ctx: RpcCallMiddlewareContext, context: Carried): CallOptions {
+  const params = ctx.params
+  // Like mtcute's own middlewares, a call also ends when the client stops (disconnect, destroy).
+  const stop = ctx.manager.params.stopSignal
+  const signal =
+    params?.abortSignal === undefined
+      ? stop
+      : stop === undefined
+        ? params.abortSignal
+        : AbortSignal.any([params.abortSignal, stop])
+  const retries = params?.maxRetryCount
   return {
     context,
-    ...(params.abortSignal !== undefined && { signal: params.abortSignal }),
-    ...(params.dcId !== undefined && { dcId: params.dcId }),
+    ...(signal !== undefined && { signal }),
+    ...(params?.dcId !== undefined && { dcId: params.dcId }),
     // mtcute's floodSleepThreshold is already in milliseconds.
-    ...(params.floodSleepThreshold !== undefined && { maxFloodWaitMs: params.floodSleepThreshold }),
+    ...(params?.floodSleepThreshold !== undefined && { maxFloodWaitMs: params.floodSleepThreshold }),
     // mtcute counts repeats; the engine counts failed sends.
     ...(retries !== undefined && { maxAttempts: retries + 1, maxFloodWaits: retries }),
-    ...(params.throw503 === true && { handle: { [RETRY_503]: false } }),
+    ...(params?.throw503 === true && { handle: { [RETRY_503]: false } }),
   }
 }
 
