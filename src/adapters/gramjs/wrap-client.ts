@@ -5,7 +5,7 @@ import { defaultPolicies } from '../../recovery/default-policies.js'
 import type { RecoveryEvents, Unsubscribe } from '../../recovery/events.js'
 import { createInvoker, type Invoker } from '../../recovery/invoker.js'
 import type { CallOptions, InvokerOptions, SendRequest } from '../../recovery/options.js'
-import type { Policy } from '../../recovery/policy.js'
+import { insertBeforeRetry } from '../insert-before-retry.js'
 import { toGramjsError } from './client-errors.js'
 import type {
   ClientInternals,
@@ -84,7 +84,7 @@ export function wrapClient(client: TelegramClient, options: GramjsRecoveryOption
   let movesInFlight = 0
   const invoker = createInvoker({
     ...options,
-    policies: options.policies ?? beforeRetry(defaultPolicies(), disconnectedPolicy),
+    policies: options.policies ?? insertBeforeRetry(defaultPolicies(), disconnectedPolicy),
     send,
     onHomeDcChange:
       options.onHomeDcChange ??
@@ -203,13 +203,6 @@ export function wrapClient(client: TelegramClient, options: GramjsRecoveryOption
       delete internals[WRAPPED]
     },
   }
-}
-
-/** `policies` with `extra` placed just before the catch-all retry policy. */
-function beforeRetry(policies: Policy[], extra: Policy): Policy[] {
-  const retry = policies.findIndex((policy) => policy.name === 'retry')
-  policies.splice(retry < 0 ? policies.length : retry, 0, extra)
-  return policies
 }
 
 /** Puts back an own property, or removes ours so the prototype's method shows through again. */

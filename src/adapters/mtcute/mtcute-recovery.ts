@@ -11,7 +11,7 @@ import { TransportError } from '../../recovery/errors.js'
 import type { RecoveryEvents, Unsubscribe } from '../../recovery/events.js'
 import { createInvoker, type Invoker } from '../../recovery/invoker.js'
 import type { CallOptions, InvokerOptions, SendRequest } from '../../recovery/options.js'
-import type { Policy } from '../../recovery/policy.js'
+import { insertBeforeRetry } from '../insert-before-retry.js'
 import { toMtRpcError } from './mt-rpc-error.js'
 import { RETRY_503, retry503Policy } from './retry-503-policy.js'
 
@@ -63,7 +63,7 @@ export function mtcuteRecovery(options: MtcuteRecoveryOptions = {}): MtcuteRecov
   let movesInFlight = 0
   const invoker = createInvoker({
     ...options,
-    policies: options.policies ?? withRetry503(defaultPolicies()),
+    policies: options.policies ?? insertBeforeRetry(defaultPolicies(), retry503Policy),
     send,
     onHomeDcChange:
       options.onHomeDcChange ??
@@ -166,11 +166,4 @@ function outcomeOf(error: unknown, params: RpcCallOptions | undefined): unknown 
   }
   if (error instanceof TransportError) throw error.cause
   throw error
-}
-
-/** The default chain with the `throw503` switch placed before the catch-all retry policy. */
-function withRetry503(policies: Policy[]): Policy[] {
-  const retry = policies.findIndex((policy) => policy.name === 'retry')
-  policies.splice(retry < 0 ? policies.length : retry, 0, retry503Policy)
-  return policies
 }
