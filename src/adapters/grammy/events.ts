@@ -6,7 +6,7 @@ import type { BotApiErrorInfo } from './bot-api-errors.js'
 export interface BotFloodWaitEvent {
   /** The Bot API method (`sendMessage`). */
   readonly method: string
-  /** The call's `chat_id`, when it has one. */
+  /** The call's `chat_id`, when it has one (unknown for a window found extended after a wait). */
   readonly chatId: unknown
   /** The flood key the window is kept under. */
   readonly key: string
@@ -22,7 +22,9 @@ export interface BotFloodWaitEvent {
 
 /** A call is about to be repeated after a 5xx or a network failure. */
 export interface BotRetryEvent {
+  /** The Bot API method. */
   readonly method: string
+  /** The call's `chat_id`, when it has one. */
   readonly chatId: unknown
   /** The number of the attempt that failed. */
   readonly attempt: number
@@ -34,6 +36,7 @@ export interface BotRetryEvent {
 
 /** A group became a supergroup: the call was repeated on the new chat. */
 export interface BotMigratedEvent {
+  /** The Bot API method. */
   readonly method: string
   /** The chat id the call was made with. */
   readonly fromChatId: unknown
@@ -43,7 +46,9 @@ export interface BotMigratedEvent {
 
 /** A call failed for good (aborts excepted). */
 export interface BotGiveUpEvent {
+  /** The Bot API method. */
   readonly method: string
+  /** The call's `chat_id`, when it has one. */
   readonly chatId: unknown
   /** Why the transformer stopped trying. */
   readonly reason: GiveUpReason
