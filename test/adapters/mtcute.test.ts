@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events'
 import { Long, MemoryStorage, MtTimeoutError, tl } from '@mtcute/core'
 import { TelegramClient } from '@mtcute/node'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -239,15 +240,22 @@ describe('mtcute adapter: a real mtcute client, its middleware chain ending in a
     expect(sends('messages.sendMessage')).toBe(1 + 3)
   })
 
-  it('ends a waiting call at once when the client stops, as mtcute own middlewares do', async () => {
+  it('ends waiting calls at once when the client stops, as mtcute own middlewares do', async () => {
     const { clock, tg } = await setup({
       world: { floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 1, perMs: 10_000 }] },
     })
     await tg.call(message())
-    const waiting = settled(tg.call(message()))
+    const waiting = Array.from({ length: 20 }, () => settled(tg.call(message())))
     await clock.advance(100)
+    // Twenty held calls, and no listener piled on the client's one stop signal.
+    const network = (
+      tg as unknown as { _client: { mt: { network: { params: { stopSignal: AbortSignal } } } } }
+    )._client.mt.network
+    expect(getEventListeners(network.params.stopSignal, 'abort').length).toBeLessThan(3)
     await tg.disconnect()
-    expect(await waiting).toMatchObject({ ok: false, error: { name: 'AbortError' } })
+    for (const outcome of await Promise.all(waiting)) {
+      expect(outcome).toMatchObject({ ok: false, error: { name: 'AbortError' } })
+    }
     expect(clock.pending).toBe(0)
   })
 

@@ -133,13 +133,12 @@ export function mtcuteRecovery(options: MtcuteRecoveryOptions = {}): MtcuteRecov
 function callOptionsOf(ctx: RpcCallMiddlewareContext, context: Carried): CallOptions {
   const params = ctx.params
   // Like mtcute's own middlewares, a call also ends when the client stops (disconnect, destroy).
-  const stop = ctx.manager.params.stopSignal
-  const signal =
-    params?.abortSignal === undefined
-      ? stop
-      : stop === undefined
-        ? params.abortSignal
-        : AbortSignal.any([params.abortSignal, stop])
+  // A signal of its own per call: held calls listen to their signal, and hundreds of them on the
+  // client's one stop signal would trip Node's listener-leak warning; AbortSignal.any links the
+  // two without a listener on the stop signal.
+  const stop = ctx.manager.params.stopSignal as AbortSignal | undefined
+  const sources = [params?.abortSignal, stop].filter((source) => source !== undefined)
+  const signal = sources.length === 0 ? undefined : AbortSignal.any(sources)
   const retries = params?.maxRetryCount
   return {
     context,
