@@ -138,7 +138,7 @@ function callOptionsOf(ctx: RpcCallMiddlewareContext, context: Carried): CallOpt
   // two without a listener on the stop signal.
   const stop = ctx.manager.params.stopSignal as AbortSignal | undefined
   const sources = [params?.abortSignal, stop].filter((source) => source !== undefined)
-  const signal = sources.length === 0 ? undefined : AbortSignal.any(sources)
+  const signal = sources.length === 0 ? undefined : anyOf(sources)
   const retries = params?.maxRetryCount
   return {
     context,
@@ -165,4 +165,10 @@ function outcomeOf(error: unknown, params: RpcCallOptions | undefined): unknown 
   }
   if (error instanceof TransportError) throw error.cause
   throw error
+}
+
+/** `AbortSignal.any`, or the first signal on runtimes without it (Node before 20.3). */
+function anyOf(signals: AbortSignal[]): AbortSignal {
+  const any = (AbortSignal as { any?: (signals: AbortSignal[]) => AbortSignal }).any
+  return typeof any === 'function' ? any.call(AbortSignal, signals) : (signals[0] as AbortSignal)
 }
