@@ -150,6 +150,15 @@ describe('grammY adapter: a real Bot against a fake Bot API on loopback', () => 
     expect(recovery.invoker.pendingCount).toBe(0)
   })
 
+  it('repeats requests the network refused, then throws grammY own HttpError', async () => {
+    const { api, bot, events } = await setup({}, { maxAttempts: 3 })
+    await api.close() // nothing listens on that port any more
+    const error = await bot.api.sendMessage(1, 'x').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(HttpError)
+    expect(events.filter((entry) => entry.name === 'retry')).toHaveLength(2)
+    expect(events.at(-1)).toMatchObject({ name: 'giveUp', event: { reason: 'attempts-exhausted' } })
+  })
+
   it('keeps every retry inside the total time budget', async () => {
     const { bot, sent, events } = await setup(
       {
