@@ -10,6 +10,11 @@ export const entries = {
   // The simulated cluster: Node-only (sockets), so it is a subpath of its own and the core never
   // imports it.
   'testkit/index': 'src/testkit/index.ts',
+  // One per client library, each its own subpath export; the client is a peer dependency, so
+  // tsup leaves it external and the core never pulls a client in.
+  'gramjs/index': 'src/adapters/gramjs/index.ts',
+  'mtcute/index': 'src/adapters/mtcute/index.ts',
+  'grammy/index': 'src/adapters/grammy/index.ts',
 }
 
 export default defineConfig({

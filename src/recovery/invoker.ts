@@ -42,6 +42,7 @@ class Request implements SendRequest {
   readonly params: unknown
   readonly dcId: number | undefined
   readonly attempt: number
+  readonly context: unknown
   readonly #call: Call
 
   constructor(call: Call) {
@@ -49,6 +50,7 @@ class Request implements SendRequest {
     this.params = call.params
     this.dcId = call.dcId
     this.attempt = call.attempt
+    this.context = call.options?.context
     this.#call = call
   }
 

@@ -20,6 +20,8 @@ export interface SendRequest {
    * first read: a transport that does not look at it does not pay for it.
    */
   readonly signal: AbortSignal
+  /** The call's `context` option, as given: per-call state of the transport (an adapter's request object). */
+  readonly context: unknown
 }
 
 /**
@@ -75,6 +77,12 @@ export interface CallOptions extends Partial<CallLimits> {
    * `input`, and those of custom policies.
    */
   readonly handle?: Readonly<Record<string, boolean | undefined>>
+  /**
+   * Anything the transport needs for this call and cannot rebuild from `method` and `params` (a
+   * client library's own request object, a middleware's `next`). Handed to `send` as
+   * `request.context`; the engine never reads it, so it stays out of flood keys and reports.
+   */
+  readonly context?: unknown
 }
 
 /** A read-only view of a call, given to hooks and key functions. */

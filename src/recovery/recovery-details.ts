@@ -98,8 +98,10 @@ export function attachDetails(
   buildReport: () => DiagnosticReport,
 ): void {
   const target = error as Record<string, unknown>
+  const keys: PropertyKey[] = ['report', MARK]
   for (const [key, value] of Object.entries(init)) {
     if (value === undefined) continue
+    keys.push(key)
     // The catalogue entry is large; keep it out of console output, like the report.
     Object.defineProperty(target, key, {
       value,
@@ -118,4 +120,25 @@ export function attachDetails(
     },
   })
   Object.defineProperty(target, MARK, { value: true, configurable: true })
+  attachedKeys.set(target, keys)
+}
+
+/** The properties `attachDetails` defined on each error, so they can be moved as a whole. */
+const attachedKeys = new WeakMap<object, readonly PropertyKey[]>()
+
+/**
+ * Puts the details attached to `from` on `to` as well (the same values, the same lazily built
+ * report), so an adapter can throw a client library's own error object with the engine's details on
+ * it. Returns whether `from` had any.
+ */
+export function transferDetails(from: object, to: object): boolean {
+  const keys = attachedKeys.get(from)
+  // A frozen error cannot take them; it is thrown as it is.
+  if (keys === undefined || !Object.isExtensible(to)) return false
+  for (const key of keys) {
+    const descriptor = Object.getOwnPropertyDescriptor(from, key)
+    if (descriptor !== undefined) Object.defineProperty(to, key, descriptor)
+  }
+  attachedKeys.set(to, keys)
+  return true
 }

@@ -54,6 +54,24 @@ describe('createInvoker: the happy path', () => {
     const invoke = createInvoker({ send: () => result })
     await expect(invoke('auth.sendCode')).resolves.toBe(result)
   })
+  it('hands the per-call context to every send of the call, and keeps it out of flood keys', async () => {
+    const contexts: unknown[] = []
+    const marker = { request: 'the client library object' }
+    const { clock, invoke } = setup({
+      send: (request: SendRequest) => {
+        contexts.push(request.context)
+        if (contexts.length === 1) throw rpc(420, 'FLOOD_WAIT_1')
+        return 'ok'
+      },
+    })
+    const keys: string[] = []
+    invoke.on('floodWait', (event) => keys.push(event.key))
+    const call = invoke('messages.getHistory', { peer: 1 }, { context: marker })
+    await clock.advance(1000)
+    await expect(call).resolves.toBe('ok')
+    expect(contexts).toEqual([marker, marker])
+    expect(keys.join()).not.toContain('client library')
+  })
 })
 
 describe('thrown errors', () => {

@@ -1,0 +1,232 @@
+import type { Transformer } from 'grammy'
+import { isRpcError, RpcError } from '../../error/rpc-error.js'
+import type { FloodStore } from '../../flood/flood-store.js'
+import type { Clock } from '../../recovery/clock.js'
+import { DeadlineExceededError, TransportError } from '../../recovery/errors.js'
+import { Emitter, type Unsubscribe } from '../../recovery/events.js'
+import { createInvoker, type Invoker } from '../../recovery/invoker.js'
+import type { SendRequest } from '../../recovery/options.js'
+import { detailsOf } from '../../recovery/recovery-details.js'
+import { type BotApiErrorBody, classifyBotApiError } from './bot-api-errors.js'
+import { type BotPolicyState, botApiPolicies } from './bot-api-policies.js'
+import type { BotApiEvents } from './events.js'
+import { botAccountOf, botFloodKeyOf, chatKeyOf, defaultMethodClassOf } from './flood-key.js'
+
+/**
+ * Options of {@link botApiTransformer}. Times in milliseconds. What `@grammyjs/auto-retry` calls
+ * `maxRetryAttempts` is `maxAttempts` here (failed sends, so one more than its retries),
+ * `maxDelaySeconds` is `maxFloodWaitMs`, `rethrowInternalServerErrors` is `retryServerErrors: false`
+ * and `rethrowHttpErrors` is `retryNetworkErrors: false`.
+ */
+export interface BotApiTransformerOptions {
+  /**
+   * The bot's token. Only its id (before the colon) is kept, to keep bots sharing a flood store
+   * apart; the secret never enters a key, an event or a store.
+   */
+  readonly token?: string
+  /** The label in flood keys, when not derived from `token`. */
+  readonly account?: string
+  /** Where 429 windows are kept; default a new `MemoryFloodStore`. Share one (or Redis) between bots and processes. */
+  readonly floodStore?: FloodStore
+  /** A call's whole budget, every wait and retry included. Default 60 s. */
+  readonly deadlineMs?: number
+  /** The longest `retry_after` waited for; a longer 429 goes to the caller at once. Default 60 s. */
+  readonly maxFloodWaitMs?: number
+  /** Most 429 waits slept through in one call. Default 5. */
+  readonly maxFloodWaits?: number
+  /** Most sends of one call ending in a 5xx or a network failure. Default 5. */
+  readonly maxAttempts?: number
+  /** The first backoff delay after a 5xx or network failure (doubling, ±50 % jitter). Default 1 s. */
+  readonly baseDelayMs?: number
+  /** The longest backoff delay. Default 64 s. */
+  readonly maxDelayMs?: number
+  /** Repeat calls answered with a 5xx. Default `true`. */
+  readonly retryServerErrors?: boolean
+  /** Repeat calls whose request failed in the network (grammY's `HttpError`). Default `true`. */
+  readonly retryNetworkErrors?: boolean
+  /** Repeat a call on the supergroup a group became (`migrate_to_chat_id`), once. Default `true`. */
+  readonly followChatMigration?: boolean
+  /** Which limit a method counts against; default: posting methods share one, edits another. */
+  readonly methodClassOf?: (method: string) => string
+  /** Time source, for tests. */
+  readonly clock?: Clock
+  /** Random numbers in [0, 1) for jitter, for tests. */
+  readonly random?: () => number
+}
+
+/** A grammY transformer with the recovery engine behind it. */
+export interface BotApiTransformer extends Transformer {
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<K extends keyof BotApiEvents>(name: K, listener: (event: BotApiEvents[K]) => void): Unsubscribe
+  /** The flood store in use. */
+  readonly floodStore: FloodStore
+  /** The engine behind the transformer (pending calls, `close()`). */
+  readonly invoker: Invoker
+}
+
+/** grammY's `prev`: the rest of the transformer stack, down to the HTTP request. */
+type Prev = (method: string, payload: unknown, signal?: AbortSignal) => Promise<unknown>
+
+const FROM_STORE = 'not sent: a flood window recorded earlier is still open'
+
+/**
+ * A grammY API transformer (`bot.api.config.use(botApiTransformer({ token }))`) that handles the
+ * Bot API's errors the way our engine handles MTProto's: a 429 is waited out when `retry_after`
+ * fits the call's budget and remembered per (bot, method class, chat), so no request goes into an
+ * open window; 5xx answers and network failures are repeated with bounded, jittered backoff inside
+ * the deadline; a group upgraded to a supergroup gets the call repeated on the new chat once. Every
+ * other answer goes through unchanged (grammY throws its `GrammyError` as usual);
+ * `classifyBotApiError(error)` classifies it.
+ */
+export function botApiTransformer(options: BotApiTransformerOptions = {}): BotApiTransformer {
+  const events = new Emitter<BotApiEvents>()
+  const state: BotPolicyState = {
+    bodies: new WeakMap(),
+    events,
+    followChatMigration: options.followChatMigration ?? true,
+    retryServerErrors: options.retryServerErrors ?? true,
+    retryNetworkErrors: options.retryNetworkErrors ?? true,
+    current: undefined,
+  }
+  const {
+    token: _token,
+    account,
+    methodClassOf,
+    followChatMigration,
+    retryServerErrors,
+    retryNetworkErrors,
+    ...limits
+  } = options
+  const invoke = createInvoker({
+    ...limits,
+    send,
+    account: account ?? botAccountOf(options.token),
+    policies: botApiPolicies(state),
+    floodKeyOf: botFloodKeyOf(methodClassOf ?? defaultMethodClassOf),
+    floodScopeOf: (_error, call) => (chatKeyOf(call.params) === undefined ? 'method' : 'peer'),
+    // Bot API errors are classified by their own table; MTProto's catalogue would only be asked
+    // about FLOOD_WAIT here.
+    catalog: false,
+  })
+  const clock = invoke.engine.clock
+
+  async function send(attempt: SendRequest): Promise<unknown> {
+    const prev = attempt.context as Prev
+    // grammY's HttpError (a network failure) propagates and becomes a TransportError.
+    const response = await prev(attempt.method, attempt.params, attempt.signal)
+    const body = response as BotApiErrorBody & { ok?: boolean }
+    if (body.ok !== false || typeof body.error_code !== 'number') return response
+    // A 429 with retry_after is MTProto's FLOOD_WAIT underneath: hand it to the flood policy as one.
+    const retryAfter = body.parameters?.retry_after
+    const failure =
+      body.error_code === 429 && typeof retryAfter === 'number'
+        ? RpcError.from({ code: 420, type: `FLOOD_WAIT_${retryAfter}`, description: body.description })
+        : RpcError.from({ error_code: body.error_code, description: String(body.description) })
+    state.bodies.set(failure, body)
+    return failure
+  }
+
+  invoke.on('floodWait', (event) => {
+    events.emit('floodWait', {
+      method: event.method,
+      chatId: chatOf(state.current?.params),
+      key: event.key,
+      waitMs: event.waitMs,
+      retryAt: event.retryAt,
+      willWait: event.willWait,
+      fromStore: false,
+    })
+  })
+  invoke.on('floodWindowHit', (event) => {
+    events.emit('floodWait', {
+      method: event.method,
+      chatId: chatOf(state.current?.params),
+      key: event.key,
+      waitMs: event.remainingMs,
+      retryAt: event.retryAt,
+      willWait: event.willWait,
+      fromStore: true,
+    })
+  })
+  invoke.on('retry', (event) => {
+    events.emit('retry', {
+      method: event.method,
+      chatId: chatOf(state.current?.params),
+      attempt: event.attempt,
+      delayMs: event.delayMs,
+      error: describe(event.error),
+    })
+  })
+
+  /** What a failure is, for events: the Bot API's answer classified, or what the network threw. */
+  function describe(failure: unknown): unknown {
+    const body = typeof failure === 'object' && failure !== null ? state.bodies.get(failure) : undefined
+    if (body !== undefined) return classifyBotApiError(body)
+    return failure instanceof TransportError ? failure.cause : failure
+  }
+
+  /**
+   * How a failed call leaves the transformer: as the Bot API's own answer whenever there is one
+   * (grammY then throws its `GrammyError`, exactly as without us), a network failure as grammY's
+   * `HttpError`, and only the engine's own outcomes as they are.
+   */
+  function leave(error: unknown, method: string, payload: unknown): unknown {
+    const last = error instanceof DeadlineExceededError && error.cause !== undefined ? error.cause : error
+    let body: BotApiErrorBody | undefined
+    if (isRpcError(last)) {
+      // A window known before sending is answered as the Bot API would have, had we sent the call.
+      const retryAt = detailsOf(last)?.retryAt
+      body =
+        state.bodies.get(last) ?? (retryAt === undefined ? undefined : tooManyRequests(retryAt - clock.now()))
+    }
+    const details = detailsOf(error)
+    if (details !== undefined && events.has('giveUp')) {
+      events.emit('giveUp', {
+        method,
+        chatId: chatOf(payload),
+        reason: details.giveUpReason,
+        error: body === undefined ? describe(last) : classifyBotApiError(body),
+        attempts: details.attempts,
+      })
+    }
+    if (body !== undefined) return body
+    if (last instanceof TransportError) throw last.cause
+    throw error
+  }
+
+  const transformer = async (prev: Prev, method: string, payload: unknown, signal?: AbortSignal) => {
+    try {
+      return await invoke(
+        method,
+        payload ?? {},
+        signal === undefined ? { context: prev } : { context: prev, signal },
+      )
+    } catch (error) {
+      return leave(error, method, payload)
+    }
+  }
+
+  return Object.defineProperties(transformer, {
+    on: {
+      value: <K extends keyof BotApiEvents>(name: K, listener: (event: BotApiEvents[K]) => void) =>
+        events.on(name, listener),
+    },
+    floodStore: { value: invoke.floodStore },
+    invoker: { value: invoke },
+  }) as unknown as BotApiTransformer
+}
+
+function chatOf(params: unknown): unknown {
+  return (params as { chat_id?: unknown } | null | undefined)?.chat_id
+}
+
+/** The Bot API's 429, for a call held back locally. */
+function tooManyRequests(remainingMs: number): BotApiErrorBody {
+  const seconds = Math.max(1, Math.ceil(remainingMs / 1000))
+  return {
+    ok: false,
+    error_code: 429,
+    description: `Too Many Requests: retry after ${seconds} (${FROM_STORE})`,
+    parameters: { retry_after: seconds },
+  }
+}

@@ -1,0 +1,71 @@
+import type { AttemptRecord } from '../../recovery/attempt.js'
+import type { GiveUpReason } from '../../recovery/recovery-details.js'
+import type { BotApiErrorInfo } from './bot-api-errors.js'
+
+/** A 429 was answered (`fromStore: false`), or a call met a window recorded earlier (`fromStore: true`). */
+export interface BotFloodWaitEvent {
+  /** The Bot API method (`sendMessage`). */
+  readonly method: string
+  /** The call's `chat_id`, when it has one (unknown for a window found extended after a wait). */
+  readonly chatId: unknown
+  /** The flood key the window is kept under. */
+  readonly key: string
+  /** How long the window still lasts, ms. */
+  readonly waitMs: number
+  /** When the window ends, epoch ms. */
+  readonly retryAt: number
+  /** Whether the call waits for it (`false`: the 429 goes to the caller at once). */
+  readonly willWait: boolean
+  /** The call was not sent: the window was already known. */
+  readonly fromStore: boolean
+}
+
+/** A call is about to be repeated after a 5xx or a network failure. */
+export interface BotRetryEvent {
+  /** The Bot API method. */
+  readonly method: string
+  /** The call's `chat_id`, when it has one. */
+  readonly chatId: unknown
+  /** The number of the attempt that failed. */
+  readonly attempt: number
+  /** The delay before the repeat, ms. */
+  readonly delayMs: number
+  /** The Bot API's answer, classified, or what the network threw. */
+  readonly error: BotApiErrorInfo | unknown
+}
+
+/** A group became a supergroup: the call was repeated on the new chat. */
+export interface BotMigratedEvent {
+  /** The Bot API method. */
+  readonly method: string
+  /** The chat id the call was made with. */
+  readonly fromChatId: unknown
+  /** The supergroup's id (`migrate_to_chat_id`): use it from now on. */
+  readonly toChatId: number
+}
+
+/** A call failed for good (aborts excepted). */
+export interface BotGiveUpEvent {
+  /** The Bot API method. */
+  readonly method: string
+  /** The call's `chat_id`, when it has one. */
+  readonly chatId: unknown
+  /** Why the transformer stopped trying. */
+  readonly reason: GiveUpReason
+  /** The Bot API's last answer, classified, or what failed otherwise. */
+  readonly error: BotApiErrorInfo | unknown
+  /** Every failed attempt. */
+  readonly attempts: readonly AttemptRecord[]
+}
+
+/** Every event of {@link botApiTransformer}, by name. */
+export interface BotApiEvents {
+  /** See {@link BotFloodWaitEvent}. */
+  floodWait: BotFloodWaitEvent
+  /** See {@link BotRetryEvent}. */
+  retry: BotRetryEvent
+  /** See {@link BotMigratedEvent}. */
+  migrated: BotMigratedEvent
+  /** See {@link BotGiveUpEvent}. */
+  giveUp: BotGiveUpEvent
+}

@@ -1,0 +1,21 @@
+/**
+ * The grammY adapter, for the Bot API: `bot.api.config.use(botApiTransformer({ token }))` waits out
+ * 429s and remembers them per chat, repeats 5xx answers and network failures within a budget,
+ * follows group-to-supergroup migrations, and `classifyBotApiError` explains the rest. Needs
+ * `grammy` (a peer dependency).
+ * @packageDocumentation
+ */
+export { type BotApiErrorBody, type BotApiErrorInfo, classifyBotApiError } from './bot-api-errors.js'
+export {
+  type BotApiTransformer,
+  type BotApiTransformerOptions,
+  botApiTransformer,
+} from './bot-api-transformer.js'
+export type {
+  BotApiEvents,
+  BotFloodWaitEvent,
+  BotGiveUpEvent,
+  BotMigratedEvent,
+  BotRetryEvent,
+} from './events.js'
+export { botAccountOf, chatKeyOf, defaultMethodClassOf } from './flood-key.js'
