@@ -8,6 +8,8 @@ export const entries = {
   // The simulated cluster: Node-only (sockets), so it is a subpath of its own and the core never
   // imports it.
   'testkit/index': 'src/testkit/index.ts',
+  // Helpers for real GramJS and mtcute clients: a subpath of its own, since it imports both.
+  'testkit/clients': 'src/testkit/clients.ts',
 }
 
 export default defineConfig({
