@@ -7,6 +7,7 @@
  */
 
 export {
+  type ClusterAddress,
   type DcOption,
   destroyGramjsClient,
   type GramjsClusterOptions,
