@@ -15,6 +15,8 @@ export const entries = {
   'gramjs/index': 'src/adapters/gramjs/index.ts',
   'mtcute/index': 'src/adapters/mtcute/index.ts',
   'grammy/index': 'src/adapters/grammy/index.ts',
+  // Helpers for real GramJS and mtcute clients: a subpath of its own, since it imports both.
+  'testkit/clients': 'src/testkit/clients.ts',
 }
 
 export default defineConfig({

@@ -11,6 +11,11 @@ export interface CliContext {
   readonly err: (line: string) => void
   readonly stdin: NodeJS.ReadableStream
   readonly style: Style
+  /**
+   * Resolves with the signal's name when the user asks the program to stop (SIGINT, SIGTERM), for
+   * commands that run until then (`serve`). Absent where nothing can ask (a test's context).
+   */
+  readonly waitForStop?: () => Promise<string>
   /** The exit code so far; a command raises it, never lowers it. */
   exitCode: number
 }

@@ -13,6 +13,16 @@ const context: CliContext = {
   stdin: process.stdin,
   style: createStyle(colourWanted(process.stdout, process.env)),
   exitCode: 0,
+  waitForStop: () =>
+    new Promise((resolve) => {
+      const stop = (signal: string) => {
+        process.off('SIGINT', stop)
+        process.off('SIGTERM', stop)
+        resolve(signal)
+      }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    }),
 }
 
 // `mtproto-errors list | head` closes the pipe early; that is the reader's choice, not a crash.

@@ -3,11 +3,12 @@ import { Command, CommanderError } from 'commander'
 import { registerDecode } from './commands/decode.js'
 import { registerExplain } from './commands/explain.js'
 import { registerList } from './commands/list.js'
+import { registerServe } from './commands/serve.js'
 import type { CliContext } from './context.js'
 import { EXIT_CODES } from './exit-codes.js'
 
 /** Every command, in the order `--help` lists them. Add a command by adding its register function. */
-const COMMANDS = [registerExplain, registerList, registerDecode] as const
+const COMMANDS = [registerExplain, registerList, registerDecode, registerServe] as const
 
 function version(): string {
   // The same relative path holds from src/cli/ (tsx) and from dist/cli/ (the published build).
@@ -37,6 +38,7 @@ export function createProgram(context: CliContext): Command {
         '  $ mtproto-errors explain FLOOD_WAIT_30',
         '  $ mtproto-errors list --code 420',
         '  $ mtproto-errors decode 6cfeffff',
+        '  $ mtproto-errors serve --dcs 3',
         '  $ mtproto-errors explain --help',
       ].join('\n'),
     )

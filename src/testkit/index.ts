@@ -5,6 +5,20 @@
  * @packageDocumentation
  */
 
+export type {
+  CallHandler,
+  CallOutcome,
+  DefaultWorld,
+  DefaultWorldOptions,
+  FloodViolation,
+  MtprotoCall,
+  MtprotoCluster,
+  MtprotoClusterInfo,
+  MtprotoClusterOptions,
+  MtprotoClusterReport,
+  MtprotoStats,
+  MtprotoTransportFaults,
+} from './mtproto/index.js'
 export {
   type Cluster,
   type ClusterOptions,
@@ -15,10 +29,15 @@ export {
   type DcAddress,
   type PlainSendRequest,
   type PlainTransport,
-  startCluster,
   type TransportFaults,
 } from './plain/index.js'
 export { type RecoveryTally, type TallyCounts, tallyRecovery } from './recovery-tally.js'
+export {
+  type MtprotoStartOptions,
+  type PlainClusterOptions,
+  startCluster,
+  startMtprotoCluster,
+} from './start-cluster.js'
 export { createTestkitInvoker, type TestkitInvoker, type TestkitInvokerOptions } from './testkit-invoker.js'
 export {
   type AccountSpec,

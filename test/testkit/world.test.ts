@@ -265,3 +265,61 @@ describe('the simulated world', () => {
     for (const count of buckets) expect(Math.abs(count - 10_000)).toBeLessThan(500)
   })
 })
+
+describe('the rules the MTProto cluster needed too', () => {
+  it('opens a fixed wait when a rule has waitMs, and forgives the window once it is over', () => {
+    const { world, advance } = worldAt({
+      accounts: { alice: { homeDc: 2 } },
+      floodRules: [{ method: 'messages.sendMessage', scope: 'account', max: 2, perMs: 10_000, waitMs: 2000 }],
+    })
+    const send = () =>
+      world.handle({ dcId: 2, account: 'alice', method: 'messages.sendMessage', params: { message: 'x' } })
+    expect(send().kind).toBe('ok')
+    expect(send().kind).toBe('ok')
+    expect(send()).toMatchObject({ code: 420, message: 'FLOOD_WAIT_2' })
+    advance(1000)
+    expect(send()).toMatchObject({ message: 'FLOOD_WAIT_2' }) // a violation restarts the full wait
+    expect(world.stats.floodViolations).toBe(1)
+    advance(2000)
+    expect(send().kind).toBe('ok')
+  })
+
+  it('signs bots in on their home DC, takes per-account codes, logs out and moves accounts', () => {
+    const { world } = worldAt({
+      accounts: {
+        bot: { homeDc: 3, botToken: '7:abc', authorizedOn: [] },
+        carol: { homeDc: 1, phone: '99966100001', loginCode: '11111', authorizedOn: [] },
+      },
+    })
+    const bot = (dcId: number, token: string) =>
+      world.handle({
+        dcId,
+        account: undefined,
+        method: 'auth.importBotAuthorization',
+        params: { bot_auth_token: token },
+      })
+    expect(bot(1, '7:abc')).toMatchObject({ code: 303, message: 'USER_MIGRATE_3' })
+    expect(bot(3, '7:nope')).toMatchObject({ code: 401, message: 'ACCESS_TOKEN_INVALID' })
+    expect(bot(3, '7:abc')).toEqual({ kind: 'ok', value: { account: 'bot' } })
+    const signIn = (code: string) =>
+      world.handle({
+        dcId: 1,
+        account: undefined,
+        method: 'auth.signIn',
+        params: { phone_number: '99966100001', phone_code_hash: 'h', phone_code: code },
+      })
+    expect(signIn('12345')).toMatchObject({ message: 'PHONE_CODE_INVALID' })
+    expect(signIn('11111').kind).toBe('ok')
+    expect(
+      world.handle({ dcId: 1, account: 'carol', method: 'auth.exportAuthorization', params: { dc_id: 1 } }),
+    ).toMatchObject({ message: 'DC_ID_INVALID' })
+    world.moveAccount('carol', 2)
+    expect(world.handle({ dcId: 1, account: 'carol', method: 'updates.getState', params: {} })).toMatchObject(
+      {
+        message: 'USER_MIGRATE_2',
+      },
+    )
+    expect(world.handle({ dcId: 1, account: 'carol', method: 'auth.logOut', params: {} }).kind).toBe('ok')
+    expect(world.isAuthorized('carol', 1)).toBe(false)
+  })
+})

@@ -10,6 +10,13 @@ import { ConnectionTCPAbridged } from 'telegram/network/connection/TCPAbridged.j
 import { ConnectionTCPFull } from 'telegram/network/connection/TCPFull.js'
 import type { MtprotoCluster } from './cluster.js'
 import { DefaultWorld } from './default-world.js'
+import { rsaFingerprint } from './rsa-key.js'
+
+/**
+ * What the helpers need to know of a cluster: its DCs and key. A running `MtprotoCluster` is one;
+ * so is the first line `mtproto-errors serve --json` prints, for a cluster in another process.
+ */
+export type ClusterAddress = Pick<MtprotoCluster, 'dcs' | 'rsaPublicKeyPem'>
 
 /**
  * Ready-made options that point an unmodified GramJS or mtcute client at a cluster.
@@ -36,7 +43,7 @@ export interface GramjsClusterOptions {
  * default; `session.setDC(id, host, port)` picks another.
  */
 export function gramjsOptions(
-  cluster: MtprotoCluster,
+  cluster: ClusterAddress,
   options: GramjsClusterOptions = {},
 ): { connection: typeof Connection; useWSS: false } {
   trustClusterKeyInGramjs(cluster)
@@ -101,10 +108,12 @@ export async function destroyGramjsClient(client: object): Promise<void> {
 }
 
 /** Adds the cluster's key to GramJS's (global, mutable) table of trusted server keys. */
-export function trustClusterKeyInGramjs(cluster: MtprotoCluster): void {
+export function trustClusterKeyInGramjs(cluster: ClusterAddress): void {
   const modulus = pemModulus(cluster.rsaPublicKeyPem)
+  const { n, e } = createPublicKey(cluster.rsaPublicKeyPem).export({ format: 'jwk' })
+  const fingerprint = rsaFingerprint(Buffer.from(n!, 'base64url'), Buffer.from(e!, 'base64url'))
   // GramJS looks keys up by the signed decimal fingerprint and computes with big-integer values.
-  _serverKeys.set(cluster.rsaFingerprint.toString(), { n: helpers.returnBigInt(modulus), e: 65537 })
+  _serverKeys.set(fingerprint.toString(), { n: helpers.returnBigInt(modulus), e: 65537 })
 }
 
 /** Options for {@link mtcuteOptions}. */
@@ -120,7 +129,7 @@ export interface MtcuteClusterOptions {
  * module format this file is loaded as, which must be the client's (each format has its own).
  */
 export function mtcuteOptions(
-  cluster: MtprotoCluster,
+  cluster: ClusterAddress,
   options: MtcuteClusterOptions = {},
 ): {
   storage: MemoryStorage
@@ -143,7 +152,7 @@ export interface DcOption {
 }
 
 /** Adds the cluster's key to mtcute's (global) table of trusted server keys. */
-export function trustClusterKeyInMtcute(cluster: MtprotoCluster): void {
+export function trustClusterKeyInMtcute(cluster: ClusterAddress): void {
   addPublicKey(new NodeCryptoProvider(), cluster.rsaPublicKeyPem)
 }
 

@@ -1,3 +1,9 @@
+import {
+  createRandom,
+  type RpcFaults,
+  type FloodRule as WorldFloodRule,
+  type WorldStats,
+} from '../world/index.js'
 import type { CallHandler } from './call-handler.js'
 import { DcServer } from './dc-server.js'
 import { DefaultWorld, type DefaultWorldOptions, type FloodRule } from './default-world.js'
@@ -28,10 +34,40 @@ export interface MtprotoClusterOptions {
   seed?: number
   /** The default world's flood rule (see {@link DefaultWorldOptions.flood}); ignored with a handler. */
   flood?: FloodRule | false
+  /** The shared world's flood rules, as the plain cluster takes them (in place of `flood`). */
+  floodRules?: readonly WorldFloodRule[]
+  /** Seeded server-side failures (500, -503 Timeout, WORKER_BUSY); the plain cluster's option. */
+  faults?: RpcFaults
+  /**
+   * Seeded faults on the way back: `dropRate` closes the connection instead of answering (the call
+   * took effect, the client never hears), `silenceRate` leaves the answer out (the client must time
+   * out). Applies to any handler.
+   */
+  transportFaults?: MtprotoTransportFaults
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string
   /** Connections idle this long are closed. Default 120 000 ms. */
   idleTimeoutMs?: number
+}
+
+/** Transport faults of the MTProto cluster, each a probability per answered call in [0, 1]. */
+export interface MtprotoTransportFaults {
+  /** Close the connection before the call reaches the world (the client resends it). */
+  readonly dropRate?: number
+  /** Never answer this call (the connection stays up). */
+  readonly silenceRate?: number
+}
+
+/** The server side's account of a run: the shared rules' counters plus the transport's. */
+export interface MtprotoClusterReport extends WorldStats {
+  /** TCP connections accepted so far. */
+  readonly connections: number
+  /** Connections open now. */
+  readonly openConnections: number
+  /** Injected transport faults by kind (`drop`, `silence`). */
+  readonly transportFaults: Readonly<Record<string, number>>
+  /** The protocol machinery's own counters (see {@link MtprotoCluster.stats}). */
+  readonly protocol: MtprotoStats
 }
 
 /** A running simulated Telegram cluster speaking real MTProto 2.0. */
@@ -48,6 +84,11 @@ export interface MtprotoCluster {
   readonly world: DefaultWorld | undefined
   /** A snapshot of what the protocol machinery has seen. */
   stats(): MtprotoStats
+  /**
+   * The same account as the plain cluster's `report()`: calls, errors by type, flood violations,
+   * migrations, injected faults (zeros with a custom handler), plus connections and transport faults.
+   */
+  report(): MtprotoClusterReport
   /** Forgets every auth key on every DC (as after a server-side reset): clients get -404. */
   forgetAuthKeys(): void
   /** Drops every open connection on every DC; clients reconnect with their keys. */
@@ -107,18 +148,36 @@ export async function startMtprotoCluster(options: MtprotoClusterOptions = {}): 
   const given = options.handler
   const world =
     given === undefined
-      ? new DefaultWorld({ dcs, seed, ...(options.flood === undefined ? {} : { flood: options.flood }) })
+      ? new DefaultWorld({
+          dcs,
+          seed,
+          ...(options.flood === undefined ? {} : { flood: options.flood }),
+          ...(options.floodRules === undefined ? {} : { floodRules: options.floodRules }),
+          ...(options.faults === undefined ? {} : { faults: options.faults }),
+        })
       : undefined
-  handler = world ?? (typeof given === 'function' ? given({ dcs, seed }) : given!)
+  const inner = world ?? (typeof given === 'function' ? given({ dcs, seed }) : given!)
+  const faultCounts: Record<string, number> = {}
+  handler = withTransportFaults(inner, options.transportFaults ?? {}, seed, faultCounts)
 
   let stopped: Promise<void> | undefined
   return {
     dcs,
     rsaPublicKeyPem: rsa.publicKeyPem,
     rsaFingerprint: rsa.fingerprint,
-    handler,
+    handler: inner,
     world,
     stats: () => stats.snapshot(),
+    report: () => {
+      const protocol = stats.snapshot()
+      return {
+        ...structuredClone(world?.rules.stats ?? emptyWorldStats()),
+        connections: protocol.connections.opened,
+        openConnections: protocol.connections.open,
+        transportFaults: { ...faultCounts },
+        protocol,
+      }
+    },
     forgetAuthKeys: () => {
       for (const server of servers) server.keys.clear()
     },
@@ -129,5 +188,50 @@ export async function startMtprotoCluster(options: MtprotoClusterOptions = {}): 
       stopped ??= Promise.all(servers.map((server) => server.close())).then(() => undefined)
       return stopped
     },
+  }
+}
+
+/**
+ * Wraps a handler so seeded calls are dropped or withheld. A dropped call is cut before the world
+ * sees it (the connection broke on the way), so the client's resend is the first the world hears
+ * of it; a withheld one (`silence`) did take effect, and only its answer is lost.
+ */
+function withTransportFaults(
+  inner: CallHandler,
+  faults: MtprotoTransportFaults,
+  seed: number,
+  counts: Record<string, number>,
+): CallHandler {
+  const drop = faults.dropRate ?? 0
+  const silence = drop + (faults.silenceRate ?? 0)
+  if (silence <= 0) return inner
+  // Its own stream, so turning transport faults on does not change the world's other decisions.
+  const random = createRandom(seed ^ 0x7f4a7c15)
+  return {
+    handle: async (call) => {
+      const roll = random()
+      if (roll < drop) {
+        counts.drop = (counts.drop ?? 0) + 1
+        return { drop: 'close' }
+      }
+      const outcome = await inner.handle(call)
+      if (roll < silence) {
+        counts.silence = (counts.silence ?? 0) + 1
+        return { drop: 'silence' }
+      }
+      return outcome
+    },
+  }
+}
+
+function emptyWorldStats(): WorldStats {
+  return {
+    calls: 0,
+    ok: 0,
+    errorsByType: {},
+    floodViolations: 0,
+    floodRefusedInFlight: 0,
+    migrations: 0,
+    injectedFaults: 0,
   }
 }

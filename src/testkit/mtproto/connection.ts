@@ -376,7 +376,12 @@ export class MtprotoConnection {
     }
     if (this.closed) return
     if ('drop' in outcome) {
-      if (outcome.drop === 'close') this.destroy()
+      // A dropped call never happened as far as the client can tell; it will send it again, maybe
+      // under the same msg_id, which must then be served rather than ignored as a replay.
+      if (outcome.drop === 'close') {
+        session.forget(msgId)
+        this.destroy()
+      }
       return
     }
     if ('error' in outcome) {

@@ -1,4 +1,5 @@
 import Long from 'long'
+import { type RpcFaults, World, type FloodRule as WorldFloodRule, type WorldOutcome } from '../world/index.js'
 import type { CallHandler, CallOutcome, MtprotoCall } from './call-handler.js'
 import {
   configObject,
@@ -29,6 +30,13 @@ export interface DefaultWorldOptions {
   seed?: number
   /** The flood limit; false for none. Default: 3 `messages.sendMessage` per 10 s, then a 2 s wait. */
   flood?: FloodRule | false
+  /**
+   * The shared world's flood rules (as the plain cluster takes them), in place of `flood`: the same
+   * rules then govern plain and MTProto runs.
+   */
+  floodRules?: readonly WorldFloodRule[]
+  /** Seeded server-side failures (500, -503 Timeout, WORKER_BUSY), as the plain cluster's. */
+  faults?: RpcFaults
   /** Size in bytes of the file stored on each DC. Default 300 000 (several download parts). */
   fileSizeBytes?: number
   /** Clock in ms, for tests that control time. Default `Date.now`. */
@@ -63,19 +71,46 @@ const TEST_PHONE = /^\+?99966(\d)(\d{4})$/
 const BOT_ID_BASE = 7_000_000
 const USER_ID_BASE = 1_000_000
 
-/** Methods a key may call before it is logged in. */
-const OPEN_METHODS = new Set([
+/** The methods this world can build TL results for; others get TESTKIT_METHOD_UNSUPPORTED. */
+const SUPPORTED = new Set([
   'help.getConfig',
   'help.getNearestDc',
   'auth.sendCode',
   'auth.signIn',
-  'auth.importAuthorization',
   'auth.importBotAuthorization',
+  'auth.exportAuthorization',
+  'auth.importAuthorization',
+  'auth.logOut',
+  'users.getUsers',
+  'users.getFullUser',
+  'contacts.resolveUsername',
+  'messages.sendMessage',
+  'messages.getHistory',
+  'updates.getState',
+  'updates.getDifference',
+  'upload.getFile',
 ])
+
+/** The shared world's form of the MTProto world's single flood rule: per account, a fixed wait. */
+function worldRule(rule: FloodRule): WorldFloodRule {
+  return {
+    method: rule.method,
+    scope: 'account',
+    max: rule.limit,
+    perMs: rule.windowMs,
+    waitMs: rule.waitSeconds * 1000,
+  }
+}
 
 /**
  * A small, honest Telegram for tests: accounts with home DCs, test phone numbers with fixed
  * codes, bots, files on DCs, authorization per DC with export/import, one flood-limited method.
+ *
+ * Every error decision (migrations, authorization, flood windows and violations, input checks,
+ * seeded faults) is the shared {@link World}'s, the one the plain cluster asks too; this class maps
+ * each MTProto call onto it and builds the TL objects of the answers. What it still decides itself
+ * is about those objects: unknown peers (PEER_ID_INVALID), a phone code hash it did not issue
+ * (PHONE_CODE_EXPIRED), and the byte bounds of `upload.getFile` (LIMIT_INVALID, OFFSET_INVALID).
  *
  * Its rules, as Telegram's:
  * - `auth.sendCode`/`auth.signIn` for a phone homed elsewhere: 303 PHONE_MIGRATE_X.
@@ -93,21 +128,20 @@ export class DefaultWorld implements CallHandler {
   readonly violations: FloodViolation[] = []
   /** One file per DC, keyed by DC id. */
   readonly files = new Map<number, WorldFile>()
+  /** The shared rules every call is put to first; tests may revoke sessions or read its stats. */
+  readonly rules: World
   private readonly dcs: readonly DcAddress[]
-  private readonly flood: FloodRule | false
   private readonly now: () => number
   private readonly random: () => number
   private readonly users = new Map<number, WorldUser>()
   private readonly codes = new Map<string, { phone: string; dcId: number }>()
-  private readonly exports = new Map<string, string>()
   private readonly history = new Map<string, WorldMessage[]>()
-  private readonly floodState = new Map<string, { calls: number[]; untilMs: number }>()
   private readonly nextMessageId = new Map<number, number>()
   private readonly pts = new Map<number, number>()
 
   constructor(options: DefaultWorldOptions) {
     this.dcs = options.dcs
-    this.flood = options.flood ?? DEFAULT_FLOOD_RULE
+    const flood = options.flood ?? DEFAULT_FLOOD_RULE
     this.now = options.now ?? Date.now
     this.random = mulberry32(options.seed ?? 1)
     const size = options.fileSizeBytes ?? 300_000
@@ -119,6 +153,22 @@ export class DefaultWorld implements CallHandler {
         accessHash: this.randomLong(),
         dcId: dc.id,
         bytes,
+      })
+    }
+    this.rules = new World({
+      dcIds: this.dcs.map((dc) => dc.id),
+      files: Object.fromEntries([...this.files.values()].map((file) => [fileKey(file), file.dcId])),
+      floodRules: options.floodRules ?? (flood === false ? [] : [worldRule(flood)]),
+      ...(options.faults === undefined ? {} : { faults: options.faults }),
+      seed: options.seed ?? 1,
+      now: this.now,
+    })
+    // One bot per DC, known to the rules so they can check its token and send it home.
+    for (const dc of this.dcs) {
+      this.rules.addAccount(String(BOT_ID_BASE + dc.id), {
+        homeDc: dc.id,
+        botToken: DefaultWorld.botToken(dc.id),
+        authorizedOn: [],
       })
     }
   }
@@ -163,18 +213,34 @@ export class DefaultWorld implements CallHandler {
     const user = this.users.get(Number(account))
     if (!user) throw new RangeError(`no account ${account}`)
     user.homeDc = dcId
+    this.rules.moveAccount(account, dcId)
   }
 
   handle(call: MtprotoCall): CallOutcome {
+    if (!SUPPORTED.has(call.method)) return error(400, 'TESTKIT_METHOD_UNSUPPORTED')
     const user = call.account === undefined ? undefined : this.users.get(Number(call.account))
-    if (!user && !OPEN_METHODS.has(call.method)) return error(401, 'AUTH_KEY_UNREGISTERED')
-    if (user && user.homeDc !== call.dcId && !/^(upload|help|auth)\./.test(call.method)) {
-      return error(303, `USER_MIGRATE_${user.homeDc}`)
+    // On MTProto the auth key's binding is the authorization on this DC; the rules learn it here.
+    if (user && !this.rules.isAuthorized(String(user.id), call.dcId))
+      this.rules.authorize(String(user.id), call.dcId)
+    // Test phones become accounts the first time they are used, so the rules know their home DC.
+    if (call.method === 'auth.sendCode' || call.method === 'auth.signIn')
+      this.userByPhone(String(call.params.phoneNumber))
+    const violationsBefore = this.rules.stats.floodViolations
+    const decision = this.rules.handle({
+      dcId: call.dcId,
+      account: call.account,
+      method: call.method,
+      params: this.ruleParams(call, user),
+    })
+    if (this.rules.stats.floodViolations > violationsBefore && user) {
+      this.violations.push({
+        account: String(user.id),
+        method: call.method,
+        dcId: call.dcId,
+        atMs: this.now(),
+      })
     }
-    if (user && this.flood && call.method === this.flood.method) {
-      const wait = this.checkFlood(this.flood, call, user)
-      if (wait) return wait
-    }
+    if (decision.kind === 'error') return error(decision.code, decision.message)
     const p = call.params
     const nowSeconds = Math.floor(this.now() / 1000)
     switch (call.method) {
@@ -185,13 +251,13 @@ export class DefaultWorld implements CallHandler {
       case 'auth.sendCode':
         return this.sendCode(call, String(p.phoneNumber))
       case 'auth.signIn':
-        return this.signIn(call, String(p.phoneNumber), String(p.phoneCodeHash), p.phoneCode)
+        return this.signIn(call, String(p.phoneNumber), String(p.phoneCodeHash))
       case 'auth.importBotAuthorization':
-        return this.importBot(call, String(p.botAuthToken), nowSeconds)
+        return this.importBot(String(p.botAuthToken), nowSeconds)
       case 'auth.exportAuthorization':
-        return this.exportAuthorization(call, user!, Number(p.dcId))
+        return this.exportAuthorization(user!, decision)
       case 'auth.importAuthorization':
-        return this.importAuthorization(call, p.id, p.bytes, nowSeconds)
+        return this.importAuthorization(decision, nowSeconds)
       case 'auth.logOut':
         return { result: { _: 'auth.loggedOut' }, authorize: null }
       case 'users.getUsers':
@@ -232,16 +298,14 @@ export class DefaultWorld implements CallHandler {
         // Nothing is ever pushed, so there is never anything a client missed.
         return { result: { _: 'updates.differenceEmpty', date: nowSeconds, seq: 0 } }
       case 'upload.getFile':
-        return this.getFile(call, p.location, Number(p.offset), Number(p.limit))
+        return this.getFile(call, Number(p.offset), Number(p.limit))
       default:
         return error(400, 'TESTKIT_METHOD_UNSUPPORTED')
     }
   }
 
   private sendCode(call: MtprotoCall, phone: string): CallOutcome {
-    const user = this.userByPhone(phone)
-    if (!user) return error(400, 'PHONE_NUMBER_INVALID')
-    if (user.homeDc !== call.dcId) return error(303, `PHONE_MIGRATE_${user.homeDc}`)
+    const user = this.userByPhone(phone)!
     const hash = this.randomHex(8)
     this.codes.set(hash, { phone: user.phone!, dcId: call.dcId })
     return {
@@ -249,15 +313,12 @@ export class DefaultWorld implements CallHandler {
     }
   }
 
-  private signIn(call: MtprotoCall, phone: string, hash: string, code: unknown): CallOutcome {
-    const user = this.userByPhone(phone)
-    if (!user) return error(400, 'PHONE_NUMBER_INVALID')
-    if (user.homeDc !== call.dcId) return error(303, `PHONE_MIGRATE_${user.homeDc}`)
+  private signIn(call: MtprotoCall, phone: string, hash: string): CallOutcome {
+    // The rules checked the phone, its DC and the code; the hash is this world's own bookkeeping.
+    const user = this.userByPhone(phone)!
     const pending = this.codes.get(hash)
     if (!pending || pending.phone !== user.phone || pending.dcId !== call.dcId)
       return error(400, 'PHONE_CODE_EXPIRED')
-    if (typeof code !== 'string' || code === '') return error(400, 'PHONE_CODE_EMPTY')
-    if (code !== DefaultWorld.loginCode(user.phone!)) return error(400, 'PHONE_CODE_INVALID')
     this.codes.delete(hash)
     const nowSeconds = Math.floor(this.now() / 1000)
     return {
@@ -266,13 +327,8 @@ export class DefaultWorld implements CallHandler {
     }
   }
 
-  private importBot(call: MtprotoCall, token: string, nowSeconds: number): CallOutcome {
-    const match = /^(\d+):testkit-bot-homed-on-dc-(\d+)$/.exec(token)
-    const dcId = Number(match?.[2])
-    if (!match || Number(match[1]) !== BOT_ID_BASE + dcId || !this.dcs.some((dc) => dc.id === dcId)) {
-      return error(401, 'ACCESS_TOKEN_INVALID')
-    }
-    if (dcId !== call.dcId) return error(303, `USER_MIGRATE_${dcId}`)
+  private importBot(token: string, nowSeconds: number): CallOutcome {
+    const dcId = Number(/-dc-(\d+)$/.exec(token)?.[1])
     const bot = this.userOf(BOT_ID_BASE + dcId, () => ({
       firstName: `Testkit bot ${dcId}`,
       username: `testkit_dc${dcId}_bot`,
@@ -286,30 +342,60 @@ export class DefaultWorld implements CallHandler {
     }
   }
 
-  private exportAuthorization(call: MtprotoCall, user: WorldUser, dcId: number): CallOutcome {
-    if (dcId === call.dcId || !this.dcs.some((dc) => dc.id === dcId)) return error(400, 'DC_ID_INVALID')
-    const bytes = new Uint8Array(32)
-    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(this.random() * 256)
-    this.exports.set(`${dcId}:${user.id}:${Buffer.from(bytes).toString('hex')}`, String(user.id))
-    return { result: { _: 'auth.exportedAuthorization', id: longOf(user.id), bytes } }
+  private exportAuthorization(user: WorldUser, decision: WorldOutcome): CallOutcome {
+    // The rules' single-use token travels as the exported bytes.
+    const token = String((decision as { value: { bytes: string } }).value.bytes)
+    return {
+      result: {
+        _: 'auth.exportedAuthorization',
+        id: longOf(user.id),
+        bytes: new TextEncoder().encode(token),
+      },
+    }
   }
 
-  private importAuthorization(
-    call: MtprotoCall,
-    id: unknown,
-    bytes: unknown,
-    nowSeconds: number,
-  ): CallOutcome {
-    const key = `${call.dcId}:${String(id)}:${bytes instanceof Uint8Array ? Buffer.from(bytes).toString('hex') : ''}`
-    const account = this.exports.get(key)
-    if (account === undefined) return error(400, 'AUTH_BYTES_INVALID')
-    // Single use, as on Telegram.
-    this.exports.delete(key)
+  private importAuthorization(decision: WorldOutcome, nowSeconds: number): CallOutcome {
+    const account = String((decision as { value: { account: string } }).value.account)
     const user = this.users.get(Number(account))!
     return {
       result: { _: 'auth.authorization', user: userObject(user, true, nowSeconds) },
       authorize: account,
     }
+  }
+
+  /** The call's parameters in the names and shapes the shared rules read. */
+  private ruleParams(call: MtprotoCall, user: WorldUser | undefined): Record<string, unknown> {
+    const p = call.params
+    switch (call.method) {
+      case 'auth.sendCode':
+        return { phone_number: p.phoneNumber }
+      case 'auth.signIn':
+        return { phone_number: p.phoneNumber, phone_code_hash: p.phoneCodeHash, phone_code: p.phoneCode }
+      case 'auth.importBotAuthorization':
+        return { bot_auth_token: p.botAuthToken }
+      case 'auth.exportAuthorization':
+        return { dc_id: p.dcId }
+      case 'auth.importAuthorization':
+        return { bytes: p.bytes instanceof Uint8Array ? new TextDecoder().decode(p.bytes) : '' }
+      case 'contacts.resolveUsername':
+        return { username: p.username }
+      case 'messages.sendMessage':
+        return { peer: peerKey(p.peer, user), message: p.message }
+      case 'messages.getHistory':
+        return { peer: peerKey(p.peer, user), limit: p.limit }
+      case 'upload.getFile':
+        return { location: this.locationKey(p.location), offset: p.offset, limit: p.limit }
+      default:
+        return {}
+    }
+  }
+
+  /** The rules' name for a file location (`file-<id>`), or `unknown` when it names no file here. */
+  private locationKey(location: unknown): string {
+    const loc = location as { _?: string; id?: unknown; accessHash?: unknown } | undefined
+    if (loc?._ !== 'inputDocumentFileLocation') return 'unknown'
+    const file = [...this.files.values()].find((f) => f.id.equals(toLongish(loc.id)))
+    return file?.accessHash.equals(toLongish(loc.accessHash)) ? fileKey(file) : 'unknown'
   }
 
   private sendMessage(
@@ -356,12 +442,9 @@ export class DefaultWorld implements CallHandler {
     return { result: messagesObject(messages, users) }
   }
 
-  private getFile(call: MtprotoCall, location: unknown, offset: number, limit: number): CallOutcome {
-    const loc = location as { _?: string; id?: unknown; accessHash?: unknown } | undefined
-    const isDocument = loc?._ === 'inputDocumentFileLocation'
-    const file = isDocument ? [...this.files.values()].find((f) => f.id.equals(toLongish(loc.id))) : undefined
-    if (!file?.accessHash.equals(toLongish(loc?.accessHash))) return error(400, 'FILE_ID_INVALID')
-    if (file.dcId !== call.dcId) return error(303, `FILE_MIGRATE_${file.dcId}`)
+  private getFile(call: MtprotoCall, offset: number, limit: number): CallOutcome {
+    // The rules have checked that the location names a file and that it lives on this DC.
+    const file = this.files.get(call.dcId)!
     // upload.getFile's documented bounds: parts of whole KiB, at most 1 MiB, at KiB offsets.
     if (!(limit > 0 && limit <= 1 << 20 && limit % 1024 === 0)) return error(400, 'LIMIT_INVALID')
     if (!(offset >= 0 && offset % 1024 === 0)) return error(400, 'OFFSET_INVALID')
@@ -378,36 +461,22 @@ export class DefaultWorld implements CallHandler {
     }
   }
 
-  /** Applies the flood rule; returns the FLOOD_WAIT to answer, or undefined to go ahead. */
-  private checkFlood(rule: FloodRule, call: MtprotoCall, user: WorldUser): CallOutcome | undefined {
-    const now = this.now()
-    const key = `${user.id}:${call.method}`
-    const state = this.floodState.get(key) ?? { calls: [], untilMs: 0 }
-    this.floodState.set(key, state)
-    const waitFor = (untilMs: number) => error(420, `FLOOD_WAIT_${Math.ceil((untilMs - now) / 1000)}`)
-    if (now < state.untilMs) {
-      // Telegram's answer to a client that does not wait: a longer wait.
-      this.violations.push({ account: String(user.id), method: call.method, dcId: call.dcId, atMs: now })
-      state.untilMs = now + rule.waitSeconds * 1000
-      return waitFor(state.untilMs)
-    }
-    state.calls = state.calls.filter((t) => t > now - rule.windowMs)
-    if (state.calls.length >= rule.limit) {
-      state.calls = []
-      state.untilMs = now + rule.waitSeconds * 1000
-      return waitFor(state.untilMs)
-    }
-    state.calls.push(now)
-    return undefined
-  }
-
   private userByPhone(phone: string): WorldUser | undefined {
     const match = TEST_PHONE.exec(phone)
     if (!match) return undefined
     const dcId = Number(match[1])
     if (!this.dcs.some((dc) => dc.id === dcId)) return undefined
     const digits = `99966${match[1]}${match[2]}`
-    return this.userOf(USER_ID_BASE + Number(`${match[1]}${match[2]}`), () => ({
+    const id = USER_ID_BASE + Number(`${match[1]}${match[2]}`)
+    if (!this.users.has(id)) {
+      this.rules.addAccount(String(id), {
+        homeDc: dcId,
+        phone: digits,
+        loginCode: DefaultWorld.loginCode(digits),
+        authorizedOn: [],
+      })
+    }
+    return this.userOf(id, () => ({
       firstName: `Test ${digits.slice(-4)}`,
       username: `test${digits}`,
       phone: digits,
@@ -468,6 +537,18 @@ export class DefaultWorld implements CallHandler {
         .padStart(2, '0')
     return out
   }
+}
+
+/** How the rules name a stored file. */
+function fileKey(file: WorldFile): string {
+  return `file-${file.id.toString()}`
+}
+
+/** A stable key for a peer, so `peer`-scoped flood rules count per chat. */
+function peerKey(peer: unknown, self: WorldUser | undefined): string {
+  const input = peer as { _?: string; userId?: unknown } | undefined
+  if (input?._ === 'inputPeerSelf') return `user:${self?.id}`
+  return input?._ === 'inputPeerUser' ? `user:${String(input.userId)}` : String(input?._)
 }
 
 function error(code: number, message: string): CallOutcome {

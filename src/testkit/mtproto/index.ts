@@ -11,6 +11,8 @@ export {
   type MtprotoCluster,
   type MtprotoClusterInfo,
   type MtprotoClusterOptions,
+  type MtprotoClusterReport,
+  type MtprotoTransportFaults,
   startMtprotoCluster,
 } from './cluster.js'
 export {

@@ -103,6 +103,11 @@ export class SessionState {
     }
     return true
   }
+
+  /** Forgets a msg_id, so the client's resend of a call whose answer was dropped is served. */
+  forget(msgId: bigint): void {
+    this.seen.delete(msgId)
+  }
 }
 
 /**

@@ -13,6 +13,11 @@ export interface FloodRule {
   readonly perMs: number
   /** Which error the server answers with. */
   readonly error?: 'FLOOD_WAIT' | 'SLOWMODE_WAIT' | 'FLOOD_PREMIUM_WAIT'
+  /**
+   * A fixed wait (whole seconds, in ms) instead of "until the oldest call leaves the window"; the
+   * window starts empty once it is over. Some real limits behave this way (a penalty, not a quota).
+   */
+  readonly waitMs?: number
 }
 
 /**
@@ -132,7 +137,9 @@ export class FloodLimiter {
       return { allowed: true }
     }
     const freeAt = (state.accepted[0] as number) + rule.perMs
-    const seconds = Math.max(1, Math.ceil((freeAt - now) / 1000))
+    const seconds = Math.max(1, Math.ceil(((rule.waitMs ?? freeAt - now) as number) / 1000))
+    // A fixed penalty forgives the calls that earned it, or the window would refuse again at once.
+    if (rule.waitMs !== undefined) state.accepted = []
     state.lastWaitMs = seconds * 1000
     state.blockedUntil = now + state.lastWaitMs
     state.notices.clear()

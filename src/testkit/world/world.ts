@@ -36,6 +36,10 @@ export interface AccountSpec {
   readonly phone?: string
   /** DCs where the account starts authorized; its home DC by default. */
   readonly authorizedOn?: readonly number[]
+  /** The login code this account's phone accepts, instead of the world's `loginCode`. */
+  readonly loginCode?: string
+  /** For bots: the token `auth.importBotAuthorization` signs in with. */
+  readonly botToken?: string
 }
 
 /** Server-side failures injected at random, each a probability per call in [0, 1]. */
@@ -161,6 +165,13 @@ export class World {
     this.revoked.add(account)
   }
 
+  /** Moves an account to another home DC (as Telegram occasionally does), keeping its authorizations. */
+  moveAccount(account: string, homeDc: number): void {
+    const spec = this.accounts.get(account)
+    if (spec === undefined) throw new RangeError(`no account ${account}`)
+    this.accounts.set(account, { ...spec, homeDc })
+  }
+
   /** Whether `account` is logged in on `dcId`. */
   isAuthorized(account: string, dcId: number): boolean {
     return this.authorized.get(account)?.has(dcId) ?? false
@@ -264,6 +275,18 @@ export class World {
   }
 
   /** @internal */
+  accountByBotToken(token: string): [string, AccountSpec] | undefined {
+    for (const entry of this.accounts)
+      if (entry[1].botToken !== undefined && entry[1].botToken === token) return entry
+    return undefined
+  }
+
+  /** @internal */
+  deauthorize(account: string, dcId: number): void {
+    this.authorized.get(account)?.delete(dcId)
+  }
+
+  /** @internal */
   issueExportToken(account: string, dcId: number): string {
     const token = `export-${this.nextToken++}`
     this.exportTokens.set(token, { account, dcId })
@@ -322,7 +345,7 @@ const METHODS: Readonly<Record<string, MethodSpec>> = {
       const owner = world.accountByPhone(phone)
       if (owner === undefined) return fail(400, 'PHONE_NUMBER_UNOCCUPIED')
       if (owner[1].homeDc !== call.dcId) return fail(303, `PHONE_MIGRATE_${owner[1].homeDc}`)
-      if (code !== world.code) return fail(400, 'PHONE_CODE_INVALID')
+      if (code !== (owner[1].loginCode ?? world.code)) return fail(400, 'PHONE_CODE_INVALID')
       world.authorize(owner[0], call.dcId)
       return ok({ account: owner[0] })
     },
@@ -331,7 +354,8 @@ const METHODS: Readonly<Record<string, MethodSpec>> = {
     ...ACCOUNT_CALL,
     run: (world, call) => {
       const dcId = Number(call.params.dc_id)
-      if (!world.dcIds.includes(dcId)) return fail(400, 'DC_ID_INVALID')
+      // Exporting to the DC the call is on is refused too: there is nothing to import there.
+      if (!world.dcIds.includes(dcId) || dcId === call.dcId) return fail(400, 'DC_ID_INVALID')
       return ok({ id: 1, bytes: world.issueExportToken(call.account as string, dcId) })
     },
   },
@@ -344,6 +368,28 @@ const METHODS: Readonly<Record<string, MethodSpec>> = {
       return ok({ account })
     },
   },
+  'auth.importBotAuthorization': {
+    ...ANYONE,
+    run: (world, call) => {
+      const bot = world.accountByBotToken(text(call.params, 'bot_auth_token') ?? '')
+      if (bot === undefined) return fail(401, 'ACCESS_TOKEN_INVALID')
+      // A bot signs in on its own DC only; the client is told where that is.
+      if (bot[1].homeDc !== call.dcId) return fail(303, `USER_MIGRATE_${bot[1].homeDc}`)
+      world.authorize(bot[0], call.dcId)
+      return ok({ account: bot[0] })
+    },
+  },
+  'auth.logOut': {
+    needsAccount: true,
+    homeOnly: false,
+    run: (world, call) => {
+      world.deauthorize(call.account as string, call.dcId)
+      return ok(true)
+    },
+  },
+  'users.getUsers': { ...ACCOUNT_CALL, run: (_world, call) => ok([{ id: call.account }]) },
+  'updates.getState': { ...ACCOUNT_CALL, run: () => ok({ pts: 1 }) },
+  'updates.getDifference': { ...ACCOUNT_CALL, run: () => ok({ empty: true }) },
   'users.getFullUser': { ...ACCOUNT_CALL, run: (_world, call) => ok({ id: call.account }) },
   'account.updateProfile': {
     ...ACCOUNT_CALL,

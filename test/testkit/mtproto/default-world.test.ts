@@ -69,8 +69,9 @@ describe('DefaultWorld', () => {
     expect(errorOf(attempt('12345'))).toBe('PHONE_CODE_INVALID')
     expect(attempt('33333')).toMatchObject({ authorize: '1030001', result: { _: 'auth.authorization' } })
     expect(errorOf(attempt('33333'))).toBe('PHONE_CODE_EXPIRED')
+    // The shared rules' answer for a well-formed number nobody owns.
     expect(errorOf(call(3, undefined, 'auth.sendCode', { phoneNumber: '+15550001111' }))).toBe(
-      'PHONE_NUMBER_INVALID',
+      'PHONE_NUMBER_UNOCCUPIED',
     )
   })
 

@@ -1,0 +1,148 @@
+import type { Command } from 'commander'
+import { InvalidArgumentError } from 'commander'
+import { startCluster } from '../../testkit/start-cluster.js'
+import { type CliContext, raiseExitCode } from '../context.js'
+import { EXIT_CODES } from '../exit-codes.js'
+
+interface ServeOptions {
+  readonly protocol: 'plain' | 'mtproto'
+  readonly dcs: number
+  readonly seed: number
+  readonly host: string
+  readonly json?: boolean
+}
+
+/** The accounts and files of the plain cluster `serve` starts, so a client has something to call. */
+const PLAIN_WORLD = {
+  accounts: { alice: { homeDc: 2, phone: '9996620001' }, bob: { homeDc: 1, phone: '9996610001' } },
+  files: { photo: 1 },
+} as const
+
+function parseInteger(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer ${min}..${max}`)
+    return n
+  }
+}
+
+function parseProtocol(value: string): 'plain' | 'mtproto' {
+  if (value !== 'plain' && value !== 'mtproto') throw new InvalidArgumentError('expected plain or mtproto')
+  return value
+}
+
+/** How to reach a running cluster from another process: the lines a human reads. */
+function howToConnect(
+  options: ServeOptions,
+  dcs: readonly { id: number; host: string; port: number }[],
+  pem: string | undefined,
+): string[] {
+  const lines = [
+    `mtproto-errors serve: ${options.protocol === 'mtproto' ? 'MTProto 2.0' : 'plain'} cluster, seed ${options.seed}`,
+    ...dcs.map((dc) => `  DC ${dc.id}  ${dc.host}:${dc.port}`),
+  ]
+  if (pem === undefined) {
+    lines.push(
+      '',
+      'Accounts: alice (home DC 2, phone 9996620001), bob (home DC 1, phone 9996610001); login code 12345.',
+      'File "photo" lives on DC 1. Connect with mtproto-errors/testkit:',
+      `  const send = connect({ dcs: ${JSON.stringify(dcs)} }, { account: 'alice' }).send`,
+    )
+    return lines
+  }
+  const first = dcs.find((dc) => dc.id === 2) ?? dcs[0]!
+  lines.push(
+    '',
+    'RSA public key (PKCS#1); clients must trust it:',
+    ...pem.trimEnd().split('\n'),
+    '',
+    `Test phones: 99966XYYYY lives on DC X, its code is X five times (99966${first.id}0001 -> ${String(first.id).repeat(5)}).`,
+    `Bots: token ${7_000_000 + first.id}:testkit-bot-homed-on-dc-${first.id} (one per DC).`,
+    '',
+    'GramJS (mtproto-errors/testkit/clients; cluster = the --json line, or { dcs, rsaPublicKeyPem }):',
+    "  const client = new TelegramClient(new StringSession(''), 1, 'hash', gramjsOptions(cluster))",
+    `  await loginGramjs(client, '99966${first.id}0001')`,
+    '  console.log(await client.getMe())',
+    ...(dcs.some((dc) => dc.id === 4)
+      ? []
+      : ['  (GramJS starts on DC 4: first call client.session.setDC(2, host, port) with a DC above.)']),
+    'mtcute:',
+    "  const client = new TelegramClient({ apiId: 1, apiHash: 'hash', ...mtcuteOptions(cluster) })",
+    `  await loginMtcute(client, '99966${first.id}0001')`,
+    "  await client.sendText('me', 'hello')",
+  )
+  return lines
+}
+
+/** `serve`: a simulated cluster for clients in other processes, until SIGINT or SIGTERM. */
+export function registerServe(program: Command, context: CliContext): void {
+  program
+    .command('serve')
+    .summary('run a simulated Telegram cluster on loopback')
+    .description(
+      'Start a simulated Telegram cluster and print how to connect to it, then serve until\n' +
+        'interrupted (Ctrl-C, SIGTERM), when it stops cleanly and prints what the server counted.\n' +
+        'With --json, the first line is a JSON object { protocol, seed, dcs, rsaPublicKeyPem } and the\n' +
+        'last one the report.\n\n' +
+        'The mtproto protocol needs the optional peers @mtcute/core, @mtcute/tl-runtime and long.',
+    )
+    .option('-p, --protocol <protocol>', 'plain or mtproto', parseProtocol, 'mtproto')
+    .option('-d, --dcs <count>', 'number of DCs (ids 1..N)', parseInteger(1, 100), 5)
+    .option('-s, --seed <seed>', 'seed of every random decision', parseInteger(0, 2 ** 31 - 1), 1)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  $ mtproto-errors serve',
+        '  $ mtproto-errors serve --protocol plain --dcs 3 --json',
+      ].join('\n'),
+    )
+    .action(async (options: ServeOptions) => {
+      const cluster =
+        options.protocol === 'mtproto'
+          ? await startCluster({
+              protocol: 'mtproto',
+              dcCount: options.dcs,
+              seed: options.seed,
+              host: options.host,
+            })
+          : await startCluster({
+              dcCount: options.dcs,
+              seed: options.seed,
+              host: options.host,
+              ...PLAIN_WORLD,
+            })
+      const pem = 'rsaPublicKeyPem' in cluster ? cluster.rsaPublicKeyPem : undefined
+      const dcs = cluster.dcs.map(({ id, host, port }) => ({ id, host, port }))
+      if (options.json) {
+        context.out(
+          JSON.stringify({
+            protocol: options.protocol,
+            seed: options.seed,
+            dcs,
+            ...(pem ? { rsaPublicKeyPem: pem } : {}),
+          }),
+        )
+      } else {
+        for (const line of howToConnect(options, dcs, pem)) context.out(line)
+        context.out('')
+        context.out('Serving; Ctrl-C to stop.')
+      }
+      if (context.waitForStop === undefined) {
+        context.err('serve: nothing can stop this process cleanly here; not serving')
+        raiseExitCode(context, EXIT_CODES.USAGE)
+      } else {
+        const signal = await context.waitForStop()
+        if (!options.json) context.out(`${signal}: stopping`)
+      }
+      const report = cluster.report()
+      await cluster.stop()
+      const { calls, ok, errorsByType, floodViolations, migrations, injectedFaults, connections } = report
+      const summary = { calls, ok, errorsByType, floodViolations, migrations, injectedFaults, connections }
+      context.out(options.json ? JSON.stringify({ report: summary }) : `Stopped. ${JSON.stringify(summary)}`)
+    })
+}

@@ -1,0 +1,71 @@
+import { TelegramClient } from '@mtcute/node'
+import { afterEach, describe, expect, it } from 'vitest'
+import { loginMtcute, mtcuteOptions } from '../../../src/testkit/mtproto/client-options.js'
+import { type MtprotoCluster, startMtprotoCluster } from '../../../src/testkit/mtproto/cluster.js'
+import { DefaultWorld } from '../../../src/testkit/mtproto/default-world.js'
+
+/** The plain cluster's options (shared rules, seeded faults) over real MTProto, with mtcute. */
+describe('MTProto cluster with the shared rules and faults', () => {
+  let cluster: MtprotoCluster | undefined
+  const clients: TelegramClient[] = []
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.destroy()))
+    await cluster?.stop()
+  })
+
+  function newClient(c: MtprotoCluster): TelegramClient {
+    const client = new TelegramClient({
+      apiId: 1,
+      apiHash: 'hash',
+      ...mtcuteOptions(c, { dcId: 2 }),
+      logLevel: 0,
+    })
+    clients.push(client)
+    return client
+  }
+
+  it('answers seeded per-method faults and counts them in report()', async () => {
+    cluster = await startMtprotoCluster({
+      dcCount: 3,
+      faults: { byMethod: { 'users.getFullUser': { internalErrorRate: 1 } } },
+    })
+    const client = newClient(cluster)
+    await loginMtcute(client, DefaultWorld.testPhone(2, 21))
+    await expect(
+      client.call({ _: 'users.getFullUser', id: { _: 'inputUserSelf' } }, { maxRetryCount: 0 }),
+    ).rejects.toMatchObject({ code: 500 })
+    const report = cluster.report()
+    expect(report.injectedFaults).toBeGreaterThanOrEqual(1)
+    expect(report.errorsByType.INTERNAL_SERVER_ERROR).toBeGreaterThanOrEqual(1)
+    expect(report.errorsByType.PHONE_MIGRATE_X).toBeUndefined() // the client started on the home DC
+    expect(report.connections).toBeGreaterThanOrEqual(1)
+  })
+
+  it('takes the plain cluster floodRules, and counts violations in report()', async () => {
+    cluster = await startMtprotoCluster({
+      dcCount: 2,
+      floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', max: 1, perMs: 1000 }],
+    })
+    const client = newClient(cluster)
+    const me = await loginMtcute(client, DefaultWorld.testPhone(2, 22))
+    const resolve = () =>
+      client.call({ _: 'contacts.resolveUsername', username: me.username! }, { floodSleepThreshold: 0 })
+    await resolve()
+    await expect(resolve()).rejects.toMatchObject({ code: 420 })
+    await expect(resolve()).rejects.toMatchObject({ code: 420 })
+    expect(cluster.report().floodViolations).toBe(1)
+  })
+
+  it('drops connections at the seeded rate, before the world sees the call', async () => {
+    cluster = await startMtprotoCluster({ dcCount: 2, transportFaults: { dropRate: 1 } })
+    const client = newClient(cluster)
+    // Every call is cut on the way, so this never settles; the server side is what we check.
+    void client.call({ _: 'help.getConfig' }).catch(() => {})
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const report = cluster.report()
+    expect(report.transportFaults.drop).toBeGreaterThanOrEqual(1)
+    expect(report.calls).toBe(0)
+    expect(report.connections).toBeGreaterThanOrEqual(1)
+  })
+})
