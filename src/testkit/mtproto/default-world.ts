@@ -1,5 +1,11 @@
 import Long from 'long'
-import { type RpcFaults, World, type FloodRule as WorldFloodRule, type WorldOutcome } from '../world/index.js'
+import {
+  createRandom,
+  type RpcFaults,
+  World,
+  type FloodRule as WorldFloodRule,
+  type WorldOutcome,
+} from '../world/index.js'
 import type { CallHandler, CallOutcome, MtprotoCall } from './call-handler.js'
 import {
   configObject,
@@ -143,7 +149,7 @@ export class DefaultWorld implements CallHandler {
     this.dcs = options.dcs
     const flood = options.flood ?? DEFAULT_FLOOD_RULE
     this.now = options.now ?? Date.now
-    this.random = mulberry32(options.seed ?? 1)
+    this.random = createRandom(options.seed ?? 1)
     const size = options.fileSizeBytes ?? 300_000
     for (const dc of this.dcs) {
       const bytes = new Uint8Array(size)
@@ -559,16 +565,4 @@ function toLongish(value: unknown): Long {
   if (Long.isLong(value)) return value
   if (typeof value === 'number' || typeof value === 'bigint') return longOf(value)
   return Long.NEG_ONE
-}
-
-/** A small seeded PRNG (mulberry32): reproducible world contents, not security. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
