@@ -18,6 +18,7 @@ import { ClientDisconnectedError, disconnectedPolicy } from './disconnected.js'
 import { methodNameOf } from './method-name.js'
 import { reauthorizeOn } from './reauthorize.js'
 import { paramsOf } from './request-params.js'
+import { keepWholeContainers } from './whole-containers.js'
 
 /**
  * Options of {@link wrapClient}: every option of `createInvoker` except `send`. The hooks default
@@ -108,6 +109,7 @@ export function wrapClient(client: TelegramClient, options: GramjsRecoveryOption
   async function send(attempt: SendRequest): Promise<unknown> {
     const carried = attempt.context as Carried
     const sender = await senderFor(attempt.dcId, carried)
+    keepWholeContainers(sender)
     try {
       return await sender.send(carried.request)
     } catch (thrown) {
