@@ -17,6 +17,7 @@ import {
   DEFAULT_LIMITS,
   DEFAULT_MIN_FLOOD_WAIT_MS,
   type InvokerOptions,
+  limitsFor,
   type RecoveryHooks,
 } from './options.js'
 import { redact } from './redact.js'
@@ -73,15 +74,7 @@ export class Engine {
     this.catalog = options.catalog === false ? undefined : (options.catalog ?? DEFAULT_CATALOG)
     this.knownDcIds = new Set(options.knownDcIds ?? DEFAULT_KNOWN_DC_IDS)
     this.hooks = options
-    this.limits = Object.freeze({
-      deadlineMs: options.deadlineMs ?? DEFAULT_LIMITS.deadlineMs,
-      maxFloodWaitMs: options.maxFloodWaitMs ?? DEFAULT_LIMITS.maxFloodWaitMs,
-      maxAttempts: options.maxAttempts ?? DEFAULT_LIMITS.maxAttempts,
-      baseDelayMs: options.baseDelayMs ?? DEFAULT_LIMITS.baseDelayMs,
-      maxDelayMs: options.maxDelayMs ?? DEFAULT_LIMITS.maxDelayMs,
-      maxRedirects: options.maxRedirects ?? DEFAULT_LIMITS.maxRedirects,
-      maxFloodWaits: options.maxFloodWaits ?? DEFAULT_LIMITS.maxFloodWaits,
-    })
+    this.limits = Object.freeze(limitsFor(options, DEFAULT_LIMITS))
     this.minFloodWaitMs = options.minFloodWaitMs ?? DEFAULT_MIN_FLOOD_WAIT_MS
     this.gate = new FloodGate(this.clock)
     this.homeDcId = options.homeDcId

@@ -7,7 +7,13 @@ import { DiagnosticReport } from './diagnostic-report.js'
 import { Engine } from './engine.js'
 import { DeadlineExceededError, InvokerClosedError, RecoveryError, TransportError } from './errors.js'
 import type { Emitter, RecoveryEvents, Unsubscribe } from './events.js'
-import type { CallLimits, CallOptions, InvokerOptions, SendRequest } from './options.js'
+import {
+  type CallLimits,
+  type CallOptions,
+  type InvokerOptions,
+  limitsFor,
+  type SendRequest,
+} from './options.js'
 import { type Decision, type Failure, PASS, type Policy, RETRY } from './policy.js'
 import { attachDetails, hasRecoveryDetails, type RecoveryDetailsInit } from './recovery-details.js'
 
@@ -87,30 +93,6 @@ function failureOfResolved(value: unknown, call: Call): Failure | undefined {
     return failureOfThrown(value, call)
   }
   return undefined
-}
-
-function limitsFor(options: CallOptions | undefined, defaults: CallLimits): CallLimits {
-  if (
-    options === undefined ||
-    (options.deadlineMs === undefined &&
-      options.maxFloodWaitMs === undefined &&
-      options.maxAttempts === undefined &&
-      options.baseDelayMs === undefined &&
-      options.maxDelayMs === undefined &&
-      options.maxRedirects === undefined &&
-      options.maxFloodWaits === undefined)
-  ) {
-    return defaults
-  }
-  return {
-    deadlineMs: options.deadlineMs ?? defaults.deadlineMs,
-    maxFloodWaitMs: options.maxFloodWaitMs ?? defaults.maxFloodWaitMs,
-    maxAttempts: options.maxAttempts ?? defaults.maxAttempts,
-    baseDelayMs: options.baseDelayMs ?? defaults.baseDelayMs,
-    maxDelayMs: options.maxDelayMs ?? defaults.maxDelayMs,
-    maxRedirects: options.maxRedirects ?? defaults.maxRedirects,
-    maxFloodWaits: options.maxFloodWaits ?? defaults.maxFloodWaits,
-  }
 }
 
 /** Points the stack at the caller of `invoke` (async frames included), hiding the engine's. */

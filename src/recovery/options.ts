@@ -60,6 +60,35 @@ export const DEFAULT_LIMITS: CallLimits = Object.freeze({
   maxFloodWaits: 5,
 })
 
+/**
+ * The limits that apply given some overrides (an invoker's options, or one call's) over
+ * `defaults`; returns `defaults` itself when nothing is overridden, so the common call allocates
+ * nothing.
+ */
+export function limitsFor(options: Partial<CallLimits> | undefined, defaults: CallLimits): CallLimits {
+  if (
+    options === undefined ||
+    (options.deadlineMs === undefined &&
+      options.maxFloodWaitMs === undefined &&
+      options.maxAttempts === undefined &&
+      options.baseDelayMs === undefined &&
+      options.maxDelayMs === undefined &&
+      options.maxRedirects === undefined &&
+      options.maxFloodWaits === undefined)
+  ) {
+    return defaults
+  }
+  return {
+    deadlineMs: options.deadlineMs ?? defaults.deadlineMs,
+    maxFloodWaitMs: options.maxFloodWaitMs ?? defaults.maxFloodWaitMs,
+    maxAttempts: options.maxAttempts ?? defaults.maxAttempts,
+    baseDelayMs: options.baseDelayMs ?? defaults.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? defaults.maxDelayMs,
+    maxRedirects: options.maxRedirects ?? defaults.maxRedirects,
+    maxFloodWaits: options.maxFloodWaits ?? defaults.maxFloodWaits,
+  }
+}
+
 /** Options of one call: `invoke(method, params, options)`. */
 export interface CallOptions extends Partial<CallLimits> {
   /** Cancels the call: it rejects at once with the signal's reason, and its timers are released. */

@@ -3,7 +3,7 @@
  * (before peers are resolved, with a fresh `randomId` each time), so leaving it in would give every
  * call a key of its own and let a recorded flood window hold back nothing.
  */
-const TL_META: ReadonlySet<string> = new Set([
+export const GRAMJS_TL_META: ReadonlySet<string> = new Set([
   'CONSTRUCTOR_ID',
   'SUBCLASS_OF_ID',
   'className',
@@ -22,7 +22,7 @@ export function paramsOf(request: object): Record<string, unknown> {
   const fields = request as Record<string, unknown>
   for (const key of Object.keys(fields)) {
     const value = fields[key]
-    if (value !== undefined && !TL_META.has(key)) params[key] = value
+    if (value !== undefined && !GRAMJS_TL_META.has(key)) params[key] = value
   }
   return params
 }

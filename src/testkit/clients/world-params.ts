@@ -1,20 +1,13 @@
+import { GRAMJS_TL_META } from '../../adapters/gramjs/request-params.js'
+
 /**
  * Turns the parameters of a client library's request into the plain values the simulated world
  * reads: snake_case names (as in the TL schema and the world's method table), and TL objects such
  * as peers, channels and file locations reduced to their id, so a peer is a stable key.
  */
 
-/** GramJS's bookkeeping fields, and the constructor name both libraries carry. */
-const SKIPPED: ReadonlySet<string> = new Set([
-  '_',
-  'CONSTRUCTOR_ID',
-  'SUBCLASS_OF_ID',
-  'className',
-  'classType',
-  'originalArgs',
-  'flags',
-  'flags2',
-])
+/** GramJS's bookkeeping fields (as the GramJS adapter skips them), and the constructor name both libraries carry. */
+const SKIPPED: ReadonlySet<string> = new Set([...GRAMJS_TL_META, '_'])
 
 const DECODER = new TextDecoder()
 
