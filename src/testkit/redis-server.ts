@@ -26,7 +26,7 @@ export interface RedisServer {
   dispose(): Promise<void>
 }
 
-/** Whether `redis-server` is installed (CI installs it; a developer machine may not have it). */
+/** Whether `redis-server` is installed (the tests' global setup installs it where it is missing). */
 export function hasRedisServer(): boolean {
   try {
     execFileSync('redis-server', ['--version'], { stdio: 'ignore' })

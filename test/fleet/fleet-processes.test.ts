@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFleet } from '../../src/testkit/fleet/index.js'
 import { type Cluster, startCluster } from '../../src/testkit/plain/index.js'
 import { type RedisServer, startRedisServer } from '../../src/testkit/redis-server.js'
-import { redisAvailable } from '../redis/helpers.js'
 
 let redis: RedisServer
 let cluster: Cluster
@@ -14,7 +13,7 @@ let cluster: Cluster
  * loaded machine, so what is measured is the store, not a race between calls already in flight
  * (docs/scale.md has what a denser workload does).
  */
-describe.skipIf(!redisAvailable)('a fleet of worker processes sharing one account', () => {
+describe('a fleet of worker processes sharing one account', () => {
   const common = () => ({
     cluster,
     account: 'alice',

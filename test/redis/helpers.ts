@@ -1,15 +1,5 @@
 import { Redis } from 'ioredis'
 import { expect } from 'vitest'
-import { hasRedisServer } from '../../src/testkit/redis-server.js'
-
-/**
- * Redis tests run wherever `redis-server` is installed, and must run in CI (which installs it):
- * there a missing server is a failure, not a skip.
- */
-export const redisAvailable = hasRedisServer()
-if (!redisAvailable && process.env.CI === 'true') {
-  throw new Error('redis-server is not installed; .ci/install-services should have installed it')
-}
 
 /**
  * A client as an application would hand it to the store. It never connects itself (the store only

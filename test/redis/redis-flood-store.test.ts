@@ -7,7 +7,7 @@ import {
   type RedisFloodStoreOptions,
 } from '../../src/redis/index.js'
 import { type RedisServer, startRedisServer } from '../../src/testkit/redis-server.js'
-import { clientFor, commandStats, commandsBetween, eventually, inspector, redisAvailable } from './helpers.js'
+import { clientFor, commandStats, commandsBetween, eventually, inspector } from './helpers.js'
 
 let server: RedisServer
 let operator: Redis
@@ -28,7 +28,7 @@ async function openStore(
   return store
 }
 
-describe.skipIf(!redisAvailable)('the Redis flood store, against a real redis-server', () => {
+describe('the Redis flood store, against a real redis-server', () => {
   beforeAll(async () => {
     server = await startRedisServer()
     operator = inspector(server.port)

@@ -8,7 +8,7 @@ import {
   type RedisFloodStore,
 } from '../../src/redis/index.js'
 import { type RedisServer, startRedisServer } from '../../src/testkit/redis-server.js'
-import { clientFor, eventually, inspector, redisAvailable } from './helpers.js'
+import { clientFor, eventually, inspector } from './helpers.js'
 
 let server: RedisServer
 let operator: Redis
@@ -32,7 +32,7 @@ function nextEvent<T>(store: RedisFloodStore, name: 'synced' | 'down'): Promise<
 }
 
 /** Every test here stops, freezes or restarts the server; they run one after another on their own server. */
-describe.skipIf(!redisAvailable)('the Redis flood store when Redis is down, slow or restarted', () => {
+describe('the Redis flood store when Redis is down, slow or restarted', () => {
   beforeAll(async () => {
     server = await startRedisServer()
     operator = inspector(server.port)
