@@ -5,7 +5,7 @@ export const entries = {
   index: 'src/index.ts',
   // Flood windows shared through Redis: Node-only, the one user of the ioredis peer dependency.
   'redis/index': 'src/redis/index.ts',
-  // The CLI: Node-only, the one user of the `commander` dependency. tsup keeps its shebang.
+  // The CLI: Node-only. tsup keeps its shebang.
   'cli/main': 'src/cli/main.ts',
   // The simulated cluster: Node-only (sockets), so it is a subpath of its own and the core never
   // imports it.
@@ -23,7 +23,8 @@ export default defineConfig({
   entry: entries,
   format: ['esm', 'cjs'],
   dts: true,
-  sourcemap: true,
+  // No source maps: see docs/design-decisions.md, "What the tarball ships".
+  sourcemap: false,
   clean: true,
   target: 'es2022',
   splitting: true,
@@ -31,6 +32,13 @@ export default defineConfig({
   // fflate (inflate for gzip_packed) is compiled into our bundle, so the published core keeps zero
   // runtime dependencies while still using a well-kept inflate rather than one of our own.
   noExternal: ['fflate'],
+  esbuildOptions(options) {
+    // fflate's `node` export condition is the one esbuild picks for platform node, and that build
+    // reaches for worker_threads through createRequire: a `node:module` import in the core, which
+    // must run in browsers, Deno and Bun unchanged. Its browser build has the same synchronous
+    // inflate/gzip we use, with no Node import at all.
+    options.alias = { ...options.alias, fflate: 'fflate/browser' }
+  },
   // The user's own ioredis, never a copy of ours: the store duplicates the client it is given.
   external: ['ioredis'],
 })

@@ -4,9 +4,10 @@
  * short version. Exits 0 when the server counted no flood violation, and exits on its own: every
  * socket and timer is released.
  */
+
+import { detailsOf } from 'mtproto-errors'
+import { createTestkitInvoker, startCluster, tallyRecovery } from 'mtproto-errors/testkit'
 import { colourWanted, createStyle } from '../src/cli/style.js'
-import { detailsOf } from '../src/index.js'
-import { createTestkitInvoker, startCluster, tallyRecovery } from '../src/testkit/index.js'
 import { createProgress } from './demo/progress.js'
 import { ACCOUNT, CLUSTER, FULL, QUICK } from './demo/scenario.js'
 import { gaveUpOnInternal, summarize } from './demo/summary.js'

@@ -2,7 +2,7 @@
  * Parses a handful of real Telegram errors and explains each: what it means, what to do, and what
  * an end user could be told. Run with `npm run example:explain`.
  */
-import { explain, RpcError, userMessageFor } from '../src/index.js'
+import { explain, RpcError, userMessageFor } from 'mtproto-errors'
 
 const samples: ReadonlyArray<readonly [code: number, message: string]> = [
   [420, 'FLOOD_WAIT_30'],

@@ -3,14 +3,14 @@
  * the testkit's simulated Telegram (so the example runs offline); in your app the client connects
  * as usual. Run: `npx tsx examples/gramjs-adapter.ts`.
  */
+
+import { detailsOf } from 'mtproto-errors'
+import { wrapClient } from 'mtproto-errors/gramjs'
+import { World } from 'mtproto-errors/testkit'
+import { attachWorld } from 'mtproto-errors/testkit/clients'
 import { Api, errors, TelegramClient } from 'telegram'
 import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
 import { StringSession } from 'telegram/sessions/index.js'
-// In your app: import { wrapClient } from 'mtproto-errors/gramjs'; import { detailsOf } from 'mtproto-errors'
-import { wrapClient } from '../src/adapters/gramjs/index.js'
-import { detailsOf } from '../src/index.js'
-import { attachWorld } from '../src/testkit/clients/gramjs-world.js'
-import { World } from '../src/testkit/world/index.js'
 
 const client = new TelegramClient(new StringSession(''), 12345, 'api-hash', {
   baseLogger: new Logger(LogLevel.NONE),

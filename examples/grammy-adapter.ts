@@ -4,9 +4,8 @@
  * Run: `npx tsx examples/grammy-adapter.ts`.
  */
 import { Bot, GrammyError } from 'grammy'
-// In your app: import { botApiTransformer, classifyBotApiError } from 'mtproto-errors/grammy'
-import { botApiTransformer, classifyBotApiError } from '../src/adapters/grammy/index.js'
-import { startBotApiServer } from '../src/testkit/clients/bot-api-server.js'
+import { botApiTransformer, classifyBotApiError } from 'mtproto-errors/grammy'
+import { startBotApiServer } from 'mtproto-errors/testkit'
 
 // Stand-in for api.telegram.org: 3 messages per second per chat, a group that became a supergroup,
 // and a user who blocked the bot.

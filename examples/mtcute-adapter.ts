@@ -6,11 +6,10 @@
  */
 import { MemoryStorage, tl } from '@mtcute/core'
 import { TelegramClient } from '@mtcute/node'
-// In your app: import { mtcuteRecovery } from 'mtproto-errors/mtcute'; import { explain } from 'mtproto-errors'
-import { mtcuteRecovery } from '../src/adapters/mtcute/index.js'
-import { explain } from '../src/index.js'
-import { worldServer } from '../src/testkit/clients/mtcute-world.js'
-import { World } from '../src/testkit/world/index.js'
+import { explain } from 'mtproto-errors'
+import { mtcuteRecovery } from 'mtproto-errors/mtcute'
+import { World } from 'mtproto-errors/testkit'
+import { worldServer } from 'mtproto-errors/testkit/clients'
 
 // Stand-in for Telegram: a server allowing 3 messages per second per chat, and 500s now and then.
 const world = new World({

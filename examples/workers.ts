@@ -12,10 +12,9 @@
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
-import { createInvoker, FloodError } from '../src/index.js'
-import { createRedisFloodStore } from '../src/redis/index.js'
-import { connect, type DcAddress, startCluster } from '../src/testkit/plain/index.js'
-import { startRedisServer } from '../src/testkit/redis-server.js'
+import { createInvoker, FloodError } from 'mtproto-errors'
+import { createRedisFloodStore } from 'mtproto-errors/redis'
+import { connect, type DcAddress, startCluster, startRedisServer } from 'mtproto-errors/testkit'
 
 const WORKERS = 4
 const CALLS_PER_WORKER = 8

@@ -4,8 +4,7 @@
  * statistics service that is down, and people who type their input wrong.
  */
 
-import type { ClusterOptions } from '../../src/testkit/index.js'
-import { DEFAULT_FLOOD_RULES } from '../../src/testkit/index.js'
+import { type ClusterOptions, DEFAULT_FLOOD_RULES } from 'mtproto-errors/testkit'
 
 /** How much of each kind of work the demo does. */
 export interface DemoSize {

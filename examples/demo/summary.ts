@@ -2,9 +2,10 @@
  * The demo's closing summary: what the engine did with each category of error (from its events),
  * what the server saw (from its report), and one diagnostic report of a call that gave up.
  */
+
+import { detailsOf, isRpcError } from 'mtproto-errors'
+import type { ClusterReport, TallyCounts } from 'mtproto-errors/testkit'
 import type { Style } from '../../src/cli/style.js'
-import { detailsOf, isRpcError } from '../../src/index.js'
-import type { ClusterReport, TallyCounts } from '../../src/testkit/index.js'
 import type { Failure, Workload } from './workload.js'
 
 /** Everything the summary is made from. */

@@ -2,7 +2,7 @@
  * The demo's workload: a few jobs a real bot would run at the same time, each making its calls
  * through the engine. `Workload` counts every call and keeps the failures for the summary.
  */
-import type { CallOptions, Invoker } from '../../src/index.js'
+import type { CallOptions, Invoker } from 'mtproto-errors'
 import type { DemoSize } from './scenario.js'
 
 /** A call of the workload that did not succeed. */

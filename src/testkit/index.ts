@@ -5,6 +5,17 @@
  * @packageDocumentation
  */
 
+// A fake Bot API (node:http) for grammY and other Bot API clients, and a throwaway redis-server for
+// tests of the Redis flood store: both Node-only, as the rest of the testkit.
+export {
+  type BotApiReply,
+  type BotApiRequest,
+  type BotApiServer,
+  type BotApiServerOptions,
+  type BotApiServerStats,
+  type BotFloodRule,
+  startBotApiServer,
+} from './clients/bot-api-server.js'
 export type {
   CallHandler,
   CallOutcome,
@@ -32,6 +43,7 @@ export {
   type TransportFaults,
 } from './plain/index.js'
 export { type RecoveryTally, type TallyCounts, tallyRecovery } from './recovery-tally.js'
+export { hasRedisServer, type RedisServer, startRedisServer } from './redis-server.js'
 export {
   type MtprotoStartOptions,
   type PlainClusterOptions,

@@ -41,8 +41,10 @@ export interface TlSchema {
 }
 
 // createRequire keeps the multi-megabyte schemas out of any bundle: they are read from the
-// installed client packages at run time. The CommonJS build has `require` itself.
-const load: NodeJS.Require = typeof require === 'function' ? require : createRequire(import.meta.url)
+// installed client packages at run time. Never `typeof require`: in the ESM build the bundler
+// swaps `require` for a shim that exists but throws, so that test would pick the shim. The CJS
+// build gets `import.meta.url` rewritten to this file's own URL, so one line serves both formats.
+const load: NodeJS.Require = createRequire(import.meta.url)
 
 let mtcuteSchema: TlSchema | undefined
 let gramjsSchema: TlSchema | null | undefined
