@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis'
 import type { FloodStore } from '../flood/flood-store.js'
 import { MemoryFloodStore } from '../flood/memory-flood-store.js'
 import { Emitter, type Unsubscribe } from '../recovery/events.js'
+import { globalTimerHost, LongTimer, type TimerHost } from '../recovery/long-timer.js'
 import { channelOf, parseChange, scanPatternOf } from './messages.js'
 import { DELETE_SCRIPT, EXTEND_SCRIPT } from './scripts.js'
 
@@ -136,6 +137,16 @@ const DEFAULT_RESYNC_RETRY_MS = 1000
 /** Keys asked per SCAN step, and windows written back per batch. */
 const BATCH = 500
 
+/** The global timer, `unref`'d: for background work that must not keep the process alive. */
+const unrefTimerHost: TimerHost = {
+  ...globalTimerHost,
+  set: (callback, ms) => {
+    const timer = globalTimerHost.set(callback, ms) as { unref?: () => void }
+    timer.unref?.()
+    return timer
+  },
+}
+
 /** The scripts, as ioredis's `defineCommand` adds them (EVALSHA, with EVAL after a server restart). */
 interface ScriptedRedis extends Redis {
   mtproto_flood_extend(key: string, ms: number, channel: string, floodKey: string): Promise<number>
@@ -177,7 +188,7 @@ class SharedFloodStore implements RedisFloodStore {
   private syncing = false
   /** Bumped on every lost connection, so a resync that straddles one is not taken for current. */
   private epoch = 0
-  private retryTimer: ReturnType<typeof setTimeout> | undefined = undefined
+  private retryTimer: LongTimer | undefined = undefined
   private lastError: unknown = undefined
   private readonly waiters = new Set<() => void>()
 
@@ -277,12 +288,12 @@ class SharedFloodStore implements RedisFloodStore {
     if (this.current === 'closed') return Promise.resolve(false)
     return new Promise((resolve) => {
       const done = (synced: boolean) => {
-        clearTimeout(timer)
+        timer.cancel()
         this.waiters.delete(wake)
         resolve(synced)
       }
       const wake = () => done(this.current === 'synced')
-      const timer = setTimeout(() => done(false), timeoutMs)
+      const timer = new LongTimer(globalTimerHost, () => done(false), timeoutMs)
       this.waiters.add(wake)
     })
   }
@@ -290,7 +301,8 @@ class SharedFloodStore implements RedisFloodStore {
   async close(): Promise<void> {
     if (this.current === 'closed') return
     this.current = 'closed'
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer)
+    this.retryTimer?.cancel()
+    this.retryTimer = undefined
     for (const wake of [...this.waiters]) wake()
     // disconnect() rather than quit(): quit waits for a server that may be the thing that is down.
     this.writer.disconnect()
@@ -399,11 +411,14 @@ class SharedFloodStore implements RedisFloodStore {
         this.events.emit('error', { operation: 'sync', error })
         // The connections may well be up (a slow server): try again soon, without keeping the
         // process alive for it; the connections themselves decide that.
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = undefined
-          this.maybeSync()
-        }, this.resyncRetryMs)
-        this.retryTimer.unref?.()
+        this.retryTimer = new LongTimer(
+          unrefTimerHost,
+          () => {
+            this.retryTimer = undefined
+            this.maybeSync()
+          },
+          this.resyncRetryMs,
+        )
       },
     )
   }
