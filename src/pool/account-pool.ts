@@ -241,7 +241,8 @@ export function createPool(options: PoolOptions): AccountPool {
     const { account, ...rest } = callOptions
     if (account === undefined) return runPooled(method, params, rest)
     const member = members.get(account)
-    if (member === undefined) return Promise.reject(new RangeError(`no account ${account} in the pool`))
+    if (member === undefined)
+      return Promise.reject(new RangeError(`pool: account ${account} is not in the pool`))
     return member.invoke(method, params, rest)
   }
 
@@ -291,6 +292,8 @@ function checkPoolOptions(options: PoolOptions): void {
       throw new TypeError(`${o}: ${n} must be an invoker from createInvoker`)
     }
   })
+  // A pool without accounts could only fail every call later.
+  if (options.accounts.length === 0) throw new RangeError(`${owner}: accounts must hold at least one invoker`)
   checkObject(owner, 'breaker', options.breaker, ['circuits', 'stateOf'])
   checkObject(owner, 'clock', options.clock, ['now', 'setTimer', 'clearTimer'])
 }

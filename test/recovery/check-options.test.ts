@@ -1,0 +1,264 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { botApiTransformer } from '../../src/adapters/grammy/index.js'
+import { mtcuteRecovery } from '../../src/adapters/mtcute/index.js'
+import { createBreakerPolicy, createInvoker, createPool, defaultPolicies } from '../../src/index.js'
+import { renderValue } from '../../src/recovery/check-option.js'
+import { FakeClock } from './helpers.js'
+
+/** Any JS value, with the ones that used to mislead made frequent. */
+const anyValue = fc.oneof(
+  fc.anything(),
+  fc.constantFrom(
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    -1,
+    -0,
+    0,
+    0.5,
+    1,
+    3,
+    2 ** 31,
+    1e300,
+    '5000',
+    '',
+    null,
+    true,
+    false,
+    5000n,
+    Symbol('x'),
+    () => 1,
+  ),
+  fc.double(),
+  fc.integer(),
+)
+
+const LIMITS = [
+  'deadlineMs',
+  'maxFloodWaitMs',
+  'maxAttempts',
+  'baseDelayMs',
+  'maxDelayMs',
+  'maxRedirects',
+  'maxFloodWaits',
+] as const
+
+/**
+ * `build` either throws a TypeError or RangeError that names `owner` and `name` in a short
+ * message, or returns something `use` shows to work. Nothing else is allowed.
+ */
+async function checkedOrWorks<T>(
+  owner: string,
+  name: string,
+  build: () => T | Promise<T>,
+  use: (built: T) => unknown,
+): Promise<void> {
+  let built: T
+  try {
+    built = await build()
+  } catch (error) {
+    expect([TypeError, RangeError]).toContain((error as Error).constructor)
+    expect((error as Error).message).toContain(`${owner}: ${name}`)
+    expect((error as Error).message.length).toBeLessThan(400)
+    return
+  }
+  await use(built)
+}
+
+const ok = () => 'ok'
+
+describe('option checks: any value is accepted and works, or fails at once naming the option', () => {
+  it('createInvoker', async () => {
+    const names = [
+      ...LIMITS,
+      'minFloodWaitMs',
+      'homeDcId',
+      'knownDcIds',
+      'account',
+      'redact',
+      'random',
+      'catalog',
+    ]
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...names), anyValue, async (name, value) => {
+        const clock = new FakeClock()
+        await checkedOrWorks(
+          'createInvoker',
+          name,
+          () => createInvoker({ send: ok, clock, [name]: value }),
+          async (invoke) => expect(await invoke('m.x', {})).toBe('ok'),
+        )
+      }),
+      { numRuns: 400 },
+    )
+  })
+
+  it('each call (invoke)', async () => {
+    const clock = new FakeClock()
+    const invoke = createInvoker({ send: ok, clock })
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...LIMITS, 'dcId', 'signal', 'after', 'handle'),
+        anyValue,
+        async (name, value) => {
+          await checkedOrWorks(
+            'invoke',
+            name,
+            () => invoke('m.x', {}, { [name]: value }),
+            (result) => expect(result).toBe('ok'),
+          )
+        },
+      ),
+      { numRuns: 400 },
+    )
+  })
+
+  it('names the bag itself when the call options are not an object', async () => {
+    const invoke = createInvoker({ send: ok, clock: new FakeClock() })
+    await fc.assert(
+      fc.asyncProperty(
+        anyValue.filter((value) => value === null || (typeof value !== 'object' && value !== undefined)),
+        async (value) => {
+          await expect(invoke('m.x', {}, value as never)).rejects.toThrow(
+            /^invoke: options must be an object/,
+          )
+        },
+      ),
+    )
+  })
+
+  it('createBreakerPolicy', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('failureThreshold', 'openMs', 'maxOpenMs', 'maxBreakerWaitMs', 'countsAgainstDc'),
+        anyValue,
+        async (name, value) => {
+          await checkedOrWorks(
+            'createBreakerPolicy',
+            name,
+            () => createBreakerPolicy({ [name]: value }),
+            async (breaker) => {
+              const invoke = createInvoker({
+                send: ok,
+                clock: new FakeClock(),
+                policies: [breaker, ...defaultPolicies()],
+              })
+              expect(await invoke('m.x', {})).toBe('ok')
+            },
+          )
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
+  it('createPool and its calls', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('accounts', 'breaker', 'clock'),
+        anyValue,
+        fc.constantFrom(...LIMITS, 'account', 'dcId'),
+        anyValue,
+        async (name, value, callName, callValue) => {
+          const clock = new FakeClock()
+          const alice = createInvoker({ send: ok, clock, account: 'alice' })
+          await checkedOrWorks(
+            'createPool',
+            name,
+            () => createPool({ accounts: [alice], clock, [name]: value }),
+            async (pool) => {
+              expect(await pool('m.x', {})).toBe('ok')
+              await checkedOrWorks(
+                'pool',
+                callName,
+                () => pool('m.x', {}, { [callName]: callValue }),
+                (result) => expect(result).toBe('ok'),
+              )
+            },
+          )
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('the adapters check under their own names', () => {
+    const transformerNames = [
+      ...LIMITS,
+      'token',
+      'account',
+      'retryServerErrors',
+      'followChatMigration',
+      'methodClassOf',
+    ]
+    fc.assert(
+      fc.property(fc.constantFrom(...transformerNames), anyValue, (name, value) => {
+        let error: unknown
+        try {
+          botApiTransformer({ [name]: value })
+        } catch (caught) {
+          error = caught
+        }
+        if (error === undefined) return
+        expect([TypeError, RangeError]).toContain((error as Error).constructor)
+        expect((error as Error).message).toContain(`botApiTransformer: ${name}`)
+      }),
+      { numRuns: 200 },
+    )
+    fc.assert(
+      fc.property(fc.constantFrom(...LIMITS, 'homeDcId', 'minFloodWaitMs'), anyValue, (name, value) => {
+        let error: unknown
+        try {
+          mtcuteRecovery({ [name]: value })
+        } catch (caught) {
+          error = caught
+        }
+        if (error === undefined) return
+        expect([TypeError, RangeError]).toContain((error as Error).constructor)
+        expect((error as Error).message).toContain(`mtcuteRecovery: ${name}`)
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('gives the known traps a clear message', () => {
+    expect(() => createInvoker({ send: ok, deadlineMs: Number.NaN })).toThrow(
+      new RangeError('createInvoker: deadlineMs must be a number >= 0 (or Infinity), got NaN'),
+    )
+    expect(() => createInvoker({ send: ok, deadlineMs: '5000' as never })).toThrow(
+      new TypeError('createInvoker: deadlineMs must be a number >= 0 (or Infinity), got "5000"'),
+    )
+    expect(() => createInvoker({ send: ok, maxAttempts: 2.5 })).toThrow(
+      'createInvoker: maxAttempts must be a whole number >= 1 (or Infinity), got 2.5',
+    )
+    expect(() => createInvoker({ send: ok, baseDelayMs: -1 })).toThrow(RangeError)
+    expect(() => createInvoker({} as never)).toThrow(
+      new TypeError('createInvoker: send must be a function (the transport)'),
+    )
+  })
+
+  it('renders any value short and without throwing', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('no')
+        },
+        getPrototypeOf() {
+          throw new Error('no')
+        },
+      },
+    )
+    fc.assert(
+      fc.property(
+        fc.oneof(anyValue, fc.string({ minLength: 100, maxLength: 10_000 }), fc.constant(hostile)),
+        (value) => {
+          const text = renderValue(value)
+          expect(typeof text).toBe('string')
+          expect(text.length).toBeLessThanOrEqual(60)
+        },
+      ),
+    )
+  })
+})
