@@ -192,34 +192,30 @@ describe('option checks: any value is accepted and works, or fails at once namin
       'followChatMigration',
       'methodClassOf',
     ]
-    fc.assert(
-      fc.property(fc.constantFrom(...transformerNames), anyValue, (name, value) => {
-        let error: unknown
-        try {
-          botApiTransformer({ [name]: value })
-        } catch (caught) {
-          error = caught
-        }
-        if (error === undefined) return
-        expect([TypeError, RangeError]).toContain((error as Error).constructor)
-        expect((error as Error).message).toContain(`botApiTransformer: ${name}`)
-      }),
-      { numRuns: 200 },
-    )
-    fc.assert(
-      fc.property(fc.constantFrom(...LIMITS, 'homeDcId', 'minFloodWaitMs'), anyValue, (name, value) => {
-        let error: unknown
-        try {
-          mtcuteRecovery({ [name]: value })
-        } catch (caught) {
-          error = caught
-        }
-        if (error === undefined) return
-        expect([TypeError, RangeError]).toContain((error as Error).constructor)
-        expect((error as Error).message).toContain(`mtcuteRecovery: ${name}`)
-      }),
-      { numRuns: 200 },
-    )
+    const adapters = [
+      ['botApiTransformer', transformerNames, (options: object) => botApiTransformer(options)],
+      [
+        'mtcuteRecovery',
+        [...LIMITS, 'homeDcId', 'minFloodWaitMs'],
+        (options: object) => mtcuteRecovery(options),
+      ],
+    ] as const
+    for (const [owner, names, build] of adapters) {
+      fc.assert(
+        fc.property(fc.constantFrom(...names), anyValue, (name, value) => {
+          let error: unknown
+          try {
+            build({ [name]: value })
+          } catch (caught) {
+            error = caught
+          }
+          if (error === undefined) return
+          expect([TypeError, RangeError]).toContain((error as Error).constructor)
+          expect((error as Error).message).toContain(`${owner}: ${name}`)
+        }),
+        { numRuns: 200 },
+      )
+    }
   })
 
   it('gives the known traps a clear message', () => {
