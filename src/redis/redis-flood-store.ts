@@ -161,6 +161,13 @@ const DEFAULT_PREFIX = 'mtproto-errors:flood:'
 const DEFAULT_COMMAND_TIMEOUT_MS = 500
 const DEFAULT_RESYNC_RETRY_MS = 1000
 const DEFAULT_MAX_WINDOW_MS = 30 * 86_400_000
+/**
+ * How long ioredis waits, on `disconnect()`, for a socket to close before destroying it. It arms
+ * that timer even for a socket that is already closed (Redis never reachable), and the default
+ * 2 s then holds the process after `close()`. `close()` drops the connections without waiting
+ * anyway, so nothing is lost by not waiting here either.
+ */
+const DISCONNECT_TIMEOUT_MS = 0
 /** Keys asked per SCAN step, and windows written back per batch. */
 const BATCH = 500
 
@@ -250,6 +257,7 @@ class SharedFloodStore implements RedisFloodStore {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout,
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
     }) as ScriptedRedis
     this.writer.defineCommand('mtproto_flood_extend', { numberOfKeys: 1, lua: EXTEND_SCRIPT })
     this.writer.defineCommand('mtproto_flood_delete', { numberOfKeys: 1, lua: DELETE_SCRIPT })
@@ -259,6 +267,7 @@ class SharedFloodStore implements RedisFloodStore {
       keyPrefix: '',
       autoResubscribe: false,
       commandTimeout,
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
     })
     this.watch()
   }
