@@ -18,7 +18,7 @@ import { DC_ID, DURATION_MS, FINITE_DURATION_MS } from '../recovery/check-option
 /** A probability. */
 const RATE: NumberRule = { min: 0, max: 1 }
 /** More DCs than this is a typo, not a test. */
-const DC_COUNT: NumberRule = { min: 1, max: 1000, integer: true }
+const DC_COUNT: NumberRule = { min: 1, max: 100, integer: true }
 
 type Bag = Readonly<Record<string, unknown>> | undefined
 

@@ -12,6 +12,7 @@ import {
   type RedisFloodStoreOptions,
 } from '../../src/redis/index.js'
 import { freePort } from '../../src/testkit/redis-server.js'
+import { anyValue, checkedOrWorks } from '../option-values.js'
 import {
   clientFor,
   commandStats,
@@ -262,5 +263,40 @@ describe('close() when Redis was never reachable', () => {
     } finally {
       hook.disable()
     }
+  })
+})
+
+describe('createRedisFloodStore options', () => {
+  it('any value is accepted (and the store opens and closes) or fails at once naming the option', async () => {
+    const port = await freePort()
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('prefix', 'commandTimeoutMs', 'resyncRetryMs', 'maxKeys', 'maxWindowMs', 'now'),
+        anyValue,
+        async (name, value) => {
+          await checkedOrWorks(
+            'createRedisFloodStore',
+            name,
+            () =>
+              createRedisFloodStore({
+                redis: new Redis({ port, host: '127.0.0.1', lazyConnect: true }),
+                [name]: value,
+              }),
+            (store) => store.close(),
+          )
+        },
+      ),
+      { numRuns: 100 },
+    )
+  })
+
+  it('refuses a command timeout that ioredis would arm as a 1 ms timer', () => {
+    const redis = new Redis({ lazyConnect: true })
+    expect(() => createRedisFloodStore({ redis, commandTimeoutMs: 2 ** 31 })).toThrow(RangeError)
+    expect(() => createRedisFloodStore({ redis, commandTimeoutMs: '500' as never })).toThrow(
+      new TypeError(
+        'createRedisFloodStore: commandTimeoutMs must be a number >= 1 and <= 2147483647, got "500"',
+      ),
+    )
   })
 })
