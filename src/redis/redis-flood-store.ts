@@ -336,7 +336,11 @@ class SharedFloodStore implements RedisFloodStore {
   }
 
   whenSynced(timeoutMs = 5000): Promise<boolean> {
-    checkNumber('whenSynced', 'timeoutMs', timeoutMs, { min: 0 })
+    try {
+      checkNumber('whenSynced', 'timeoutMs', timeoutMs, { min: 0 })
+    } catch (error) {
+      return Promise.reject(error)
+    }
     if (this.current === 'synced') return Promise.resolve(true)
     if (this.current === 'closed') return Promise.resolve(false)
     return new Promise((resolve) => {
