@@ -1,6 +1,14 @@
 import { isRpcError } from '../error/rpc-error.js'
 import { accountKeyPrefix } from '../flood/flood-key.js'
 import type { BreakerPolicy } from '../recovery/breaker-policy.js'
+import {
+  checkArray,
+  checkFunction,
+  checkObject,
+  checkOptionsBag,
+  checkString,
+} from '../recovery/check-option.js'
+import { checkCallOptions } from '../recovery/check-options.js'
 import { type Clock, systemClock } from '../recovery/clock.js'
 import { DeadlineExceededError, RecoveryError } from '../recovery/errors.js'
 import { Emitter, type Unsubscribe } from '../recovery/events.js'
@@ -121,6 +129,7 @@ interface Member {
  * ```
  */
 export function createPool(options: PoolOptions): AccountPool {
+  checkPoolOptions(options)
   const clock = options.clock ?? systemClock
   const members = new Map<string, Member>()
   const events = new Emitter<PoolEvents>()
@@ -223,10 +232,17 @@ export function createPool(options: PoolOptions): AccountPool {
   }
 
   const pool = (method: string, params?: unknown, callOptions: PoolCallOptions = {}): Promise<unknown> => {
+    try {
+      checkCallOptions(callOptions, 'pool')
+      checkString('pool', 'account', callOptions.account)
+    } catch (error) {
+      return Promise.reject(error)
+    }
     const { account, ...rest } = callOptions
     if (account === undefined) return runPooled(method, params, rest)
     const member = members.get(account)
-    if (member === undefined) return Promise.reject(new RangeError(`no account ${account} in the pool`))
+    if (member === undefined)
+      return Promise.reject(new RangeError(`pool: account ${account} is not in the pool`))
     return member.invoke(method, params, rest)
   }
 
@@ -261,4 +277,23 @@ export function createPool(options: PoolOptions): AccountPool {
       for (const off of unsubscribers.splice(0)) off()
     },
   }) as AccountPool
+}
+
+/** Checks the options of `createPool` once: each account must be an invoker (a function with its engine). */
+function checkPoolOptions(options: PoolOptions): void {
+  const owner = 'createPool'
+  checkOptionsBag(owner, options, false)
+  if (options.accounts === undefined) throw new TypeError(`${owner}: accounts must be an array of invokers`)
+  checkArray(owner, 'accounts', options.accounts, (o, n, invoke) => {
+    checkFunction(o, n, invoke)
+    if (invoke === undefined) throw new TypeError(`${o}: ${n} must be an invoker, got undefined`)
+    checkObject(o, `${n}.engine`, (invoke as Partial<Invoker>).engine)
+    if ((invoke as Partial<Invoker>).engine === undefined) {
+      throw new TypeError(`${o}: ${n} must be an invoker from createInvoker`)
+    }
+  })
+  // A pool without accounts could only fail every call later.
+  if (options.accounts.length === 0) throw new RangeError(`${owner}: accounts must hold at least one invoker`)
+  checkObject(owner, 'breaker', options.breaker, ['circuits', 'stateOf'])
+  checkObject(owner, 'clock', options.clock, ['now', 'setTimer', 'clearTimer'])
 }

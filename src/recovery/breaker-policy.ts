@@ -1,5 +1,6 @@
 import { isRpcError } from '../error/rpc-error.js'
 import type { Call, CallContext } from './call-context.js'
+import { checkBreakerOptions } from './check-options.js'
 import {
   type CircuitBreaker as Circuit,
   CircuitBreaker,
@@ -75,6 +76,7 @@ function dcOf(call: CallContext): number | undefined {
  * which is the point, since an outage is the DC's, not an account's.
  */
 export function createBreakerPolicy(options: BreakerPolicyOptions = {}): BreakerPolicy {
+  checkBreakerOptions(options)
   const circuits = new Map<number, Circuit>()
   const probes = new Map<Circuit, CallContext>()
   const verdicts = new Map<Circuit, { promise: Promise<void>; resolve: () => void }>()

@@ -1,4 +1,5 @@
 import type { RpcError } from '../error/rpc-error.js'
+import { subscribeAbort, unsubscribeAbort } from './abort-registry.js'
 import { type AttemptRecord, describeFailure } from './attempt.js'
 import type { Engine } from './engine.js'
 import { CallAbortedError, DeadlineExceededError } from './errors.js'
@@ -358,7 +359,7 @@ export class Call implements CallContext {
     const signal = this.options?.signal
     if (signal === undefined) return
     if (signal.aborted) this.fail(abortReason(signal, this.method), INTERRUPTED)
-    else signal.addEventListener('abort', this)
+    else subscribeAbort(signal, this)
   }
 
   private armDeadline(): void {
@@ -371,7 +372,7 @@ export class Call implements CallContext {
     }
   }
 
-  /** The caller's signal aborted (`addEventListener` takes this object, so no closure is made). */
+  /** The caller's signal aborted (the abort registry is handed this object, so no closure is made). */
   handleEvent(): void {
     const signal = this.options?.signal
     if (signal !== undefined) this.fail(abortReason(signal, this.method), INTERRUPTED)
@@ -385,7 +386,7 @@ export class Call implements CallContext {
   private release(): void {
     if (this.timer !== undefined) this.engine.clock.clearTimer(this.timer)
     this.timer = undefined
-    if (this.listening) this.options?.signal?.removeEventListener('abort', this)
+    if (this.listening && this.options?.signal !== undefined) unsubscribeAbort(this.options.signal, this)
     if (this.waits !== undefined) for (const wait of [...this.waits]) wait.cancel()
     this.engine.unlink(this)
   }

@@ -2,6 +2,7 @@ import { RpcError } from '../error/rpc-error.js'
 import type { FloodKeyScope } from '../flood/flood-key.js'
 import type { Call, CallContext } from './call-context.js'
 import type { Engine } from './engine.js'
+import { floodWaitTypeForMs } from './flood-wait-type.js'
 import type { Failure, Policy } from './policy.js'
 
 /**
@@ -56,7 +57,7 @@ function openWindow(call: CallContext): OpenWindow | undefined {
 function heldError(remainingMs: number): RpcError {
   return RpcError.from({
     code: 420,
-    type: `FLOOD_WAIT_${Math.ceil(remainingMs / 1000)}`,
+    type: floodWaitTypeForMs(remainingMs),
     description: 'not sent: a flood window recorded earlier is still open',
   })
 }

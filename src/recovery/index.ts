@@ -54,6 +54,14 @@ export { floodPolicy } from './flood-policy.js'
 export { inputPolicy } from './input-policy.js'
 export { createInvoker, type Invoker } from './invoker.js'
 export { type CatalogLookup, type ErrorKnowledge, knowledgeOf } from './knowledge.js'
+export {
+  clearLongTimeout,
+  LongTimer,
+  MAX_TIMER_DELAY_MS,
+  setLongTimeout,
+  type TimerHost,
+  timerDelayOf,
+} from './long-timer.js'
 export { migratePolicy } from './migrate-policy.js'
 export {
   type CallInfo,

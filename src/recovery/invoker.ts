@@ -2,6 +2,7 @@ import { isRpcError, RpcError } from '../error/rpc-error.js'
 import type { FloodStore } from '../flood/flood-store.js'
 import { describeFailure } from './attempt.js'
 import { abortReason, Call, INTERRUPTED, PENDING, SUCCEEDED } from './call-context.js'
+import { checkCallOptions, checkInvokerOptions } from './check-options.js'
 import { defaultPolicies } from './default-policies.js'
 import { DiagnosticReport } from './diagnostic-report.js'
 import { Engine } from './engine.js'
@@ -122,6 +123,7 @@ function cloneRpcError(error: RpcError): RpcError {
  * ```
  */
 export function createInvoker(options: InvokerOptions): Invoker {
+  checkInvokerOptions(options)
   const engine = new Engine(options)
   const send = options.send
   const policies: readonly Policy[] = options.policies ?? defaultPolicies()
@@ -243,6 +245,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
 
   async function invoke(method: string, params?: unknown, callOptions?: CallOptions): Promise<unknown> {
     if (engine.closed) throw withCallerStack(new InvokerClosedError(method))
+    if (callOptions !== undefined) checkCallOptions(callOptions)
     const signal = callOptions?.signal
     if (signal?.aborted) throw abortReason(signal, method)
     const call = new Call(engine, method, params, callOptions, limitsFor(callOptions, engine.limits))

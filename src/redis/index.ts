@@ -4,7 +4,15 @@
  * @packageDocumentation
  */
 
-export { type ChangeMessage, channelOf, parseChange, scanPatternOf } from './messages.js'
+export {
+  type ChangeMessage,
+  channelOf,
+  isFloodKey,
+  MAX_KEY_CHARS,
+  parseChange,
+  parseDurationMs,
+  scanPatternOf,
+} from './messages.js'
 export {
   createRedisFloodStore,
   type FloodStoreDownEvent,
@@ -12,6 +20,7 @@ export {
   type FloodStoreRemoteWindowEvent,
   type FloodStoreSyncedEvent,
   FloodStoreUnavailableError,
+  type FloodStoreValueRejectedEvent,
   type RedisFloodStore,
   type RedisFloodStoreEvents,
   type RedisFloodStoreOptions,

@@ -1,8 +1,11 @@
 import type { Redis } from 'ioredis'
 import type { FloodStore } from '../flood/flood-store.js'
 import { MemoryFloodStore } from '../flood/memory-flood-store.js'
+import { checkNumber, clipText, renderValue } from '../recovery/check-option.js'
 import { Emitter, type Unsubscribe } from '../recovery/events.js'
-import { channelOf, parseChange, scanPatternOf } from './messages.js'
+import { globalTimerHost, LongTimer, type TimerHost } from '../recovery/long-timer.js'
+import { checkStoreOptions } from './check-store-options.js'
+import { channelOf, isFloodKey, parseChange, parseDurationMs, scanPatternOf } from './messages.js'
 import { DELETE_SCRIPT, EXTEND_SCRIPT } from './scripts.js'
 
 /** Options of {@link createRedisFloodStore}. */
@@ -25,6 +28,12 @@ export interface RedisFloodStoreOptions {
   readonly resyncRetryMs?: number
   /** Most windows held in the local mirror. Default 10,000, as `MemoryFloodStore`. */
   readonly maxKeys?: number
+  /**
+   * The longest window taken from Redis or written to it, ms; longer ones are cut to this and
+   * reported (`valueRejected`). Anyone who can write under the prefix could otherwise hold every
+   * process off for centuries. Default 30 days, longer than any flood wait Telegram is known to send.
+   */
+  readonly maxWindowMs?: number
   /**
    * The local clock, epoch ms. Windows that arrive from Redis (as time left) are placed on it at
    * receipt, so it must be the clock the invoker uses. Default `Date.now`, as the invoker's.
@@ -71,6 +80,22 @@ export interface FloodStoreRemoteWindowEvent {
   readonly via: 'message' | 'sync'
 }
 
+/**
+ * A value read from Redis was not obeyed: not a window this store could have written (a malformed
+ * change message, a key without expiry or with a key too long) and ignored, or longer than
+ * `maxWindowMs` and cut to it.
+ */
+export interface FloodStoreValueRejectedEvent {
+  /** Where it came from: a change message, the resync (SCAN and PTTL), or a script's answer. */
+  readonly source: 'message' | 'sync' | 'write'
+  /** The flood key, when one could be read. */
+  readonly key: string | undefined
+  /** The value, rendered short (a long message is cut). */
+  readonly value: string
+  /** What the store did instead. */
+  readonly action: 'ignored' | 'clamped'
+}
+
 /** A background step failed (resync, writing back a kept window). `record` failures reject instead. */
 export interface FloodStoreErrorEvent {
   /** Which step. */
@@ -89,13 +114,15 @@ export interface RedisFloodStoreEvents {
   remoteWindow: FloodStoreRemoteWindowEvent
   /** See {@link FloodStoreErrorEvent}. */
   error: FloodStoreErrorEvent
+  /** See {@link FloodStoreValueRejectedEvent}. */
+  valueRejected: FloodStoreValueRejectedEvent
 }
 
 /** A flood store shared through Redis. Created by {@link createRedisFloodStore}. */
 export interface RedisFloodStore extends FloodStore {
   /** Where the store stands with Redis. */
   readonly state: RedisFloodStoreState
-  /** The typed events (`down`, `synced`, `remoteWindow`, `error`). */
+  /** The typed events (`down`, `synced`, `remoteWindow`, `error`, `valueRejected`). */
   readonly events: Emitter<RedisFloodStoreEvents>
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<K extends keyof RedisFloodStoreEvents>(
@@ -133,12 +160,36 @@ Object.defineProperty(FloodStoreUnavailableError.prototype, 'name', { value: 'Fl
 const DEFAULT_PREFIX = 'mtproto-errors:flood:'
 const DEFAULT_COMMAND_TIMEOUT_MS = 500
 const DEFAULT_RESYNC_RETRY_MS = 1000
+const DEFAULT_MAX_WINDOW_MS = 30 * 86_400_000
+/**
+ * How long ioredis waits, on `disconnect()`, for a socket to close before destroying it. It arms
+ * that timer even for a socket that is already closed (Redis never reachable), and the default
+ * 2 s then holds the process after `close()`. `close()` drops the connections without waiting
+ * anyway, so nothing is lost by not waiting here either.
+ */
+const DISCONNECT_TIMEOUT_MS = 0
 /** Keys asked per SCAN step, and windows written back per batch. */
 const BATCH = 500
 
+/** The global timer, `unref`'d: for background work that must not keep the process alive. */
+const unrefTimerHost: TimerHost = {
+  ...globalTimerHost,
+  set: (callback, ms) => {
+    const timer = globalTimerHost.set(callback, ms) as { unref?: () => void }
+    timer.unref?.()
+    return timer
+  },
+}
+
 /** The scripts, as ioredis's `defineCommand` adds them (EVALSHA, with EVAL after a server restart). */
 interface ScriptedRedis extends Redis {
-  mtproto_flood_extend(key: string, ms: number, channel: string, floodKey: string): Promise<number>
+  mtproto_flood_extend(
+    key: string,
+    ms: number,
+    channel: string,
+    floodKey: string,
+    endAt: string,
+  ): Promise<number>
   mtproto_flood_delete(key: string, channel: string, floodKey: string): Promise<number>
 }
 
@@ -167,6 +218,13 @@ class SharedFloodStore implements RedisFloodStore {
   private readonly channel: string
   private readonly now: () => number
   private readonly resyncRetryMs: number
+  private readonly maxWindowMs: number
+  private readonly commandTimeoutMs: number
+  /**
+   * This server's clock minus ours (`performance.now()`, monotonic), measured at each resync; lets a
+   * write say by when, on the server's clock, it must have run. `undefined` until measured.
+   */
+  private serverOffsetMs: number | undefined = undefined
   private readonly writer: ScriptedRedis
   private readonly subscriber: Redis
   /** Keys whose last write did not reach Redis while the connection stayed up (a slow server). */
@@ -177,17 +235,20 @@ class SharedFloodStore implements RedisFloodStore {
   private syncing = false
   /** Bumped on every lost connection, so a resync that straddles one is not taken for current. */
   private epoch = 0
-  private retryTimer: ReturnType<typeof setTimeout> | undefined = undefined
+  private retryTimer: LongTimer | undefined = undefined
   private lastError: unknown = undefined
   private readonly waiters = new Set<() => void>()
 
   constructor(options: RedisFloodStoreOptions) {
+    checkStoreOptions(options)
     this.prefix = options.prefix ?? DEFAULT_PREFIX
     this.channel = channelOf(this.prefix)
     this.now = options.now ?? Date.now
     this.resyncRetryMs = options.resyncRetryMs ?? DEFAULT_RESYNC_RETRY_MS
+    this.maxWindowMs = options.maxWindowMs ?? DEFAULT_MAX_WINDOW_MS
     this.mirror = new MemoryFloodStore(options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys })
     const commandTimeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS
+    this.commandTimeoutMs = commandTimeout
     // Writes fail at once while disconnected rather than queue: a queued write would run late and
     // stretch the window by the outage. The mirror keeps the window and the resync writes it back.
     this.writer = options.redis.duplicate({
@@ -196,6 +257,7 @@ class SharedFloodStore implements RedisFloodStore {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout,
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
     }) as ScriptedRedis
     this.writer.defineCommand('mtproto_flood_extend', { numberOfKeys: 1, lua: EXTEND_SCRIPT })
     this.writer.defineCommand('mtproto_flood_delete', { numberOfKeys: 1, lua: DELETE_SCRIPT })
@@ -205,6 +267,7 @@ class SharedFloodStore implements RedisFloodStore {
       keyPrefix: '',
       autoResubscribe: false,
       commandTimeout,
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
     })
     this.watch()
   }
@@ -234,7 +297,7 @@ class SharedFloodStore implements RedisFloodStore {
 
   record(key: string, untilMs: number, nowMs: number): Promise<void> | undefined {
     this.mirror.record(key, untilMs, nowMs)
-    const ms = Math.ceil(untilMs - nowMs)
+    const ms = Math.min(Math.ceil(untilMs - nowMs), this.maxWindowMs)
     if (!(ms > 0) || this.current === 'closed') return undefined
     if (!this.writerReady) return Promise.reject(new FloodStoreUnavailableError(key, this.lastError))
     return this.extend(key, ms).then(
@@ -273,16 +336,21 @@ class SharedFloodStore implements RedisFloodStore {
   }
 
   whenSynced(timeoutMs = 5000): Promise<boolean> {
+    try {
+      checkNumber('whenSynced', 'timeoutMs', timeoutMs, { min: 0 })
+    } catch (error) {
+      return Promise.reject(error)
+    }
     if (this.current === 'synced') return Promise.resolve(true)
     if (this.current === 'closed') return Promise.resolve(false)
     return new Promise((resolve) => {
       const done = (synced: boolean) => {
-        clearTimeout(timer)
+        timer.cancel()
         this.waiters.delete(wake)
         resolve(synced)
       }
       const wake = () => done(this.current === 'synced')
-      const timer = setTimeout(() => done(false), timeoutMs)
+      const timer = new LongTimer(globalTimerHost, () => done(false), timeoutMs)
       this.waiters.add(wake)
     })
   }
@@ -290,7 +358,8 @@ class SharedFloodStore implements RedisFloodStore {
   async close(): Promise<void> {
     if (this.current === 'closed') return
     this.current = 'closed'
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer)
+    this.retryTimer?.cancel()
+    this.retryTimer = undefined
     for (const wake of [...this.waiters]) wake()
     // disconnect() rather than quit(): quit waits for a server that may be the thing that is down.
     this.writer.disconnect()
@@ -345,10 +414,13 @@ class SharedFloodStore implements RedisFloodStore {
 
   private apply(message: string): void {
     const change = parseChange(message)
-    if (change === undefined) return
+    if (change === undefined) {
+      this.reject('message', undefined, message, 'ignored')
+      return
+    }
     switch (change.kind) {
       case 'set':
-        this.learn(change.key, change.remainingMs, 'message')
+        this.learn(change.key, change.remainingMs, 'message', 'message')
         return
       case 'del':
         this.mirror.delete(change.key)
@@ -366,17 +438,72 @@ class SharedFloodStore implements RedisFloodStore {
    * spent in transit is added to the window rather than taken from it, so a process may honour a
    * window a little longer than Redis holds it, never shorter.
    */
-  private learn(key: string, remainingMs: number, via: 'message' | 'sync'): void {
+  private learn(
+    key: string,
+    reportedMs: number,
+    via: 'message' | 'sync',
+    source: FloodStoreValueRejectedEvent['source'],
+  ): void {
+    let remainingMs = reportedMs
+    if (remainingMs > this.maxWindowMs) {
+      this.reject(source, key, String(reportedMs), 'clamped')
+      remainingMs = this.maxWindowMs
+    }
     const now = this.now()
     const untilMs = now + remainingMs
     this.mirror.record(key, untilMs, now)
     if (this.events.has('remoteWindow')) this.events.emit('remoteWindow', { key, remainingMs, untilMs, via })
   }
 
+  /** Reports a value from Redis that was not obeyed as it stood. */
+  private reject(
+    source: FloodStoreValueRejectedEvent['source'],
+    key: string | undefined,
+    value: unknown,
+    action: FloodStoreValueRejectedEvent['action'],
+  ): void {
+    if (this.events.has('valueRejected')) {
+      this.events.emit('valueRejected', {
+        source,
+        key: key === undefined ? undefined : clipText(key),
+        value: renderValue(value),
+        action,
+      })
+    }
+  }
+
   private async extend(key: string, ms: number): Promise<void> {
-    const held = Number(await this.writer.mtproto_flood_extend(this.prefix + key, ms, this.channel, key))
+    const want = Math.min(ms, this.maxWindowMs)
+    const offset = this.serverOffsetMs
+    const endAt =
+      offset === undefined
+        ? ''
+        : String(Math.round(performance.now() + offset + want + this.commandTimeoutMs))
+    const reply: unknown = await this.writer.mtproto_flood_extend(
+      this.prefix + key,
+      want,
+      this.channel,
+      key,
+      endAt,
+    )
+    // 0: the write ran after its window ended (a paused server), and was dropped there.
+    if (reply === 0) return
+    const held = parseDurationMs(reply)
+    if (held === undefined) this.reject('write', key, reply, 'ignored')
     // Redis held a longer window than this process knew of (a change message it missed).
-    if (held > ms) this.learn(key, held, 'sync')
+    else if (held > want) this.learn(key, held, 'sync', 'write')
+  }
+
+  /**
+   * Measures the server's clock against ours (half the round trip either side), for the writes'
+   * deadline. A reply that is not two numbers leaves the writes without one, as before the first.
+   */
+  private async measureServerClock(): Promise<void> {
+    const before = performance.now()
+    const [seconds, micros] = (await this.writer.time()) as unknown[]
+    const after = performance.now()
+    const serverMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
+    this.serverOffsetMs = Number.isFinite(serverMs) ? serverMs - (before + after) / 2 : undefined
   }
 
   private maybeSync(): void {
@@ -399,11 +526,14 @@ class SharedFloodStore implements RedisFloodStore {
         this.events.emit('error', { operation: 'sync', error })
         // The connections may well be up (a slow server): try again soon, without keeping the
         // process alive for it; the connections themselves decide that.
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = undefined
-          this.maybeSync()
-        }, this.resyncRetryMs)
-        this.retryTimer.unref?.()
+        this.retryTimer = new LongTimer(
+          unrefTimerHost,
+          () => {
+            this.retryTimer = undefined
+            this.maybeSync()
+          },
+          this.resyncRetryMs,
+        )
       },
     )
   }
@@ -414,17 +544,25 @@ class SharedFloodStore implements RedisFloodStore {
    * Redis. Writing back is extend-only, so where Redis already knew it changes nothing.
    */
   private async sync(): Promise<{ loaded: number; pushed: number }> {
+    await this.measureServerClock()
     let loaded = 0
     await this.scan(async (keys) => {
       const pipeline = this.writer.pipeline()
       for (const key of keys) pipeline.pttl(key)
       const replies = (await pipeline.exec()) ?? []
-      keys.forEach((key, i) => {
+      keys.forEach((fullKey, i) => {
         const ttl = replies[i]?.[1]
-        if (typeof ttl === 'number' && ttl > 0) {
-          this.learn(key.slice(this.prefix.length), ttl, 'sync')
-          loaded++
+        const key = fullKey.slice(this.prefix.length)
+        // -2 or 0: gone since SCAN saw it. Anything else that is not a time left (-1: a key without
+        // expiry, which we never write) would be a window for ever: not ours, not obeyed.
+        if (ttl === -2 || ttl === 0) return
+        const remainingMs = parseDurationMs(ttl)
+        if (remainingMs === undefined || !isFloodKey(key)) {
+          this.reject('sync', key, ttl, 'ignored')
+          return
         }
+        this.learn(key, remainingMs, 'sync', 'sync')
+        loaded++
       })
     })
     const now = this.now()

@@ -1,3 +1,4 @@
+import { checkClusterOptions } from './check-testkit-options.js'
 import type { MtprotoCluster, MtprotoClusterOptions } from './mtproto/index.js'
 import { type Cluster, type ClusterOptions, startCluster as startPlainCluster } from './plain/index.js'
 
@@ -25,6 +26,7 @@ export function startCluster(
 export async function startCluster(
   options: PlainClusterOptions | MtprotoStartOptions = {},
 ): Promise<Cluster | MtprotoCluster> {
+  checkClusterOptions(options)
   if (options.protocol === 'mtproto') {
     const { protocol: _protocol, ...rest } = options
     return startMtprotoCluster(rest)
@@ -38,6 +40,7 @@ export async function startCluster(
  * `@mtcute/tl-runtime` and `long`) is loaded only here, so the plain testkit works without them.
  */
 export async function startMtprotoCluster(options: MtprotoClusterOptions = {}): Promise<MtprotoCluster> {
+  checkClusterOptions(options, 'startMtprotoCluster')
   const mtproto = await import('./mtproto/cluster.js')
   return mtproto.startMtprotoCluster(options)
 }

@@ -1,5 +1,7 @@
 import { RpcError } from '../error/index.js'
+import { checkInvokerOptions } from '../recovery/check-options.js'
 import { createInvoker, type Invoker, type InvokerOptions } from '../recovery/index.js'
+import { checkConnectOptions } from './check-testkit-options.js'
 import { type ConnectOptions, connect, type PlainTransport } from './plain/client.js'
 import type { Cluster } from './plain/cluster.js'
 
@@ -44,6 +46,8 @@ async function copyAuthorization(invoke: Invoker, dcId: number, signal: AbortSig
  * ```
  */
 export function createTestkitInvoker(cluster: Cluster, options: TestkitInvokerOptions = {}): TestkitInvoker {
+  checkInvokerOptions(options, 'createTestkitInvoker', false)
+  checkConnectOptions(options, 'createTestkitInvoker')
   const { connectTimeoutMs, defaultDcId, ...invokerOptions } = options
   const transport = connect(cluster, {
     ...(options.account !== undefined && { account: options.account }),

@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis'
-import { expect } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
+import type { RedisFloodStore } from '../../src/redis/index.js'
+import { type RedisServer, startRedisServer } from '../../src/testkit/redis-server.js'
 
 /**
  * A client as an application would hand it to the store. It never connects itself (the store only
@@ -51,4 +53,34 @@ export function commandsBetween(before: Map<string, number>, after: Map<string, 
   let total = 0
   for (const [name, calls] of after) total += calls - (before.get(name) ?? 0)
   return total
+}
+
+/** A real server for one describe block, an operator's connection to it, and the stores a test opened. */
+export interface RedisSuite {
+  readonly server: RedisServer
+  readonly operator: Redis
+  /** Stores to close after each test (and the server resumed, in case a test froze it). */
+  readonly opened: RedisFloodStore[]
+}
+
+/** Starts a server before the block's tests, closes their stores after each, disposes it after all. */
+export function useRedisServer(): RedisSuite {
+  const suite = { opened: [] as RedisFloodStore[] } as {
+    server: RedisServer
+    operator: Redis
+    opened: RedisFloodStore[]
+  }
+  beforeAll(async () => {
+    suite.server = await startRedisServer()
+    suite.operator = inspector(suite.server.port)
+  })
+  afterEach(async () => {
+    suite.server.resume()
+    await Promise.all(suite.opened.splice(0).map((store) => store.close()))
+  })
+  afterAll(async () => {
+    suite.operator?.disconnect()
+    await suite.server?.dispose()
+  })
+  return suite
 }

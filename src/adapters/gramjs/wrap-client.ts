@@ -1,6 +1,7 @@
 import type { Api, TelegramClient } from 'telegram'
 import { utils } from 'telegram'
 import { RpcError } from '../../error/rpc-error.js'
+import { checkInvokerOptions } from '../../recovery/check-options.js'
 import { defaultPolicies } from '../../recovery/default-policies.js'
 import type { RecoveryEvents, Unsubscribe } from '../../recovery/events.js'
 import { createInvoker, type Invoker } from '../../recovery/invoker.js'
@@ -75,6 +76,7 @@ const NOT_CONNECTED = 'Cannot send requests while disconnected. You need to call
  * ```
  */
 export function wrapClient(client: TelegramClient, options: GramjsRecoveryOptions = {}): GramjsRecovery {
+  checkInvokerOptions(options, 'wrapClient', false)
   const internals = client as unknown as ClientInternals & { [WRAPPED]?: boolean }
   if (internals[WRAPPED] === true) throw new Error('wrapClient: this client is already wrapped')
 

@@ -2,6 +2,7 @@ import { lookup } from '../../catalog/entries.js'
 import type { CatalogEntry, RecommendedAction } from '../../catalog/types.js'
 import { categoryOf, type ErrorCategory } from '../../error/category.js'
 import { RpcError } from '../../error/rpc-error.js'
+import { floodWaitSecondsOf } from '../../recovery/flood-wait-type.js'
 
 /** An error answer of the Bot API, as it arrives (`ok: false`). */
 export interface BotApiErrorBody {
@@ -131,7 +132,7 @@ export function classifyBotApiError(value: unknown): BotApiErrorInfo | undefined
   if (!isBody(value)) return undefined
   const { error_code: code, description, parameters } = value
   const detail = description.replace(PREFIX, '')
-  const retryAfter = parameters?.retry_after
+  const retryAfter = floodWaitSecondsOf(parameters?.retry_after)
   const migrateTo = parameters?.migrate_to_chat_id
   const known = KNOWN.find((entry) => entry.match.test(detail))
   const type =

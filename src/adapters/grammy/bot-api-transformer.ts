@@ -1,9 +1,12 @@
 import type { Transformer } from 'grammy'
 import { isRpcError, RpcError } from '../../error/rpc-error.js'
 import type { FloodStore } from '../../flood/flood-store.js'
+import { checkBoolean, checkFunction, checkString } from '../../recovery/check-option.js'
+import { checkInvokerOptions } from '../../recovery/check-options.js'
 import type { Clock } from '../../recovery/clock.js'
 import { DeadlineExceededError, TransportError } from '../../recovery/errors.js'
 import { Emitter, type Unsubscribe } from '../../recovery/events.js'
+import { floodWaitSecondsOf } from '../../recovery/flood-wait-type.js'
 import { createInvoker, type Invoker } from '../../recovery/invoker.js'
 import type { SendRequest } from '../../recovery/options.js'
 import { detailsOf } from '../../recovery/recovery-details.js'
@@ -79,6 +82,7 @@ const FROM_STORE = 'not sent: a flood window recorded earlier is still open'
  * `classifyBotApiError(error)` classifies it.
  */
 export function botApiTransformer(options: BotApiTransformerOptions = {}): BotApiTransformer {
+  checkTransformerOptions(options)
   const events = new Emitter<BotApiEvents>()
   const state: BotPolicyState = {
     bodies: new WeakMap(),
@@ -117,9 +121,9 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
     const body = response as BotApiErrorBody & { ok?: boolean }
     if (body.ok !== false || typeof body.error_code !== 'number') return response
     // A 429 with retry_after is MTProto's FLOOD_WAIT underneath: hand it to the flood policy as one.
-    const retryAfter = body.parameters?.retry_after
+    const retryAfter = floodWaitSecondsOf(body.parameters?.retry_after)
     const failure =
-      body.error_code === 429 && typeof retryAfter === 'number'
+      body.error_code === 429 && retryAfter !== undefined
         ? RpcError.from({ code: 420, type: `FLOOD_WAIT_${retryAfter}`, description: body.description })
         : RpcError.from({ error_code: body.error_code, description: String(body.description) })
     state.bodies.set(failure, body)
@@ -229,4 +233,15 @@ function tooManyRequests(remainingMs: number): BotApiErrorBody {
     description: `Too Many Requests: retry after ${seconds} (${FROM_STORE})`,
     parameters: { retry_after: seconds },
   }
+}
+
+/** Checks every option once, under the transformer's name, before anything is built. */
+function checkTransformerOptions(options: BotApiTransformerOptions): void {
+  const owner = 'botApiTransformer'
+  checkInvokerOptions(options as Parameters<typeof checkInvokerOptions>[0], owner, false)
+  checkString(owner, 'token', options.token)
+  checkBoolean(owner, 'retryServerErrors', options.retryServerErrors)
+  checkBoolean(owner, 'retryNetworkErrors', options.retryNetworkErrors)
+  checkBoolean(owner, 'followChatMigration', options.followChatMigration)
+  checkFunction(owner, 'methodClassOf', options.methodClassOf)
 }

@@ -6,6 +6,7 @@ import {
   type RpcCallOptions,
 } from '@mtcute/core'
 import { isRpcError } from '../../error/rpc-error.js'
+import { checkInvokerOptions } from '../../recovery/check-options.js'
 import { defaultPolicies } from '../../recovery/default-policies.js'
 import { TransportError } from '../../recovery/errors.js'
 import type { RecoveryEvents, Unsubscribe } from '../../recovery/events.js'
@@ -58,6 +59,7 @@ type Manager = RpcCallMiddlewareContext['manager']
  * ```
  */
 export function mtcuteRecovery(options: MtcuteRecoveryOptions = {}): MtcuteRecovery {
+  checkInvokerOptions(options, 'mtcuteRecovery', false)
   // The hook runs outside any one call; the manager of the latest call is the client's.
   let manager: Manager | undefined
   let movesInFlight = 0

@@ -1,5 +1,6 @@
 import { Api, errors, type TelegramClient } from 'telegram'
 import { methodNameOf } from '../../adapters/gramjs/method-name.js'
+import { setLongTimeout } from '../../recovery/long-timer.js'
 import type { World, WorldCall, WorldOutcome } from '../world/world.js'
 import { worldParamsOf } from './world-params.js'
 
@@ -124,7 +125,7 @@ export function attachWorld(client: TelegramClient, options: GramjsWorldOptions)
     }
     calls.push(call)
     const outcome = options.intercept?.(call) ?? options.world.handle(call)
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs))
+    if (latencyMs > 0) await new Promise<void>((resolve) => setLongTimeout(resolve, latencyMs))
     if (outcome.kind === 'error') {
       throw errors.RPCMessageToError(
         new Api.RpcError({ errorCode: outcome.code, errorMessage: outcome.message }),

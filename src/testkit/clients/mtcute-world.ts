@@ -1,4 +1,5 @@
 import type { RpcCallMiddleware, RpcCallMiddlewareContext } from '@mtcute/core'
+import { setLongTimeout } from '../../recovery/long-timer.js'
 import type { World, WorldCall, WorldOutcome } from '../world/world.js'
 import { worldParamsOf } from './world-params.js'
 
@@ -68,7 +69,7 @@ export function worldServer(options: MtcuteWorldOptions): MtcuteWorld {
     }
     calls.push(call)
     const outcome = options.intercept?.(call) ?? options.world.handle(call)
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs))
+    if (latencyMs > 0) await new Promise<void>((resolve) => setLongTimeout(resolve, latencyMs))
     if (outcome.kind === 'error') {
       return { _: 'mt_rpc_error', errorCode: outcome.code, errorMessage: outcome.message }
     }

@@ -1,4 +1,5 @@
 import type { Clock } from '../../recovery/clock.js'
+import { LongTimer, MAX_TIMER_DELAY_MS, type TimerHost } from '../../recovery/long-timer.js'
 
 /**
  * A clock on which time runs `factor` times faster than on the wall clock: a 35 s flood wait takes
@@ -8,12 +9,20 @@ import type { Clock } from '../../recovery/clock.js'
 export function scaledClock(factor: number, startMs: number = Date.now()): Clock {
   if (!(factor > 0)) throw new RangeError('scaledClock: factor must be positive')
   const realStart = performance.now()
-  return {
-    // performance.now(): whole wall-clock milliseconds would make scaled time jump by `factor` ms.
-    now: () => startMs + (performance.now() - realStart) * factor,
+  // performance.now(): whole wall-clock milliseconds would make scaled time jump by `factor` ms.
+  const now = () => startMs + (performance.now() - realStart) * factor
+  const host: TimerHost = {
+    now,
     // Timers may fire a little early against a sub-millisecond clock; the engine checks its flood
     // windows again on waking, so an early timer only costs one more short wait.
-    setTimer: (callback, ms) => setTimeout(callback, Math.ceil(Math.max(0, ms) / factor)),
-    clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    set: (callback, ms) => setTimeout(callback, Math.ceil(ms / factor)),
+    clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    // In scaled time, so that the real delay handed to setTimeout still fits its 32 bits.
+    maxDelayMs: Math.floor(MAX_TIMER_DELAY_MS * Math.min(1, factor)),
+  }
+  return {
+    now,
+    setTimer: (callback, ms) => new LongTimer(host, callback, ms),
+    clearTimer: (handle) => (handle as LongTimer | undefined)?.cancel(),
   }
 }

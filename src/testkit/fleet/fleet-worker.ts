@@ -4,15 +4,17 @@
  * Started with `fork(..., { execArgv: ['--import', 'tsx'] })`; its configuration is the JSON in
  * argv[2]; it reports `ready`, waits for `go`, runs its share of the workload and reports its counts.
  */
+
 import { Redis } from 'ioredis'
 import { createInvoker, type FloodStore, MemoryFloodStore } from '../../index.js'
+import { setLongTimeout } from '../../recovery/long-timer.js'
 import { createRedisFloodStore, type RedisFloodStore } from '../../redis/index.js'
 import { connect } from '../plain/client.js'
 import type { FleetGo, FleetWorkerConfig, FleetWorkerResult } from './protocol.js'
 
 const config = JSON.parse(process.argv[2] ?? '{}') as FleetWorkerConfig
 const send = (message: unknown) => process.send?.(message)
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
+const sleep = (ms: number) => new Promise<void>((resolve) => setLongTimeout(resolve, ms))
 
 const transport = connect({ dcs: config.dcs }, { account: config.account, defaultDcId: config.homeDcId })
 let redisStore: RedisFloodStore | undefined

@@ -3,9 +3,11 @@
  * what the server saw: the proof (and the bench) that a shared flood store stops a fleet from
  * paying for every FLOOD_WAIT once per process.
  */
+
 import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
+import { setLongTimeout } from '../../recovery/long-timer.js'
 import type { Cluster } from '../plain/cluster.js'
 import type { FleetGo, FleetWorkerConfig, FleetWorkerResult } from './protocol.js'
 
@@ -129,19 +131,19 @@ function expectMessage(
   timeoutMs = 120_000,
 ): Promise<{ [key: string]: unknown }> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
+    const timer = setLongTimeout(
       () => reject(new Error(`fleet worker: no ${type} within ${timeoutMs} ms`)),
       timeoutMs,
     )
     const onMessage = (message: { type?: string }) => {
       if (message?.type !== type) return
-      clearTimeout(timer)
+      timer.cancel()
       child.off('message', onMessage)
       resolve(message as { [key: string]: unknown })
     }
     child.on('message', onMessage)
     child.once('exit', (code) => {
-      clearTimeout(timer)
+      timer.cancel()
       reject(new Error(`fleet worker exited with ${code} before ${type}`))
     })
   })

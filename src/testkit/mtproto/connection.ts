@@ -3,6 +3,7 @@ import type { Socket } from 'node:net'
 import { gzipSync, unzipSync } from 'node:zlib'
 import { TlBinaryReader, TlBinaryWriter } from '@mtcute/tl-runtime'
 import Long from 'long'
+import { type LongTimer, setLongTimeout } from '../../recovery/long-timer.js'
 import type { CallHandler, CallOutcome } from './call-handler.js'
 import { concat, FrameCodec } from './framing.js'
 import { KeyExchange } from './key-exchange.js'
@@ -69,7 +70,7 @@ export class MtprotoConnection {
   private closed = false
   private outbox: Outgoing[] = []
   private flushScheduled = false
-  private pingDisconnectTimer: NodeJS.Timeout | undefined
+  private pingDisconnectTimer: LongTimer | undefined
   private closeGraceTimer: NodeJS.Timeout | undefined
   private framingCounted = false
 
@@ -422,9 +423,9 @@ export class MtprotoConnection {
 
   /** `ping_delay_disconnect`: close unless another ping comes within `seconds`. */
   private armPingDisconnect(seconds: number): void {
-    clearTimeout(this.pingDisconnectTimer)
+    this.pingDisconnectTimer?.cancel()
     if (!(seconds > 0)) return
-    this.pingDisconnectTimer = setTimeout(() => this.destroy(), seconds * 1000)
+    this.pingDisconnectTimer = setLongTimeout(() => this.destroy(), seconds * 1000)
   }
 
   /**
@@ -523,7 +524,7 @@ export class MtprotoConnection {
   private onClose(): void {
     if (!this.closed) this.closed = true
     this.outbox = []
-    clearTimeout(this.pingDisconnectTimer)
+    this.pingDisconnectTimer?.cancel()
     clearTimeout(this.closeGraceTimer)
     this.dc.stats.connectionClosed()
   }

@@ -1,5 +1,7 @@
 import { createConnection, type Socket } from 'node:net'
+import { setLongTimeout } from '../../recovery/long-timer.js'
 import { DecodeError, decodeMessages, decodeTransportError } from '../../wire/index.js'
+import { checkConnectOptions } from '../check-testkit-options.js'
 import type { DcAddress } from './cluster.js'
 import { FrameReader, frame, INTERMEDIATE_TAG } from './framing.js'
 import { decodePlainMessage, decodeResult, encodeCall, encodePlainMessage } from './protocol.js'
@@ -79,17 +81,17 @@ class DcConnection {
   ) {
     socket.setNoDelay(true)
     this.ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = setLongTimeout(() => {
         reject(new ConnectionError(`connect to DC ${dcId} timed out after ${timeoutMs} ms`, dcId))
         this.fail(new ConnectionError('connect timed out', dcId))
       }, timeoutMs)
       socket.once('connect', () => {
-        clearTimeout(timer)
+        timer.cancel()
         socket.write(uint32(INTERMEDIATE_TAG))
         resolve()
       })
       socket.once('close', () => {
-        clearTimeout(timer)
+        timer.cancel()
         reject(new ConnectionError(`connection to DC ${dcId} closed`, dcId))
       })
     })
@@ -191,6 +193,7 @@ export function connect(
   cluster: { readonly dcs: readonly DcAddress[] },
   options: ConnectOptions = {},
 ): PlainTransport {
+  checkConnectOptions(options)
   const connections = new Map<number, DcConnection>()
   const timeoutMs = options.connectTimeoutMs ?? 2000
   // msg_id carries unix time in its high 32 bits, as MTProto's do.

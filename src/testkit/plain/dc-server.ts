@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net'
+import { type LongTimer, setLongTimeout } from '../../recovery/long-timer.js'
 import { encodeGzipPacked, encodeMsgContainer, encodeRpcError, encodeRpcResult } from '../../wire/index.js'
 import type { World } from '../world/index.js'
 import { FrameReader, frame, INTERMEDIATE_TAG } from './framing.js'
@@ -70,7 +71,7 @@ export class DcServer {
   }
   private server: Server | undefined
   private readonly connections = new Set<Connection>()
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  private readonly timers = new Set<LongTimer>()
   private nextMsgId = 1n
   private nextChannel = 1
   private boundPort = 0
@@ -112,7 +113,7 @@ export class DcServer {
   async stop(): Promise<void> {
     const server = this.server
     this.server = undefined
-    for (const timer of this.timers) clearTimeout(timer)
+    for (const timer of this.timers) timer.cancel()
     this.timers.clear()
     for (const connection of this.connections) this.close(connection)
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -205,7 +206,7 @@ export class DcServer {
     const deliver = () => this.deliver(connection, answer, fault)
     if (slow) {
       this.counters.faults.slow++
-      const timer = setTimeout(
+      const timer = setLongTimeout(
         () => {
           this.timers.delete(timer)
           deliver()
