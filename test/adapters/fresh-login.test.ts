@@ -1,19 +1,9 @@
-import { TelegramClient as MtcuteClient } from '@mtcute/node'
-import { TelegramClient as GramjsClient } from 'telegram'
-import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
-import { StringSession } from 'telegram/sessions/index.js'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { wrapClient } from '../../src/adapters/gramjs/index.js'
 import { mtcuteRecovery } from '../../src/adapters/mtcute/index.js'
 import type { GiveUpEvent, Invoker, SessionDeadEvent } from '../../src/index.js'
-import {
-  destroyGramjsClient,
-  gramjsOptions,
-  loginGramjs,
-  loginMtcute,
-  mtcuteOptions,
-} from '../../src/testkit/clients.js'
-import { type MtprotoCluster, startCluster } from '../../src/testkit/index.js'
+import { loginGramjs, loginMtcute } from '../../src/testkit/clients.js'
+import { useRealClients } from './real-clients.js'
 
 const PHONE = '9996620001'
 
@@ -32,22 +22,10 @@ function watch(invoker: Invoker) {
  * real MTProto, against the testkit's server.
  */
 describe('a normal fresh login is no dead session', () => {
-  let cluster: MtprotoCluster | undefined
-  const cleanups: (() => Promise<unknown>)[] = []
-
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup()
-    await cluster?.stop()
-    cluster = undefined
-  })
+  const clients = useRealClients()
 
   it('GramJS with the adapter: no sessionDead, no session-dead give-up', async () => {
-    cluster = await startCluster({ protocol: 'mtproto' })
-    const client = new GramjsClient(new StringSession(''), 1, 'hash', {
-      ...gramjsOptions(cluster),
-      baseLogger: new Logger(LogLevel.NONE),
-    })
-    cleanups.push(() => destroyGramjsClient(client))
+    const client = await clients.gramjs()
     const { invoker } = wrapClient(client)
     const { dead, giveUps } = watch(invoker)
     await loginGramjs(client, PHONE)
@@ -59,16 +37,8 @@ describe('a normal fresh login is no dead session', () => {
   }, 30_000)
 
   it('mtcute with the adapter: no sessionDead; the pre-login 401 says where it came from', async () => {
-    cluster = await startCluster({ protocol: 'mtproto' })
     const recovery = mtcuteRecovery()
-    const client = new MtcuteClient({
-      apiId: 1,
-      apiHash: 'hash',
-      ...mtcuteOptions(cluster),
-      logLevel: 0,
-      network: { middlewares: recovery.middlewares },
-    })
-    cleanups.push(() => client.destroy())
+    const client = await clients.mtcute(recovery.middlewares)
     const { dead, giveUps } = watch(recovery.invoker)
     const me = await loginMtcute(client, PHONE)
     expect(me.phoneNumber).toBe(PHONE)
