@@ -114,8 +114,11 @@ export class RpcError extends Error {
 
   /**
    * Whether `value` is an `RpcError` (from any copy of this package), optionally with the given
-   * template or concrete type. With a known template, TypeScript narrows `params`:
-   * `if (RpcError.is(e, 'FLOOD_WAIT_%d')) e.params.seconds`.
+   * template or concrete type. With a known template, TypeScript narrows `params` to exactly that
+   * template's: `if (RpcError.is(e, 'FLOOD_WAIT_%d')) e.params.seconds` (and `e.params.dcId` does
+   * not compile). A literal that is neither a known template nor an upper-case type
+   * (`'FLOOD_WAIT_%s'`) does not compile; a `string` known only at run time is accepted, since the
+   * catalogue cannot list every type the server may send.
    */
   static is<T extends KnownTemplate>(value: unknown, template: T): value is RpcErrorOf<T>
   static is<S extends string>(value: unknown, type: ConcreteType<S>): value is RpcError

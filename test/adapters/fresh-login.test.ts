@@ -33,6 +33,10 @@ describe('a normal fresh login is no dead session', () => {
     expect(String(me.phone)).toBe(PHONE)
     expect(dead).toEqual([])
     expect(giveUps.map((g) => g.reason)).not.toContain('session-dead')
+    // GramJS connects to DC 4 first (its default), where the fresh key meets its 401.
+    const unauthorized = giveUps.filter((g) => g.reason === 'not-authorized')
+    expect(unauthorized.length).toBeGreaterThan(0)
+    for (const giveUp of unauthorized) expect(giveUp.dcId).toBe(4)
     expect(invoker.engine.authorized).toBe(true)
   }, 30_000)
 
