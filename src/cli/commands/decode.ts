@@ -20,9 +20,7 @@ import { renderExplanation } from '../render-explanation.js'
 import { UsageError } from '../usage-error.js'
 
 function toHex(bytes: Uint8Array): string {
-  let hex = ''
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0')
-  return hex
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 }
 
 /** JSON has no bigint, bytes or error objects: turn them into strings, hex and `toJSON()` forms. */
@@ -60,21 +58,24 @@ export function decodeBareRpcError(bytes: Uint8Array): RpcError | undefined {
   }
 }
 
-/** The JSON form of what bytes hold; `ok: false` with the decode failure when they do not decode. */
-export function decodeToJson(bytes: Uint8Array): { ok: boolean; value: unknown } {
+/**
+ * Whether the bytes decode, and their JSON form on demand: converting is paid only with --json
+ * (a 15 MiB object's body as hex is a 30 MiB string that text output never shows).
+ */
+export function decodeToJson(bytes: Uint8Array): { ok: boolean; json: () => unknown } {
   const transport = decodeTransportError(bytes)
-  if (transport !== undefined) return { ok: true, value: { kind: 'transport_error', ...transport } }
+  if (transport !== undefined) return { ok: true, json: () => ({ kind: 'transport_error', ...transport }) }
   const bare = decodeBareRpcError(bytes)
-  if (bare !== undefined) return { ok: true, value: { kind: 'rpc_error', error: bare.toJSON() } }
+  if (bare !== undefined) return { ok: true, json: () => ({ kind: 'rpc_error', error: bare.toJSON() }) }
   try {
     const messages: DecodedMessage[] = decodeMessages(bytes)
     return {
       ok: !messages.some((m) => m.kind === 'invalid'),
-      value: { kind: 'messages', messages: plain(messages) },
+      json: () => ({ kind: 'messages', messages: plain(messages) }),
     }
   } catch (error) {
     if (error instanceof DecodeError)
-      return { ok: false, value: { kind: 'undecodable', error: plain(error) } }
+      return { ok: false, json: () => ({ kind: 'undecodable', error: plain(error) }) }
     throw error
   }
 }
@@ -129,7 +130,7 @@ export const decodeCommand: CommandSpec = {
     }
     const decoded = decodeToJson(bytes)
     if (!decoded.ok) raiseExitCode(context, EXIT_CODES.UNKNOWN)
-    if (values.json === true) context.out(JSON.stringify(decoded.value, null, 2))
+    if (values.json === true) context.out(JSON.stringify(decoded.json(), null, 2))
     else for (const line of describe(bytes, context)) context.out(line)
   },
 }
