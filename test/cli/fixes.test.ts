@@ -204,3 +204,51 @@ describe('--help', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
   })
 })
+
+describe('any command line', () => {
+  it('ends in exit 0, 1 or 2 with output bounded by its input, never a throw', async () => {
+    const word = fc.oneof(
+      fc.constantFrom(
+        'explain',
+        'list',
+        'decode',
+        'help',
+        '-',
+        '--json',
+        '--code',
+        '-c',
+        '--help',
+        '-v',
+        '420',
+        '-503',
+      ),
+      fc.constantFrom(
+        '--search',
+        '--method',
+        '--nope',
+        '-x',
+        '--code=-1',
+        'FLOOD_WAIT_30',
+        'flood_wait_%d',
+        '19ca4421',
+      ),
+      fc.string({ maxLength: 20 }),
+      fc.stringMatching(/^[0-9a-f ]{0,40}$/),
+      fc.nat(5000).map((n) => 'Z'.repeat(n)),
+    )
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(word, { maxLength: 6 }).filter((args) => args[0] !== 'serve' && args[1] !== 'serve'),
+        fc.string({ maxLength: 200 }),
+        async (args, stdin) => {
+          const run = await cli(args, { stdin })
+          expect([0, 1, 2]).toContain(run.code)
+          const given = args.join(' ').length + stdin.length
+          // Nothing is echoed whole: what is printed grows with the catalogue, not with the input.
+          expect(run.stderr.length).toBeLessThan(2_000 + Math.min(given, 10 * CLI_LIMITS.maxEchoedChars))
+        },
+      ),
+      { numRuns: 150 },
+    )
+  }, 60_000)
+})
