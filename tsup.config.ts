@@ -5,7 +5,7 @@ export const entries = {
   index: 'src/index.ts',
   // Flood windows shared through Redis: Node-only, the one user of the ioredis peer dependency.
   'redis/index': 'src/redis/index.ts',
-  // The CLI: Node-only. tsup keeps its shebang.
+  // The CLI: Node-only (util.parseArgs, process). tsup keeps its shebang.
   'cli/main': 'src/cli/main.ts',
   // The simulated cluster: Node-only (sockets), so it is a subpath of its own and the core never
   // imports it.

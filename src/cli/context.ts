@@ -10,6 +10,8 @@ export interface CliContext {
   /** Writes one line to standard error. */
   readonly err: (line: string) => void
   readonly stdin: NodeJS.ReadableStream
+  /** The terminal's width in columns, for laying out `--help`; absent off a terminal (80 is used). */
+  readonly columns?: number
   readonly style: Style
   /**
    * Resolves with the signal's name when the user asks the program to stop (SIGINT, SIGTERM), for

@@ -11,6 +11,7 @@ const context: CliContext = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   stdin: process.stdin,
+  ...(process.stdout.columns !== undefined && { columns: process.stdout.columns }),
   style: createStyle(colourWanted(process.stdout, process.env)),
   exitCode: 0,
   waitForStop: () =>

@@ -4,6 +4,7 @@ export { type ErrorParams, matchTemplate, parseParamValue, type TemplateMatch } 
 export type { RpcErrorInput } from './normalize-input.js'
 export {
   BadRequestError,
+  type ConcreteType,
   FloodError,
   ForbiddenError,
   InternalServerError,

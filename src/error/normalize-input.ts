@@ -1,3 +1,6 @@
+import type { ErrorCategory } from './category.js'
+import { typeEnd } from './split-message.js'
+
 /**
  * What the factory needs from any input: the wire code and message, or a type and description
  * that arrived separately.
@@ -8,6 +11,19 @@ export interface NormalizedInput {
   /** Set when the source carried the type separately; then it is used as is, not re-parsed. */
   readonly type?: string | undefined
   readonly description?: string | undefined
+  /**
+   * Set when the code alone would pick the wrong category: the Bot API's 429 is MTProto's 420
+   * flood, though 429 itself is no MTProto code (and so internal by the protocol's rule).
+   */
+  readonly category?: ErrorCategory
+}
+
+/** The `parameters` of a Bot API error body (`ResponseParameters` in the Bot API's own docs). */
+export interface BotApiErrorParameters {
+  /** 429: the seconds to wait before repeating the request. */
+  readonly retry_after?: number
+  /** The group became a supergroup with this chat id; repeat the request there. */
+  readonly migrate_to_chat_id?: number
 }
 
 /** Input shapes accepted by `RpcError.from()` besides `(code, errorMessage)`. */
@@ -16,7 +32,12 @@ export type RpcErrorInput =
   | { readonly code: number; readonly errorMessage: string }
   | { readonly errorCode: number; readonly errorMessage: string }
   | { readonly error_code: number; readonly error_message: string }
-  | { readonly error_code: number; readonly description: string }
+  | {
+      readonly ok?: false
+      readonly error_code: number
+      readonly description: string
+      readonly parameters?: BotApiErrorParameters
+    }
   | { readonly code: number; readonly text: string }
 
 type Bag = Record<string, unknown>
@@ -70,6 +91,33 @@ function fromMtcuteText(code: number, text: string, bag: Bag): NormalizedInput {
   return { code, errorMessage: text }
 }
 
+/** The HTTP reason the Bot API puts before its detail ("Bad Request: PEER_ID_INVALID"). */
+const BOT_API_REASON = /^(?:Bad Request|Unauthorized|Forbidden|Not Found|Conflict|Too Many Requests): /
+
+/**
+ * A Bot API error body. Its `description` is kept whole as the message; the type comes from
+ * `retry_after` for a 429 (`FLOOD_WAIT_5`, so the seconds reach `params` and the flood policies),
+ * or from a detail the Bot API passed through as a bare type. A `retry_after` that is no whole
+ * number of seconds is not trusted to build a type, so the grammar of types holds.
+ */
+function fromBotApiBody(code: number, description: string, parameters: unknown): NormalizedInput {
+  const retryAfter = (parameters as { retry_after?: unknown } | null | undefined)?.retry_after
+  if (code === 429 && Number.isSafeInteger(retryAfter) && (retryAfter as number) >= 0) {
+    return {
+      code,
+      errorMessage: description,
+      type: `FLOOD_WAIT_${retryAfter}`,
+      description,
+      category: 'FLOOD',
+    }
+  }
+  const detail = description.replace(BOT_API_REASON, '')
+  if (detail !== description && detail.length > 0 && typeEnd(detail) === detail.length) {
+    return { code, errorMessage: description, type: detail, description }
+  }
+  return { code, errorMessage: description }
+}
+
 /**
  * Recognises the error shapes of the protocol and of the libraries users already have: TL objects
  * (`errorCode`/`errorMessage`, or `error_code`/`error_message`), our own `{ code, type,
@@ -84,7 +132,7 @@ export function normalizeInput(input: unknown): NormalizedInput | undefined {
   }
   if (isNumber(bag.error_code)) {
     if (isString(bag.error_message)) return { code: bag.error_code, errorMessage: bag.error_message }
-    if (isString(bag.description)) return { code: bag.error_code, errorMessage: bag.description }
+    if (isString(bag.description)) return fromBotApiBody(bag.error_code, bag.description, bag.parameters)
   }
   if (!isNumber(bag.code)) return undefined
   if (isString(bag.type)) {

@@ -14,11 +14,29 @@ const BRAND: unique symbol = Symbol.for('mtproto-errors.RpcError') as never
 /** Types longer than this cannot be a known template; they skip matching (and its cache). */
 const MAX_MATCHED_TYPE_LENGTH = 128
 
-/** An `RpcError` whose template is `T`, with `params` typed for it. */
-export type RpcErrorOf<T extends KnownTemplate> = RpcError & {
+/**
+ * An `RpcError` whose template is `T`, with `params` exactly the template's: `params` and
+ * `template` are replaced rather than intersected, because an intersection with the base class's
+ * record of numbers would let any misspelt name (`params.secondz`) compile.
+ */
+export type RpcErrorOf<T extends KnownTemplate> = Omit<RpcError, 'template' | 'params'> & {
   readonly template: T
   readonly params: TemplateParams[T]
 }
+
+/**
+ * The second argument of `is()` when it is not a known template: a literal must look like a
+ * concrete type (`PHONE_NUMBER_INVALID`, `FLOOD_WAIT_30`: no `%`, no lower case), so a misspelt
+ * template (`FLOOD_WAIT_%s`) does not compile. A plain `string` (read at run time) passes, since
+ * only literals can be checked.
+ */
+export type ConcreteType<S extends string> = string extends S
+  ? S
+  : S extends `${string}%${string}`
+    ? `not a known template: ${S}`
+    : S extends Uppercase<S>
+      ? S
+      : `not an error type (types are upper case): ${S}`
 
 /** Plain-data form of an error, as returned by `toJSON()`. Long wire strings are shortened. */
 export interface RpcErrorJson {
@@ -96,11 +114,15 @@ export class RpcError extends Error {
 
   /**
    * Whether `value` is an `RpcError` (from any copy of this package), optionally with the given
-   * template or concrete type. With a known template, TypeScript narrows `params`:
-   * `if (RpcError.is(e, 'FLOOD_WAIT_%d')) e.params.seconds`.
+   * template or concrete type. With a known template, TypeScript narrows `params` to exactly that
+   * template's: `if (RpcError.is(e, 'FLOOD_WAIT_%d')) e.params.seconds` (and `e.params.dcId` does
+   * not compile). A literal that is neither a known template nor an upper-case type
+   * (`'FLOOD_WAIT_%s'`) does not compile; a `string` known only at run time is accepted, since the
+   * catalogue cannot list every type the server may send.
    */
   static is<T extends KnownTemplate>(value: unknown, template: T): value is RpcErrorOf<T>
-  static is(value: unknown, templateOrType?: string): value is RpcError
+  static is<S extends string>(value: unknown, type: ConcreteType<S>): value is RpcError
+  static is(value: unknown): value is RpcError
   static is(value: unknown, templateOrType?: string): boolean {
     if (!isRpcError(value)) return false
     return templateOrType === undefined || value.template === templateOrType || value.type === templateOrType
@@ -115,7 +137,7 @@ export class RpcError extends Error {
 
   /** Whether this error has the given template or concrete type. */
   is<T extends KnownTemplate>(template: T): this is RpcErrorOf<T>
-  is(templateOrType: string): boolean
+  is<S extends string>(type: ConcreteType<S>): boolean
   is(templateOrType: string): boolean {
     return this.template === templateOrType || this.type === templateOrType
   }
@@ -273,7 +295,8 @@ function computeFields(input: NormalizedInput): Fields {
     description = split.description
   }
   const { template, params } = templateOf(type)
-  return { code, errorMessage, type, description, category: categoryOf(code), template, params }
+  const category = input.category ?? categoryOf(code)
+  return { code, errorMessage, type, description, category, template, params }
 }
 
 const NO_TEMPLATE = { template: undefined, params: NO_PARAMS } as const

@@ -7,6 +7,34 @@ function isHome(call: CallContext): boolean {
   return call.dcId === undefined || call.dcId === call.engine.homeDcId
 }
 
+/** Calls whose success is a login: the key is authorized from then on. */
+const LOGIN_METHODS: ReadonlySet<string> = new Set([
+  'auth.signIn',
+  'auth.signUp',
+  'auth.checkPassword',
+  'auth.recoverPassword',
+  'auth.importBotAuthorization',
+  'auth.importAuthorization',
+  'auth.importWebTokenAuthorization',
+])
+
+/**
+ * Namespaces Telegram serves to a key that is not logged in (the sign-in flow, configuration,
+ * translations): their success proves no login. Neither does that of a method without a namespace
+ * (`initConnection`, `invokeWithLayer`, `ping`), nor `account.getPassword`, which a client calls in
+ * the middle of a two-step login.
+ */
+const LOGGED_OUT_NAMESPACES: ReadonlySet<string> = new Set(['auth', 'help', 'langpack'])
+const LOGGED_OUT_METHODS: ReadonlySet<string> = new Set(['account.getPassword'])
+
+/** Whether a successful `method` shows that the key is logged in. */
+export function provesLogin(method: string): boolean {
+  if (LOGIN_METHODS.has(method)) return true
+  const dot = method.indexOf('.')
+  if (dot <= 0) return false
+  return !LOGGED_OUT_NAMESPACES.has(method.slice(0, dot)) && !LOGGED_OUT_METHODS.has(method)
+}
+
 function sessionDead(call: CallContext, error: RpcError): Decision {
   const { events } = call.engine
   if (events.has('sessionDead')) {
@@ -40,6 +68,17 @@ async function repairThenRepeat(
   return stopWith(failure)
 }
 
+/**
+ * A 401 before any login held: a fresh client asks (`updates.getState` for GramJS,
+ * `users.getUsers` for mtcute) before it signs in and gets AUTH_KEY_UNREGISTERED. The call fails
+ * with that 401 as it came; nothing was lost, so no `sessionDead` (an alert on it would ring at
+ * every start).
+ */
+function notAuthorized(call: CallContext, error: RpcError): Decision {
+  call.annotate(error, { giveUpReason: 'not-authorized' })
+  return STOP
+}
+
 function cannotRepair(call: CallContext, error: RpcError): Decision {
   call.annotate(error, { giveUpReason: call.handles('auth') ? 'recovery-failed' : 'opted-out' })
   return STOP
@@ -52,11 +91,20 @@ function cannotRepair(call: CallContext, error: RpcError): Decision {
  * - AUTH_KEY_PERM_EMPTY: `bindTempKey(dcId)`, then repeat once.
  * - SESSION_PASSWORD_NEEDED: a login step (two-step verification), marked `loginStep`, never dead.
  * - SESSION_REVOKED, SESSION_EXPIRED, USER_DEACTIVATED(_BAN), AUTH_KEY_INVALID, AUTH_KEY_DUPLICATED
- *   (406) and any other 401 on the home DC: the authorization is lost. A `sessionDead` event, and
- *   no repeat.
+ *   (406): the authorization is lost. A `sessionDead` event, and no repeat.
+ * - Any other 401 on the home DC: lost too (`sessionDead`) once a login held on this invoker;
+ *   before that, the client is simply not logged in yet (`not-authorized`, no event).
+ *
+ * A login holds from `options.authorized`, or from the success of a sign-in call or of any call
+ * that needs a login ({@link provesLogin}), on any DC; `auth.logOut` ends it.
  */
 export const authPolicy: Policy = {
   name: 'auth',
+  onSuccess(call) {
+    const { engine } = call
+    if (call.method === 'auth.logOut') engine.authorized = false
+    else if (!engine.authorized && provesLogin(call.method)) engine.authorized = true
+  },
   onFailure(call, failure) {
     if (!isRpcError(failure)) return PASS
     if (failure.category !== 'UNAUTHORIZED') {
@@ -86,7 +134,8 @@ export const authPolicy: Policy = {
       }
       return repairThenRepeat(call, 'bindTempKey', () => engine.bindTempKey(dcId))
     }
-    if (knowledge.sessionDead || isHome(call)) return sessionDead(call, failure)
+    if (knowledge.sessionDead) return sessionDead(call, failure)
+    if (isHome(call)) return engine.authorized ? sessionDead(call, failure) : notAuthorized(call, failure)
     call.annotate(failure, { giveUpReason: 'not-retryable' })
     return STOP
   },

@@ -55,6 +55,12 @@ export class Engine {
   readonly gate: FloodGate
   /** The account's home DC, when known; moved by USER/PHONE/NETWORK_MIGRATE. */
   homeDcId: number | undefined
+  /**
+   * Whether a login is known to hold: set from `options.authorized`, by a call that proves one
+   * succeeding, cleared by `auth.logOut` (see auth-policy.ts). Assign it for a login made outside
+   * the invoker.
+   */
+  authorized: boolean
   /** Set by `close()`. */
   closed = false
   private head: Call | undefined = undefined
@@ -78,6 +84,7 @@ export class Engine {
     this.minFloodWaitMs = options.minFloodWaitMs ?? DEFAULT_MIN_FLOOD_WAIT_MS
     this.gate = new FloodGate(this.clock)
     this.homeDcId = options.homeDcId
+    this.authorized = options.authorized ?? false
     this.keyOf = options.floodKeyOf ?? defaultFloodKeyOf
     this.scopeOf = options.floodScopeOf
     const choice = options.redact ?? true

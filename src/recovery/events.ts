@@ -170,6 +170,8 @@ export interface RetryEvent {
 export interface GiveUpEvent {
   /** The API method of the call. */
   readonly method: string
+  /** The DC of the last attempt (`undefined`: the home connection, DC not known). */
+  readonly dcId: number | undefined
   /** Why the engine stopped trying. */
   readonly reason: GiveUpReason
   /** What failed. */

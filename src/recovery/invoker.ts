@@ -234,6 +234,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
     if (engine.events.has('giveUp')) {
       engine.events.emit('giveUp', {
         method: call.method,
+        dcId: call.dcId,
         reason: giveUpReason,
         error,
         attempts: call.history,

@@ -175,6 +175,13 @@ export interface InvokerOptions extends Partial<CallLimits>, RecoveryHooks {
   readonly account?: string
   /** The home DC, when known at start; the engine follows USER/PHONE/NETWORK_MIGRATE from there. */
   readonly homeDcId?: number
+  /**
+   * Whether the session is known to be logged in at start (one restored from storage). Default
+   * `false`: until a login succeeds (a sign-in call, or any call that needs a login, succeeding),
+   * a 401 on the home DC means "not logged in yet" (`giveUpReason: 'not-authorized'`), not a dead
+   * session, because every fresh client meets AUTH_KEY_UNREGISTERED before it signs in.
+   */
+  readonly authorized?: boolean
   /** DCs a 303 may send a call to; others go to the caller. Default 1 to 5 (production). */
   readonly knownDcIds?: readonly number[]
   /**

@@ -24,6 +24,11 @@ export type GiveUpReason =
   | 'unknown-dc'
   /** The authorization is lost (a `sessionDead` event was emitted). */
   | 'session-dead'
+  /**
+   * A 401 before any login succeeded on this invoker (see `InvokerOptions.authorized`): not logged
+   * in yet, as every fresh client is before it signs in. No `sessionDead` event.
+   */
+  | 'not-authorized'
   /** SESSION_PASSWORD_NEEDED: continue the login with the password. */
   | 'login-step'
   /** A hook the recovery needed is missing, failed, or was already used once in this call. */

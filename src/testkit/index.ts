@@ -50,7 +50,12 @@ export {
   startCluster,
   startMtprotoCluster,
 } from './start-cluster.js'
-export { createTestkitInvoker, type TestkitInvoker, type TestkitInvokerOptions } from './testkit-invoker.js'
+export {
+  createTestkitInvoker,
+  type ServedPlainCluster,
+  type TestkitInvoker,
+  type TestkitInvokerOptions,
+} from './testkit-invoker.js'
 export {
   type AccountSpec,
   type ClientReceipt,

@@ -3,7 +3,18 @@ import { checkInvokerOptions } from '../recovery/check-options.js'
 import { createInvoker, type Invoker, type InvokerOptions } from '../recovery/index.js'
 import { checkConnectOptions } from './check-testkit-options.js'
 import { type ConnectOptions, connect, type PlainTransport } from './plain/client.js'
-import type { Cluster } from './plain/cluster.js'
+import type { Cluster, DcAddress } from './plain/cluster.js'
+
+/**
+ * A plain cluster running in another process, as the first line of
+ * `mtproto-errors serve --protocol plain --json` describes it (after `JSON.parse`): its DCs and the
+ * home DC of each account.
+ */
+export interface ServedPlainCluster {
+  readonly protocol?: 'plain'
+  readonly dcs: readonly DcAddress[]
+  readonly accounts?: Readonly<Record<string, { readonly homeDc: number }>>
+}
 
 /** Options of {@link createTestkitInvoker}: the invoker's (all but `send`) and the connection's. */
 export interface TestkitInvokerOptions extends Omit<InvokerOptions, 'send'>, Omit<ConnectOptions, 'account'> {
@@ -37,7 +48,9 @@ async function copyAuthorization(invoke: Invoker, dcId: number, signal: AbortSig
  * 303s may go to any DC of the cluster, and `authorizeOn` exports the authorization on the home
  * DC and imports it on the other one through this same invoker (so those two calls are recovered
  * too). The client starts logged in, its home DC known from the world, unless `defaultDcId` says
- * where to start. Any option given replaces the default, `authorizeOn` included.
+ * where to start (the account must be authorized there: `authorizedOn`). Any option given replaces
+ * the default, `authorizeOn` included. `cluster` may also be a plain cluster in another process:
+ * the object `mtproto-errors serve --protocol plain --json` prints first.
  *
  * ```ts
  * const cluster = await startCluster({ accounts: { alice: { homeDc: 2 } }, files: { photo: 4 } })
@@ -45,28 +58,93 @@ async function copyAuthorization(invoke: Invoker, dcId: number, signal: AbortSig
  * await invoke('upload.getFile', { location: 'photo', limit: 512 }) // FILE_MIGRATE and 401 handled
  * ```
  */
-export function createTestkitInvoker(cluster: Cluster, options: TestkitInvokerOptions = {}): TestkitInvoker {
+export function createTestkitInvoker(
+  cluster: Cluster | ServedPlainCluster,
+  options: TestkitInvokerOptions = {},
+): TestkitInvoker {
+  checkCluster(cluster)
   checkInvokerOptions(options, 'createTestkitInvoker', false)
   checkConnectOptions(options, 'createTestkitInvoker')
   const { connectTimeoutMs, defaultDcId, ...invokerOptions } = options
+  const { account } = options
+  const home = account === undefined ? undefined : homeDcOf(cluster, account)
+  if (account !== undefined && defaultDcId !== undefined && 'world' in cluster) {
+    checkAuthorizedOn(cluster, account, defaultDcId)
+  }
   const transport = connect(cluster, {
-    ...(options.account !== undefined && { account: options.account }),
+    ...(account !== undefined && { account }),
     ...(connectTimeoutMs !== undefined && { connectTimeoutMs }),
     ...(defaultDcId !== undefined && { defaultDcId }),
   })
   // A logged-in client knows its home DC; a test that wants the USER_MIGRATE dance says where to
   // start instead (`defaultDcId`, with the account authorized there).
-  const homeDcId =
-    defaultDcId === undefined && options.account !== undefined
-      ? cluster.world.homeDcOf(options.account)
-      : undefined
+  const homeDcId = defaultDcId === undefined ? home : undefined
   const invoke: Invoker = createInvoker({
     knownDcIds: cluster.dcs.map((dc) => dc.id),
     ...(homeDcId !== undefined && { homeDcId }),
+    // The world logs the account in on its home DC from the start: a 401 there is a lost session.
+    ...(account !== undefined && { authorized: true }),
     authorizeOn: (dcId, { signal }) => copyAuthorization(invoke, dcId, signal),
     ...invokerOptions,
     send: (request) => transport.send(request),
   })
   invoke.engine.lifetimeSignal.addEventListener('abort', () => transport.close(), { once: true })
   return Object.defineProperty(invoke, 'transport', { value: transport }) as TestkitInvoker
+}
+
+const WHAT_TO_PASS =
+  'pass the cluster startCluster() resolves with, or the JSON.parse of the first line that ' +
+  '`mtproto-errors serve --protocol plain --json` prints'
+
+function isDcAddress(value: unknown): value is DcAddress {
+  const dc = value as Partial<DcAddress> | null
+  return (
+    typeof dc === 'object' &&
+    dc !== null &&
+    Number.isInteger(dc.id) &&
+    typeof dc.host === 'string' &&
+    Number.isInteger(dc.port)
+  )
+}
+
+/** Refuses, with what to pass instead, anything this plain-protocol client cannot talk to. */
+function checkCluster(cluster: unknown): asserts cluster is Cluster | ServedPlainCluster {
+  const bag = cluster as { protocol?: unknown; rsaPublicKeyPem?: unknown; dcs?: unknown } | null
+  if (typeof bag !== 'object' || bag === null) {
+    throw new TypeError(`createTestkitInvoker: no cluster given (${String(cluster)}); ${WHAT_TO_PASS}`)
+  }
+  if (bag.protocol === 'mtproto' || bag.rsaPublicKeyPem !== undefined) {
+    throw new TypeError(
+      'createTestkitInvoker: this is an MTProto cluster; the invoker speaks the plain testkit protocol. ' +
+        'Start the cluster with --protocol plain (or startCluster() without protocol), or point GramJS or ' +
+        'mtcute at it with gramjsOptions() / mtcuteOptions() from mtproto-errors/testkit/clients',
+    )
+  }
+  if (!Array.isArray(bag.dcs) || bag.dcs.length === 0 || !bag.dcs.every(isDcAddress)) {
+    throw new TypeError(
+      `createTestkitInvoker: the cluster has no list of DCs ({ id, host, port }); ${WHAT_TO_PASS}`,
+    )
+  }
+}
+
+function homeDcOf(cluster: Cluster | ServedPlainCluster, account: string): number | undefined {
+  const home = 'world' in cluster ? cluster.world.homeDcOf(account) : cluster.accounts?.[account]?.homeDc
+  if (home === undefined && ('world' in cluster || cluster.accounts !== undefined)) {
+    throw new RangeError(`createTestkitInvoker: the cluster has no account '${account}'`)
+  }
+  return home
+}
+
+/**
+ * Starting on a DC where the account is not logged in would end every call in a bare 401 whose DC
+ * the engine cannot name (it does not know home yet): say so at once, and how to set it up.
+ */
+function checkAuthorizedOn(cluster: Cluster, account: string, dcId: number): void {
+  if (cluster.world.isAuthorized(account, dcId)) return
+  const home = cluster.world.homeDcOf(account)
+  throw new RangeError(
+    `createTestkitInvoker: account '${account}' is not authorized on DC ${dcId} (defaultDcId), so every ` +
+      `call would end in 401 AUTH_KEY_UNREGISTERED. Start the cluster with accounts: { ${account}: ` +
+      `{ homeDc: ${home}, authorizedOn: [${dcId}, ${home}] } }, or leave defaultDcId out`,
+  )
 }

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { cli, root } from './run-cli.js'
+import { cli, spawnCli } from './run-cli.js'
 
 describe('mtproto-errors CLI', () => {
   it('explains a concrete flood wait: category, meaning, parameters, action', async () => {
@@ -29,10 +28,9 @@ describe('mtproto-errors CLI', () => {
   })
 
   it('reads inputs from stdin with "-", one per line', async () => {
-    const run = await cli(
-      ['explain', '-', '--json'],
-      '420 FLOOD_WAIT_5\n\n-503 Timeout\nFILE_PART_7_MISSING\n',
-    )
+    const run = await cli(['explain', '-', '--json'], {
+      stdin: '420 FLOOD_WAIT_5\n\n-503 Timeout\nFILE_PART_7_MISSING\n',
+    })
     const lines = run.stdout
       .trim()
       .split('\n')
@@ -89,8 +87,8 @@ describe('mtproto-errors CLI', () => {
     expect(JSON.parse(run.stdout)).toEqual([])
   })
 
-  it('stops quietly when the reader closes the pipe early (| head)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'list'], { cwd: root })
+  it('stops quietly when the reader closes the pipe early (| head): a real process', async () => {
+    const child = spawnCli(['list'])
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString()

@@ -22,7 +22,7 @@ describe('mtproto-errors decode', () => {
       },
       { msgId: 13n, seqNo: 3, body: encodeRpcResult(2n, encodeRpcError(400, 'PHONE_NUMBER_INVALID')) },
     ])
-    const run = await cli(['decode', '-', '--json'], `${hex(container).replace(/(..)/g, '$1 ')}\n`)
+    const run = await cli(['decode', '-', '--json'], { stdin: `${hex(container).replace(/(..)/g, '$1 ')}\n` })
     expect(run.code).toBe(0)
     const parsed = JSON.parse(run.stdout)
     expect(parsed.kind).toBe('messages')

@@ -1,11 +1,15 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { connect as netConnect } from 'node:net'
 import { createInterface } from 'node:readline'
+import { Readable } from 'node:stream'
 import { TelegramClient } from '@mtcute/node'
 import { describe, expect, it } from 'vitest'
+import type { CliContext } from '../../src/cli/context.js'
+import { runCli } from '../../src/cli/program.js'
+import { createStyle } from '../../src/cli/style.js'
 import { loginMtcute, mtcuteOptions } from '../../src/testkit/clients.js'
-import { connect } from '../../src/testkit/index.js'
-import { root } from './run-cli.js'
+import { createTestkitInvoker, type ServedPlainCluster } from '../../src/testkit/index.js'
+import { spawnCli } from './run-cli.js'
 
 interface Served {
   readonly child: ChildProcessWithoutNullStreams
@@ -20,10 +24,7 @@ interface Served {
 
 /** Starts `serve --json` as a user's shell would and waits for its first (machine-readable) line. */
 async function serve(args: readonly string[]): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--json', ...args], {
-    cwd: root,
-    env: { ...process.env, NO_COLOR: '' },
-  })
+  const child = spawnCli(['serve', '--json', ...args])
   const lines: string[] = []
   const exit = new Promise<number | null>((resolve) => child.on('close', resolve))
   const reader = createInterface({ input: child.stdout })
@@ -68,18 +69,41 @@ describe('mtproto-errors serve', () => {
     expect(JSON.parse(served.lines.at(-1)!)).toHaveProperty('report')
   }, 30_000)
 
-  it('serves the plain cluster, which answers calls from connect(), and reports them on SIGTERM', async () => {
-    const served = await serve(['--protocol', 'plain', '--dcs', '2'])
-    const transport = connect({ dcs: served.first.dcs }, { account: 'alice' })
-    try {
-      await expect(transport.send({ dcId: 2, method: 'help.getConfig', params: {} })).resolves.toMatchObject({
-        thisDc: 2,
-      })
-    } finally {
-      transport.close()
+  it('serves the plain cluster in process; its --json line is all createTestkitInvoker needs', async () => {
+    let stop: (signal: string) => void = () => {}
+    const lines: string[] = []
+    let firstLine: (line: string) => void = () => {}
+    const first = new Promise<string>((resolve) => {
+      firstLine = resolve
+    })
+    const context: CliContext = {
+      out: (line) => {
+        lines.push(line)
+        if (lines.length === 1) firstLine(line)
+      },
+      err: () => {},
+      stdin: Readable.from([]),
+      style: createStyle(false),
+      exitCode: 0,
+      waitForStop: () =>
+        new Promise((resolve) => {
+          stop = resolve
+        }),
     }
-    served.child.kill('SIGTERM')
-    expect(await served.exit).toBe(0)
-    expect(JSON.parse(served.lines.at(-1)!).report.calls).toBe(1)
+    const exit = runCli(
+      ['node', 'mtproto-errors', 'serve', '--protocol', 'plain', '--dcs', '2', '--json'],
+      context,
+    )
+    const served = JSON.parse(await first) as ServedPlainCluster
+    const invoke = createTestkitInvoker(served, { account: 'alice' })
+    try {
+      await expect(invoke('users.getFullUser')).resolves.toEqual({ id: 'alice' })
+      expect(invoke.homeDcId).toBe(2)
+    } finally {
+      invoke.close()
+    }
+    stop('SIGTERM')
+    expect(await exit).toBe(0)
+    expect(JSON.parse(lines.at(-1) as string).report.calls).toBe(1)
   }, 30_000)
 })

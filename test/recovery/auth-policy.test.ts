@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { detailsOf, InternalServerError, UnauthorizedError } from '../../src/index.js'
+import { provesLogin } from '../../src/recovery/auth-policy.js'
 import { rpc, scriptedSend, sequence, setup } from './helpers.js'
 
 describe('401 UNAUTHORIZED', () => {
@@ -89,21 +90,25 @@ describe('401 UNAUTHORIZED', () => {
     'AUTH_KEY_INVALID',
     'AUTH_KEY_UNREGISTERED',
     'SOME_FUTURE_401',
-  ])('%s on the home DC: the session is dead, and the call is not repeated', async (type) => {
-    const { clock, invoke, log } = setup({
-      send: (r) => transport.send(r),
-      homeDcId: 2,
-      authorizeOn: vi.fn(),
-    })
-    const transport = sequence(clock, [rpc(401, type)])
-    const error = await invoke('messages.getDialogs', {}).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(UnauthorizedError)
-    expect(detailsOf(error)).toMatchObject({ sessionDead: true, giveUpReason: 'session-dead' })
-    expect(log.of('sessionDead')).toEqual([
-      expect.objectContaining({ method: 'messages.getDialogs', reason: type, dcId: 2, account: 'default' }),
-    ])
-    expect(transport.sent).toHaveLength(1)
-  })
+  ])(
+    '%s on the home DC of a logged-in session: the session is dead, and the call is not repeated',
+    async (type) => {
+      const { clock, invoke, log } = setup({
+        send: (r) => transport.send(r),
+        homeDcId: 2,
+        authorized: true,
+        authorizeOn: vi.fn(),
+      })
+      const transport = sequence(clock, [rpc(401, type)])
+      const error = await invoke('messages.getDialogs', {}).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(UnauthorizedError)
+      expect(detailsOf(error)).toMatchObject({ sessionDead: true, giveUpReason: 'session-dead' })
+      expect(log.of('sessionDead')).toEqual([
+        expect.objectContaining({ method: 'messages.getDialogs', reason: type, dcId: 2, account: 'default' }),
+      ])
+      expect(transport.sent).toHaveLength(1)
+    },
+  )
 
   it('takes SESSION_REVOKED on another DC for a dead session too (it is the account)', async () => {
     const { clock, invoke, log } = setup({ send: (r) => transport.send(r), homeDcId: 2 })
@@ -137,5 +142,81 @@ describe('401 UNAUTHORIZED', () => {
     expect(detailsOf(error)?.giveUpReason).toBe('recovery-failed')
     expect(detailsOf(error)?.sessionDead).toBeUndefined()
     expect(transport.sent).toHaveLength(2)
+  })
+
+  it('before any login, AUTH_KEY_UNREGISTERED on home is "not authorized": the 401, no sessionDead', async () => {
+    const { clock, invoke, log } = setup({ send: (r) => transport.send(r), homeDcId: 2 })
+    // A fresh GramJS asks updates.getState before signing in; help.getConfig works logged out.
+    const transport = sequence(clock, ['config', rpc(401, 'AUTH_KEY_UNREGISTERED')])
+    await invoke('help.getConfig', {})
+    const error = await invoke('updates.getState', {}).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UnauthorizedError)
+    expect(detailsOf(error)).toMatchObject({ giveUpReason: 'not-authorized', lastDcId: 2 })
+    expect(detailsOf(error)?.sessionDead).toBeUndefined()
+    expect(log.of('sessionDead')).toEqual([])
+    expect(log.of('giveUp')).toEqual([
+      expect.objectContaining({ method: 'updates.getState', reason: 'not-authorized', dcId: 2 }),
+    ])
+    expect(transport.sent).toHaveLength(2)
+  })
+
+  it('after a sign-in succeeded, the same 401 is a dead session, with its DC', async () => {
+    const { clock, invoke, log } = setup({ send: (r) => transport.send(r), homeDcId: 2 })
+    const unregistered = rpc(401, 'AUTH_KEY_UNREGISTERED')
+    const transport = sequence(clock, [unregistered, 'authorization', 'state', unregistered])
+    const early = await invoke('users.getUsers', {}).catch((e: unknown) => e)
+    expect(detailsOf(early)?.giveUpReason).toBe('not-authorized')
+    await invoke('auth.signIn', {})
+    expect(invoke.engine.authorized).toBe(true)
+    await invoke('updates.getState', {})
+    const error = await invoke('updates.getState', {}).catch((e: unknown) => e)
+    expect(detailsOf(error)).toMatchObject({ sessionDead: true, giveUpReason: 'session-dead', lastDcId: 2 })
+    expect(log.of('sessionDead')).toEqual([
+      expect.objectContaining({ method: 'updates.getState', dcId: 2, reason: 'AUTH_KEY_UNREGISTERED' }),
+    ])
+    expect(log.of('giveUp').map((g) => [g.reason, g.dcId])).toEqual([
+      ['not-authorized', 2],
+      ['session-dead', 2],
+    ])
+  })
+
+  it('takes the success of any call that needs a login as proof, and auth.logOut as its end', async () => {
+    const { clock, invoke, log } = setup({ send: (r) => transport.send(r), homeDcId: 2 })
+    const unregistered = rpc(401, 'AUTH_KEY_UNREGISTERED')
+    const transport = sequence(clock, ['dialogs', 'logged out', unregistered])
+    await invoke('messages.getDialogs', {})
+    expect(invoke.engine.authorized).toBe(true)
+    await invoke('auth.logOut', {})
+    expect(invoke.engine.authorized).toBe(false)
+    const error = await invoke('messages.getDialogs', {}).catch((e: unknown) => e)
+    expect(detailsOf(error)?.giveUpReason).toBe('not-authorized')
+    expect(log.of('sessionDead')).toEqual([])
+  })
+
+  it('takes a revoked session for dead even before a login was seen (only a session can be revoked)', async () => {
+    const { clock, invoke, log } = setup({ send: (r) => transport.send(r), homeDcId: 2 })
+    const transport = sequence(clock, [rpc(401, 'SESSION_REVOKED')])
+    const error = await invoke('updates.getState', {}).catch((e: unknown) => e)
+    expect(detailsOf(error)?.giveUpReason).toBe('session-dead')
+    expect(log.of('sessionDead')).toHaveLength(1)
+  })
+})
+
+describe('provesLogin', () => {
+  it.each([
+    ['auth.signIn', true],
+    ['auth.checkPassword', true],
+    ['auth.importBotAuthorization', true],
+    ['messages.sendMessage', true],
+    ['users.getUsers', true],
+    ['auth.sendCode', false],
+    ['auth.exportLoginToken', false],
+    ['help.getConfig', false],
+    ['langpack.getLangPack', false],
+    ['account.getPassword', false],
+    ['initConnection', false],
+    ['.x', false],
+  ])('%s -> %s', (method, expected) => {
+    expect(provesLogin(method)).toBe(expected)
   })
 })

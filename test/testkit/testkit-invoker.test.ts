@@ -3,6 +3,7 @@ import { BadRequestError, InvokerClosedError } from '../../src/index.js'
 import {
   type Cluster,
   createTestkitInvoker,
+  type ServedPlainCluster,
   startCluster,
   type TestkitInvoker,
   tallyRecovery,
@@ -85,5 +86,48 @@ describe('createTestkitInvoker', () => {
     })
     await invoke('upload.getFile', { location: 'photo' })
     expect(asked).toEqual([4])
+  })
+
+  it('refuses a defaultDcId where the account is not logged in, saying how to set it up', async () => {
+    cluster = await startCluster({ accounts: { alice: { homeDc: 2 } } })
+    const started = cluster
+    expect(() => createTestkitInvoker(started, { account: 'alice', defaultDcId: 1 })).toThrow(
+      /not authorized on DC 1 \(defaultDcId\).*authorizedOn: \[1, 2\]/,
+    )
+    expect(() => createTestkitInvoker(started, { account: 'carol' })).toThrow(/no account 'carol'/)
+  })
+
+  it('accepts a plain cluster in another process, as `serve --json` prints it', async () => {
+    cluster = await startCluster({ accounts: { alice: { homeDc: 2 } }, files: { photo: 1 } })
+    // Only what crosses a process boundary: JSON, no world.
+    const served = JSON.parse(
+      JSON.stringify({
+        protocol: 'plain',
+        seed: 1,
+        dcs: cluster.dcs.map(({ id, host, port }) => ({ id, host, port })),
+        accounts: { alice: { homeDc: 2 } },
+      }),
+    ) as ServedPlainCluster
+    invoke = createTestkitInvoker(served, { account: 'alice' })
+    expect(invoke.homeDcId).toBe(2)
+    await expect(invoke('upload.getFile', { location: 'photo', limit: 16 })).resolves.toMatchObject({
+      bytes: 16,
+    })
+  })
+
+  it('rejects what it cannot talk to with a TypeError that says what to pass', async () => {
+    const mtprotoLine = {
+      protocol: 'mtproto',
+      seed: 1,
+      dcs: [{ id: 2, host: '127.0.0.1', port: 1 }],
+      rsaPublicKeyPem: 'x',
+    }
+    expect(() => createTestkitInvoker(mtprotoLine as never)).toThrow(TypeError)
+    expect(() => createTestkitInvoker(mtprotoLine as never)).toThrow(/MTProto cluster.*gramjsOptions/)
+    for (const bad of [undefined, null, 'cluster', {}, { dcs: [] }, { dcs: [{ id: 'x' }] }]) {
+      expect(() => createTestkitInvoker(bad as never)).toThrow(
+        /createTestkitInvoker: .*serve --protocol plain --json|MTProto/,
+      )
+    }
   })
 })

@@ -1,8 +1,9 @@
-import type { Command } from 'commander'
-import { InvalidArgumentError } from 'commander'
 import { startCluster } from '../../testkit/start-cluster.js'
+import type { CommandSpec, ParsedArgs } from '../command.js'
 import { type CliContext, raiseExitCode } from '../context.js'
 import { EXIT_CODES } from '../exit-codes.js'
+import { quoteBounded } from '../limits.js'
+import { UsageError } from '../usage-error.js'
 
 interface ServeOptions {
   readonly protocol: 'plain' | 'mtproto'
@@ -18,18 +19,30 @@ const PLAIN_WORLD = {
   files: { photo: 1 },
 } as const
 
-function parseInteger(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value)
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`expected an integer ${min}..${max}`)
-    return n
+function parseInteger(option: string, value: string, min: number, max: number): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${option}: expected an integer ${min}..${max}, got ${quoteBounded(value)}`)
   }
+  return n
 }
 
 function parseProtocol(value: string): 'plain' | 'mtproto' {
-  if (value !== 'plain' && value !== 'mtproto') throw new InvalidArgumentError('expected plain or mtproto')
+  if (value !== 'plain' && value !== 'mtproto') {
+    throw new UsageError(`--protocol: expected plain or mtproto, got ${quoteBounded(value)}`)
+  }
   return value
+}
+
+/** The options as given, checked, with every default filled in. */
+function serveOptions(values: ParsedArgs['values']): ServeOptions {
+  return {
+    protocol: parseProtocol(String(values.protocol)),
+    dcs: parseInteger('dcs', String(values.dcs), 1, 100),
+    seed: parseInteger('seed', String(values.seed), 0, 2 ** 31 - 1),
+    host: String(values.host),
+    json: values.json === true,
+  }
 }
 
 /** How to reach a running cluster from another process: the lines a human reads. */
@@ -76,73 +89,77 @@ function howToConnect(
 }
 
 /** `serve`: a simulated cluster for clients in other processes, until SIGINT or SIGTERM. */
-export function registerServe(program: Command, context: CliContext): void {
-  program
-    .command('serve')
-    .summary('run a simulated Telegram cluster on loopback')
-    .description(
-      'Start a simulated Telegram cluster and print how to connect to it, then serve until\n' +
-        'interrupted (Ctrl-C, SIGTERM), when it stops cleanly and prints what the server counted.\n' +
-        'With --json, the first line is a JSON object { protocol, seed, dcs, rsaPublicKeyPem } and the\n' +
-        'last one the report.\n\n' +
-        'The mtproto protocol needs the optional peers @mtcute/core, @mtcute/tl-runtime and long.',
-    )
-    .option('-p, --protocol <protocol>', 'plain or mtproto', parseProtocol, 'mtproto')
-    .option('-d, --dcs <count>', 'number of DCs (ids 1..N)', parseInteger(1, 100), 5)
-    .option('-s, --seed <seed>', 'seed of every random decision', parseInteger(0, 2 ** 31 - 1), 1)
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--json', 'machine-readable output')
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Examples:',
-        '  $ mtproto-errors serve',
-        '  $ mtproto-errors serve --protocol plain --dcs 3 --json',
-      ].join('\n'),
-    )
-    .action(async (options: ServeOptions) => {
-      const cluster =
-        options.protocol === 'mtproto'
-          ? await startCluster({
-              protocol: 'mtproto',
-              dcCount: options.dcs,
-              seed: options.seed,
-              host: options.host,
-            })
-          : await startCluster({
-              dcCount: options.dcs,
-              seed: options.seed,
-              host: options.host,
-              ...PLAIN_WORLD,
-            })
-      const pem = 'rsaPublicKeyPem' in cluster ? cluster.rsaPublicKeyPem : undefined
-      const dcs = cluster.dcs.map(({ id, host, port }) => ({ id, host, port }))
-      if (options.json) {
-        context.out(
-          JSON.stringify({
-            protocol: options.protocol,
+export const serveCommand: CommandSpec = {
+  name: 'serve',
+  summary: 'run a simulated Telegram cluster on loopback',
+  description: [
+    'Start a simulated Telegram cluster and print how to connect to it, then serve until interrupted (Ctrl-C, SIGTERM), when it stops cleanly and prints what the server counted. With --json, the first line is a JSON object { protocol, seed, dcs, rsaPublicKeyPem } (the plain protocol: { protocol, seed, dcs, accounts, files }, which createTestkitInvoker accepts as it is) and the last one the report.',
+    'The mtproto protocol needs the optional peers @mtcute/core, @mtcute/tl-runtime and long.',
+  ],
+  options: {
+    protocol: {
+      type: 'string',
+      short: 'p',
+      valueName: 'protocol',
+      default: 'mtproto',
+      help: 'plain or mtproto',
+    },
+    dcs: { type: 'string', short: 'd', valueName: 'count', default: '5', help: 'number of DCs (ids 1..N)' },
+    seed: {
+      type: 'string',
+      short: 's',
+      valueName: 'seed',
+      default: '1',
+      help: 'seed of every random decision',
+    },
+    host: { type: 'string', valueName: 'host', default: '127.0.0.1', help: 'interface to listen on' },
+    json: { type: 'boolean', help: 'machine-readable output' },
+  },
+  exitStatus: '0 stopped cleanly by a signal, 2 usage error.',
+  examples: ['mtproto-errors serve', 'mtproto-errors serve --protocol plain --dcs 3 --json'],
+  async run({ values }: ParsedArgs, context: CliContext) {
+    const options = serveOptions(values)
+    const cluster =
+      options.protocol === 'mtproto'
+        ? await startCluster({
+            protocol: 'mtproto',
+            dcCount: options.dcs,
             seed: options.seed,
-            dcs,
-            ...(pem ? { rsaPublicKeyPem: pem } : {}),
-          }),
-        )
-      } else {
-        for (const line of howToConnect(options, dcs, pem)) context.out(line)
-        context.out('')
-        context.out('Serving; Ctrl-C to stop.')
-      }
-      if (context.waitForStop === undefined) {
-        context.err('serve: nothing can stop this process cleanly here; not serving')
-        raiseExitCode(context, EXIT_CODES.USAGE)
-      } else {
-        const signal = await context.waitForStop()
-        if (!options.json) context.out(`${signal}: stopping`)
-      }
-      const report = cluster.report()
-      await cluster.stop()
-      const { calls, ok, errorsByType, floodViolations, migrations, injectedFaults, connections } = report
-      const summary = { calls, ok, errorsByType, floodViolations, migrations, injectedFaults, connections }
-      context.out(options.json ? JSON.stringify({ report: summary }) : `Stopped. ${JSON.stringify(summary)}`)
-    })
+            host: options.host,
+          })
+        : await startCluster({
+            dcCount: options.dcs,
+            seed: options.seed,
+            host: options.host,
+            ...PLAIN_WORLD,
+          })
+    const pem = 'rsaPublicKeyPem' in cluster ? cluster.rsaPublicKeyPem : undefined
+    const dcs = cluster.dcs.map(({ id, host, port }) => ({ id, host, port }))
+    if (options.json) {
+      context.out(
+        JSON.stringify({
+          protocol: options.protocol,
+          seed: options.seed,
+          dcs,
+          ...(pem ? { rsaPublicKeyPem: pem } : PLAIN_WORLD),
+        }),
+      )
+    } else {
+      for (const line of howToConnect(options, dcs, pem)) context.out(line)
+      context.out('')
+      context.out('Serving; Ctrl-C to stop.')
+    }
+    if (context.waitForStop === undefined) {
+      context.err('serve: nothing can stop this process cleanly here; not serving')
+      raiseExitCode(context, EXIT_CODES.USAGE)
+    } else {
+      const signal = await context.waitForStop()
+      if (!options.json) context.out(`${signal}: stopping`)
+    }
+    const report = cluster.report()
+    await cluster.stop()
+    const { calls, ok, errorsByType, floodViolations, migrations, injectedFaults, connections } = report
+    const summary = { calls, ok, errorsByType, floodViolations, migrations, injectedFaults, connections }
+    context.out(options.json ? JSON.stringify({ report: summary }) : `Stopped. ${JSON.stringify(summary)}`)
+  },
 }
