@@ -74,3 +74,18 @@ function describeObject(value: object): string {
   const more = keys.length > MAX_LISTED_KEYS ? `, … ${keys.length - MAX_LISTED_KEYS} more` : ''
   return `an object { ${listed}${more} }`
 }
+
+/**
+ * What a failure message says about a thrown value: an `Error`'s own message (or its name), and
+ * for anything else that it was not an `Error` and what it was (`a non-Error was thrown: null`),
+ * so a log never reads `[object Null]`. Bounded; never throws.
+ */
+export function describeThrown(value: unknown): string {
+  if (readSafely(() => value instanceof Error) === true) {
+    const message = readProperty(value, 'message')
+    if (typeof message === 'string' && message.length > 0) return bound(message)
+    const name = readProperty(value, 'name')
+    return typeof name === 'string' && name.length > 0 ? bound(name) : 'Error'
+  }
+  return `a non-Error was thrown: ${describeValue(value)}`
+}

@@ -15,7 +15,7 @@ import {
   type SendRequest,
 } from './options.js'
 import { type Decision, type Failure, PASS, type Policy, RETRY } from './policy.js'
-import { attachDetails, hasRecoveryDetails, type RecoveryDetailsInit } from './recovery-details.js'
+import { attachDetails, detailsOf, type RecoveryDetailsInit } from './recovery-details.js'
 
 /** Calls the Telegram API through the recovery engine. Created by {@link createInvoker}. */
 export interface Invoker {
@@ -194,7 +194,8 @@ export function createInvoker(options: InvokerOptions): Invoker {
     const startedAt = call.startedAt
     const endedAt = clock.now()
     let error = ended
-    if (isRpcError(error) && hasRecoveryDetails(error)) error = cloneRpcError(error)
+    // Details of an earlier call on the same object are kept; this call's go on a fresh error.
+    if (isRpcError(error) && detailsOf(error) !== undefined) error = cloneRpcError(error)
     const notes = call.notesFor(ended)
     const giveUpReason =
       notes.giveUpReason ?? (error instanceof DeadlineExceededError ? 'deadline' : ('not-retryable' as const))
