@@ -83,16 +83,22 @@ function failureOfThrown(thrown: unknown, call: Call): Failure {
  */
 function failureOfResolved(value: unknown, call: Call): Failure | undefined {
   if (typeof value !== 'object' || value === null) return undefined
+  return looksLikeError(value) ? failureOfThrown(value, call) : undefined
+}
+
+function looksLikeError(value: object): boolean {
   const bag = value as { errorCode?: unknown; error_code?: unknown }
-  if (
-    isRpcError(value) ||
-    value instanceof Error ||
-    typeof bag.errorCode === 'number' ||
-    typeof bag.error_code === 'number'
-  ) {
-    return failureOfThrown(value, call)
+  // A result whose reading throws (a Proxy's trap) is not an error shape: it is handed back as is.
+  try {
+    return (
+      isRpcError(value) ||
+      value instanceof Error ||
+      typeof bag.errorCode === 'number' ||
+      typeof bag.error_code === 'number'
+    )
+  } catch {
+    return false
   }
-  return undefined
 }
 
 /** Points the stack at the caller of `invoke` (async frames included), hiding the engine's. */

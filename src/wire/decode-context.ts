@@ -1,4 +1,5 @@
 import { describeValue, readSafely } from '../error/describe-value.js'
+import { toBytes } from './bytes-input.js'
 import { DecodeError } from './decode-error.js'
 import { type DecodeOptions, type ResolvedDecodeOptions, resolveDecodeOptions } from './decode-options.js'
 import { type InflateMeter, inflateGzipMetered, MAX_DEFLATE_RATIO } from './inflate-gzip.js'
@@ -107,7 +108,8 @@ function inflateCharged(packed: Uint8Array, budget: number, context: DecodeConte
   }
   let spent = Math.min(budget, packed.length * MAX_DEFLATE_RATIO)
   try {
-    const inflated = userInflate(packed, budget)
+    // Its result is checked like any input: anything but bytes fails this inflate, not the process.
+    const inflated = toBytes(userInflate(packed, budget), 'DecodeOptions.inflate')
     spent = inflated.length
     return inflated
   } finally {

@@ -82,6 +82,26 @@ describe('errors the engine does not own', () => {
   })
 })
 
+describe('results the engine does not own', () => {
+  it('hands back a result whose reading throws, as it is', async () => {
+    // `then` must read cleanly: a promise resolving with the value reads it before we do.
+    const result = new Proxy(
+      {},
+      {
+        get(_target, key) {
+          if (key === 'then') return undefined
+          throw new Error('trap')
+        },
+        getPrototypeOf() {
+          throw new Error('trap')
+        },
+      },
+    )
+    const { invoke } = setup({ maxAttempts: 1, send: async () => result })
+    expect(await invoke('m.x')).toBe(result)
+  })
+})
+
 describe('a non-Error thrown by send', () => {
   it('is reported by what it is, kept as the cause', async () => {
     const cases: Array<[unknown, RegExp]> = [

@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -6,11 +6,13 @@ import {
   decodeRpcResult,
   decodeTransportError,
   describeBytes,
+  encodeGzipPacked,
   encodeRpcError,
   encodeRpcResult,
   encodeTransportError,
   inflateGzip,
 } from '../../src/index.js'
+import { failure } from './decode-fixtures.js'
 
 const rpcResult = encodeRpcResult(77n, encodeRpcError(420, 'FLOOD_WAIT_3'))
 
@@ -57,6 +59,17 @@ describe('wire entry points take bytes in any form', () => {
     const gzip = new Uint8Array(gzipSync('abc'))
     for (const [name, input] of Object.entries(forms(gzip))) {
       expect(new TextDecoder().decode(inflateGzip(input, 100)), name).toBe('abc')
+    }
+  })
+
+  it('checks what an injected inflater returns like any input', () => {
+    const gzipped = encodeRpcResult(1n, encodeGzipPacked(encodeRpcError(400, 'X')))
+    const asArrayBuffer = (data: Uint8Array) => new Uint8Array(gunzipSync(data)).slice().buffer
+    expect(decodeRpcResult(gzipped, { inflate: asArrayBuffer as never }).outcome.ok).toBe(false)
+    for (const garbage of ['text', 42, null, { length: 4 }, new Proxy({}, { get: () => 1 })]) {
+      const error = failure(() => decodeRpcResult(gzipped, { inflate: () => garbage as never }))
+      expect(error.reason).toBe('inflate-failed')
+      expect(error.message).toMatch(/DecodeOptions\.inflate: expected a Uint8Array/)
     }
   })
 
