@@ -1,4 +1,4 @@
-import { readProperty } from '../error/describe-value.js'
+import { readProperty } from '../error/foreign-value.js'
 import type { ErrorParams } from '../error/match-template.js'
 import { matchTemplate } from '../error/match-template.js'
 import { RpcError } from '../error/rpc-error.js'

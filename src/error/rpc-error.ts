@@ -1,5 +1,5 @@
 import { categoryOf, type ErrorCategory } from './category.js'
-import { describeValue, readSafely } from './describe-value.js'
+import { describeValue, readSafely } from './foreign-value.js'
 import { boundForDisplay, formatErrorMessage } from './format.js'
 import { type ErrorParams, matchTemplate } from './match-template.js'
 import { type NormalizedInput, normalizeInput, type RpcErrorInput } from './normalize-input.js'

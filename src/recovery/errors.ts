@@ -1,4 +1,4 @@
-import { describeThrown } from '../error/describe-value.js'
+import { describeThrown } from '../error/foreign-value.js'
 
 /**
  * Errors the engine makes itself, as opposed to the `RpcError`s that come from the wire. Every one

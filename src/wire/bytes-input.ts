@@ -1,4 +1,4 @@
-import { describeValue } from '../error/describe-value.js'
+import { describeValue } from '../error/foreign-value.js'
 
 /**
  * Bytes in any of the forms platforms hand them over: a `Uint8Array` (Node's `Buffer` is one), an

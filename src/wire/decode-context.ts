@@ -1,4 +1,4 @@
-import { describeValue, readSafely } from '../error/describe-value.js'
+import { describeValue, isInstanceOf } from '../error/foreign-value.js'
 import { toBytes } from './bytes-input.js'
 import { DecodeError } from './decode-error.js'
 import { type DecodeOptions, type ResolvedDecodeOptions, resolveDecodeOptions } from './decode-options.js'
@@ -70,7 +70,7 @@ export function readGzipPacked(reader: TlReader, context: DecodeContext, packedA
     inflated = inflateCharged(packed, budget, context)
   } catch (error) {
     // What a user's inflater threw may be a Proxy, whose traps `instanceof` would run.
-    if (readSafely(() => error instanceof DecodeError) === true) {
+    if (isInstanceOf(error, DecodeError)) {
       const decodeError = error as DecodeError
       throw new DecodeError(decodeError.reason, dataAt + decodeError.offset, decodeError.detail, {
         cause: decodeError.cause,

@@ -1,4 +1,4 @@
-import { describeValue } from '../error/describe-value.js'
+import { describeValue } from '../error/foreign-value.js'
 import { boundForDisplay, type RpcError } from '../error/index.js'
 import { type BytesInput, toBytes } from './bytes-input.js'
 import { formatConstructorId } from './constructor-ids.js'

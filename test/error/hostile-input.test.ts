@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { classifyBotApiError } from '../../src/adapters/grammy/index.js'
-import { describeThrown, describeValue, MAX_RENDERED_LENGTH } from '../../src/error/describe-value.js'
+import { describeThrown, describeValue, MAX_RENDERED_LENGTH } from '../../src/error/foreign-value.js'
 import { BadRequestError, detailsOf, explain, isRpcError, RpcError } from '../../src/index.js'
 import {
   anyForeignValue,

@@ -148,3 +148,31 @@ describe('a non-Error thrown by send', () => {
     )
   })
 })
+
+describe('a policy that throws a value the engine does not own', () => {
+  it('ends the call with that very value, whatever it is', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyForeignValue, async (draw) => {
+        const thrown = draw()
+        const { invoke } = setup({
+          policies: [
+            {
+              name: 'hostile',
+              onFailure() {
+                throw thrown
+              },
+            },
+          ],
+          send: () => Promise.reject(new Error('socket closed')),
+        })
+        const outcome = await invoke('m.x').then(
+          () => ({ settled: 'resolved' }),
+          (error: unknown) => ({ settled: 'rejected', error }),
+        )
+        expect(outcome.settled).toBe('rejected')
+        expect(Object.is((outcome as { error: unknown }).error, thrown)).toBe(true)
+      }),
+      { numRuns: 200 },
+    )
+  })
+})

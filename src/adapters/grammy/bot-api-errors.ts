@@ -1,7 +1,7 @@
 import { lookup } from '../../catalog/entries.js'
 import type { CatalogEntry, RecommendedAction } from '../../catalog/types.js'
 import { categoryOf, type ErrorCategory } from '../../error/category.js'
-import { readSafely } from '../../error/describe-value.js'
+import { readSafely } from '../../error/foreign-value.js'
 import { RpcError } from '../../error/rpc-error.js'
 
 /** An error answer of the Bot API, as it arrives (`ok: false`). */

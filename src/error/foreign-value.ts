@@ -17,6 +17,18 @@ export function readSafely<T>(read: () => T): T | undefined {
   }
 }
 
+/**
+ * `value instanceof Class`, or `false` when asking throws: `instanceof` walks the prototype chain,
+ * which runs a Proxy's `getPrototypeOf` trap (and always throws on a revoked Proxy).
+ */
+export function isInstanceOf(value: unknown, Class: abstract new (...args: never[]) => unknown): boolean {
+  try {
+    return value instanceof Class
+  } catch {
+    return false
+  }
+}
+
 /** Property `key` of `value`, or `undefined` when reading it throws or `value` has no properties. */
 export function readProperty(value: unknown, key: PropertyKey): unknown {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined
@@ -81,7 +93,7 @@ function describeObject(value: object): string {
  * so a log never reads `[object Null]`. Bounded; never throws.
  */
 export function describeThrown(value: unknown): string {
-  if (readSafely(() => value instanceof Error) === true) {
+  if (isInstanceOf(value, Error)) {
     const message = readProperty(value, 'message')
     if (typeof message === 'string' && message.length > 0) return bound(message)
     const name = readProperty(value, 'name')
