@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { classifyBotApiError } from '../../src/adapters/grammy/index.js'
+import { isMtRpcError } from '../../src/adapters/mtcute/mt-rpc-error.js'
 import { describeThrown, describeValue, MAX_RENDERED_LENGTH } from '../../src/error/foreign-value.js'
 import { BadRequestError, detailsOf, explain, isRpcError, RpcError } from '../../src/index.js'
 import {
@@ -45,6 +46,7 @@ describe('readers of unknown values never throw', () => {
         expect(typeof (value instanceof RpcError)).toBe('boolean')
         expect(typeof explain(value).summary).toBe('string')
         classifyBotApiError(value)
+        expect(typeof isMtRpcError(value)).toBe('boolean')
         detailsOf(value)
         for (const text of [describeValue(value), describeThrown(value)]) {
           expect(text).not.toMatch(/\[object /)

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { detailsOf, isRpcError, RpcError, TransportError } from '../../src/index.js'
+import { transferDetails } from '../../src/recovery/recovery-details.js'
 import { anyForeignValue } from '../error/hostile-values.js'
 import { setup } from './helpers.js'
 
@@ -46,6 +47,19 @@ describe('errors the engine does not own', () => {
       expect(details?.report.outcome.code).toBe(400)
     })
   }
+
+  it('moves details onto a client library error that is frozen, as the GramJS adapter does', async () => {
+    const { invoke } = setup({
+      send: () => {
+        throw RpcError.from(400, 'MESSAGE_EMPTY')
+      },
+    })
+    const ours = await rejectionOf(invoke('messages.sendMessage'))
+    const theirs = Object.freeze(new Error('their own error object'))
+    expect(transferDetails(ours as object, theirs)).toBe(true)
+    expect(detailsOf(theirs)?.method).toBe('messages.sendMessage')
+    expect(detailsOf(theirs)?.report).toBe(detailsOf(ours)?.report)
+  })
 
   it('keeps each call its own details when the same frozen error is thrown twice', async () => {
     const theirs = Object.freeze(RpcError.from(403, 'CHAT_WRITE_FORBIDDEN'))
