@@ -18,9 +18,14 @@ export interface DecodeContext {
   inflateAttempts: number
   /** Offset of the `gzip_packed` whose inflated data is being read, if any. */
   gzipAt: number | undefined
-  /** Reused by every inflate of the call, to learn what each one cost. */
-  readonly meter: InflateMeter
 }
+
+/**
+ * Where the built-in inflater reports what each inflate cost. One for the module: it is written and
+ * read within one synchronous inflate that runs no user code, so calls cannot interleave on it, and
+ * the common decode allocates nothing for it.
+ */
+const meter: InflateMeter = { spentBytes: 0 }
 
 /** A fresh context for one call. */
 export function createDecodeContext(options: DecodeOptions | undefined): DecodeContext {
@@ -29,7 +34,6 @@ export function createDecodeContext(options: DecodeOptions | undefined): DecodeC
     inflatedBytes: 0,
     inflateAttempts: 0,
     gzipAt: undefined,
-    meter: { spentBytes: 0 },
   }
 }
 
@@ -99,7 +103,6 @@ export function readGzipPacked(reader: TlReader, context: DecodeContext, packedA
 function inflateCharged(packed: Uint8Array, budget: number, context: DecodeContext): Uint8Array {
   const userInflate = context.options.inflate
   if (userInflate === undefined) {
-    const meter = context.meter
     try {
       return inflateGzipMetered(packed, budget, meter)
     } finally {
