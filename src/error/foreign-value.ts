@@ -21,7 +21,7 @@ export function readSafely<T>(read: () => T): T | undefined {
  * `value instanceof Class`, or `false` when asking throws: `instanceof` walks the prototype chain,
  * which runs a Proxy's `getPrototypeOf` trap (and always throws on a revoked Proxy).
  */
-export function isInstanceOf(value: unknown, Class: abstract new (...args: never[]) => unknown): boolean {
+export function isInstanceOf<T>(value: unknown, Class: abstract new (...args: never[]) => T): value is T {
   try {
     return value instanceof Class
   } catch {
