@@ -75,10 +75,7 @@ export function readGzipPacked(reader: TlReader, context: DecodeContext, packedA
   } catch (error) {
     // What a user's inflater threw may be a Proxy, whose traps `instanceof` would run.
     if (isInstanceOf(error, DecodeError)) {
-      const decodeError = error as DecodeError
-      throw new DecodeError(decodeError.reason, dataAt + decodeError.offset, decodeError.detail, {
-        cause: decodeError.cause,
-      })
+      throw new DecodeError(error.reason, dataAt + error.offset, error.detail, { cause: error.cause })
     }
     throw new DecodeError('inflate-failed', dataAt, `gzip data does not inflate (${describeValue(error)})`, {
       cause: error,

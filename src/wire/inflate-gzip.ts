@@ -11,14 +11,6 @@ export const MAX_DEFLATE_RATIO = 1032
 /** Compressed bytes handed to the streaming inflater at a time: at most ~4 MiB of output each. */
 const STREAM_CHUNK_BYTES = 4096
 
-/**
- * What one inflate cost, filled in whether it succeeds or throws: the bytes it produced, or, where
- * the inflater threw before saying, the most it can have produced. The decoders charge this to the
- * budget of the whole call, so failed inflates are paid for like successful ones.
- */
-export interface InflateMeter {
-  spentBytes: number
-}
 /** 10-byte header and 8-byte trailer (CRC-32, size). */
 const GZIP_HEADER_BYTES = 10
 const GZIP_TRAILER_BYTES = 8
@@ -28,6 +20,15 @@ const FLAG_EXTRA = 0x04
 const FLAG_NAME = 0x08
 const FLAG_COMMENT = 0x10
 const FLAGS_RESERVED = 0xe0
+
+/**
+ * What one inflate cost, filled in whether it succeeds or throws: the bytes it produced, or, where
+ * the inflater threw before saying, the most it can have produced. The decoders charge this to the
+ * budget of the whole call, so failed inflates are paid for like successful ones.
+ */
+export interface InflateMeter {
+  spentBytes: number
+}
 
 /**
  * The built-in inflater: gzip (RFC 1952) to bytes, synchronously, with fflate. Bounded: the size
