@@ -1,3 +1,4 @@
+import { readProperty } from '../error/foreign-value.js'
 import type { ErrorParams } from '../error/match-template.js'
 import { matchTemplate } from '../error/match-template.js'
 import { RpcError } from '../error/rpc-error.js'
@@ -67,7 +68,7 @@ export function resolveInput(input: unknown, code?: number): ResolvedInput {
       text: error.type === undefined ? (error.description ?? '').slice(0, MAX_TEXT_LENGTH) : undefined,
     }
   }
-  const message = (input as { message?: unknown } | null | undefined)?.message
+  const message = readProperty(input, 'message')
   if (typeof message === 'string') return fromText(message, code)
   return { code, type: undefined, template: undefined, values: NO_VALUES, text: undefined }
 }

@@ -1,4 +1,5 @@
 import { categoryOf, type ErrorCategory } from './category.js'
+import { describeValue, readSafely } from './foreign-value.js'
 import { boundForDisplay, formatErrorMessage } from './format.js'
 import { type ErrorParams, matchTemplate } from './match-template.js'
 import { type NormalizedInput, normalizeInput, type RpcErrorInput } from './normalize-input.js'
@@ -105,11 +106,23 @@ export class RpcError extends Error {
     return error
   }
 
-  /** Like {@link from} for one argument, but returns `undefined` for input it does not recognise. */
+  /**
+   * Like {@link from} for one argument, but returns `undefined` for input it does not recognise.
+   * Never throws: input whose reading throws (a Proxy's trap, a throwing getter, a revoked Proxy)
+   * is not recognised, and neither is a branded object whose fields cannot all be read.
+   */
   static tryFrom(input: unknown): RpcError | undefined {
-    if (isRpcError(input)) return input
-    const normalized = normalizeInput(input)
-    return normalized === undefined ? undefined : create(normalized)
+    if (isRpcError(input)) return readsAsRpcError(input) ? input : undefined
+    const normalized = readSafely(() => normalizeInput(input))
+    // A getter may answer differently on a second read; only the shape actually read counts.
+    if (
+      normalized === undefined ||
+      typeof normalized.code !== 'number' ||
+      typeof normalized.errorMessage !== 'string'
+    ) {
+      return undefined
+    }
+    return readSafely(() => create(normalized))
   }
 
   /**
@@ -125,14 +138,15 @@ export class RpcError extends Error {
   static is(value: unknown): value is RpcError
   static is(value: unknown, templateOrType?: string): boolean {
     if (!isRpcError(value)) return false
-    return templateOrType === undefined || value.template === templateOrType || value.type === templateOrType
+    if (templateOrType === undefined) return true
+    return readSafely(() => value.template === templateOrType || value.type === templateOrType) === true
   }
 
   /** `instanceof` recognises errors of other copies of this package too, by brand and category. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (!isRpcError(value)) return false
     const category = (this as typeof RpcError).category
-    return category === undefined || value.category === category
+    return category === undefined || readSafely(() => value.category) === category
   }
 
   /** Whether this error has the given template or concrete type. */
@@ -145,18 +159,21 @@ export class RpcError extends Error {
   /**
    * Attaches a stack trace taken here (frames above `below` are hidden, as with
    * `Error.captureStackTrace`). The engine calls this with the caller's `invoke` so that a thrown
-   * error points at the user's code, not at a decoder.
+   * error points at the user's code, not at a decoder. An error frozen or sealed by its owner keeps
+   * the stack it has.
    */
   captureStack(below?: (...args: never[]) => unknown): this {
     const capture = (Error as { captureStackTrace?: (target: object, fn?: unknown) => void })
       .captureStackTrace
-    if (capture) capture(this, below ?? this.captureStack)
-    else
-      Object.defineProperty(this, 'stack', {
-        value: new Error(this.message).stack,
-        configurable: true,
-        writable: true,
-      })
+    readSafely(() => {
+      if (capture) capture(this, below ?? this.captureStack)
+      else
+        Object.defineProperty(this, 'stack', {
+          value: new Error(this.message).stack,
+          configurable: true,
+          writable: true,
+        })
+    })
     return this
   }
 
@@ -262,7 +279,10 @@ Object.defineProperty(RpcError.prototype, 'message', {
   configurable: true,
   get(this: RpcError): string {
     const message = formatErrorMessage(this.code, this.errorMessage, this.params)
-    Object.defineProperty(this, 'message', { value: message, writable: true, configurable: true })
+    // Cached when the error can take it; one frozen by its owner formats on every read instead.
+    if (Object.isExtensible(this)) {
+      Object.defineProperty(this, 'message', { value: message, writable: true, configurable: true })
+    }
     return message
   },
   set(this: RpcError, value: string) {
@@ -398,14 +418,35 @@ function create(input: NormalizedInput): RpcError {
   )
 }
 
-/** Whether `value` is an `RpcError` from any copy of this package. */
+/**
+ * Whether `value` is an `RpcError` from any copy of this package. Never throws: a value whose
+ * brand cannot be read (a Proxy whose trap throws, a revoked Proxy) is not one.
+ */
 export function isRpcError(value: unknown): value is RpcError {
-  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true
+  if (typeof value !== 'object' || value === null) return false
+  try {
+    return (value as { [BRAND]?: unknown })[BRAND] === true
+  } catch {
+    return false
+  }
 }
 
-function describeValue(value: unknown): string {
-  if (value === null) return 'null'
-  if (typeof value !== 'object') return typeof value
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name
-  return typeof name === 'string' ? `an object of class ${name}` : 'an object'
+/**
+ * Whether a branded value's fields read as an error's do. Ours always do; this stops a Proxy that
+ * passes the brand check but throws on the fields the engine reads from reaching the engine.
+ */
+function readsAsRpcError(value: RpcError): boolean {
+  try {
+    return (
+      typeof value.code === 'number' &&
+      typeof value.errorMessage === 'string' &&
+      typeof value.category === 'string' &&
+      typeof value.params === 'object' &&
+      value.params !== null &&
+      (value.type === undefined || typeof value.type === 'string') &&
+      (value.template === undefined || typeof value.template === 'string')
+    )
+  } catch {
+    return false
+  }
 }

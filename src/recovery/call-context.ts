@@ -1,3 +1,4 @@
+import { isInstanceOf } from '../error/foreign-value.js'
 import type { RpcError } from '../error/rpc-error.js'
 import { subscribeAbort, unsubscribeAbort } from './abort-registry.js'
 import { type AttemptRecord, describeFailure } from './attempt.js'
@@ -327,8 +328,10 @@ export class Call implements CallContext {
     this.status = status
     this.result = failure
     this.release()
-    // Whatever the transport or a hook is still doing for this call is no longer wanted.
-    if (status === INTERRUPTED || failure instanceof DeadlineExceededError) this.controller?.abort(failure)
+    // Whatever the transport or a hook is still doing for this call is no longer wanted. (What a
+    // policy threw may be a Proxy whose traps `instanceof` would run; the call must end all the same.)
+    if (status === INTERRUPTED || isInstanceOf(failure, DeadlineExceededError))
+      this.controller?.abort(failure)
     this.resolve(undefined)
   }
 

@@ -1,3 +1,5 @@
+import { describeThrown } from '../error/foreign-value.js'
+
 /**
  * Errors the engine makes itself, as opposed to the `RpcError`s that come from the wire. Every one
  * says which call it belongs to, so a log line is useful without the stack.
@@ -114,8 +116,5 @@ for (const Class of [
   Object.defineProperty(Class.prototype, 'name', { value: Class.name, writable: true, configurable: true })
 }
 
-function describe(value: unknown): string {
-  if (value instanceof Error) return value.message || value.name
-  if (typeof value === 'string') return value.length > 200 ? `${value.slice(0, 200)}…` : value
-  return Object.prototype.toString.call(value)
-}
+/** A thrown value, told safely and briefly: user code may throw anything, a Proxy included. */
+const describe = describeThrown

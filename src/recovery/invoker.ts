@@ -1,3 +1,4 @@
+import { isInstanceOf } from '../error/foreign-value.js'
 import { isRpcError, RpcError } from '../error/rpc-error.js'
 import type { FloodStore } from '../flood/flood-store.js'
 import { describeFailure } from './attempt.js'
@@ -16,7 +17,7 @@ import {
   type SendRequest,
 } from './options.js'
 import { type Decision, type Failure, PASS, type Policy, RETRY } from './policy.js'
-import { attachDetails, hasRecoveryDetails, type RecoveryDetailsInit } from './recovery-details.js'
+import { attachDetails, detailsOf, type RecoveryDetailsInit } from './recovery-details.js'
 
 /** Calls the Telegram API through the recovery engine. Created by {@link createInvoker}. */
 export interface Invoker {
@@ -84,22 +85,38 @@ function failureOfThrown(thrown: unknown, call: Call): Failure {
  */
 function failureOfResolved(value: unknown, call: Call): Failure | undefined {
   if (typeof value !== 'object' || value === null) return undefined
+  return looksLikeError(value) ? failureOfThrown(value, call) : undefined
+}
+
+function looksLikeError(value: object): boolean {
   const bag = value as { errorCode?: unknown; error_code?: unknown }
-  if (
-    isRpcError(value) ||
-    value instanceof Error ||
-    typeof bag.errorCode === 'number' ||
-    typeof bag.error_code === 'number'
-  ) {
-    return failureOfThrown(value, call)
+  // A result whose reading throws (a Proxy's trap) is not an error shape: it is handed back as is.
+  try {
+    return (
+      isRpcError(value) ||
+      value instanceof Error ||
+      typeof bag.errorCode === 'number' ||
+      typeof bag.error_code === 'number'
+    )
+  } catch {
+    return false
   }
-  return undefined
+}
+
+/**
+ * Whether the engine may write on `error`: an `RpcError` whose fields read cleanly, or one of its
+ * own errors. Anything else a policy or hook threw (a Proxy whose traps throw, say) is thrown
+ * exactly as it is, unread.
+ */
+function isAnnotatable(error: unknown): error is RpcError | RecoveryError {
+  return (isRpcError(error) && RpcError.tryFrom(error) === error) || isInstanceOf(error, RecoveryError)
 }
 
 /** Points the stack at the caller of `invoke` (async frames included), hiding the engine's. */
 function withCallerStack<E>(error: E): E {
+  if (!isAnnotatable(error)) return error
   if (isRpcError(error)) error.captureStack(withCallerStack)
-  else if (error instanceof RecoveryError) {
+  else {
     const capture = (Error as { captureStackTrace?: (target: object, below?: unknown) => void })
       .captureStackTrace
     capture?.(error, withCallerStack)
@@ -196,12 +213,15 @@ export function createInvoker(options: InvokerOptions): Invoker {
     const startedAt = call.startedAt
     const endedAt = clock.now()
     let error = ended
-    if (isRpcError(error) && hasRecoveryDetails(error)) error = cloneRpcError(error)
+    const annotatable = isAnnotatable(error)
+    // Details of an earlier call on the same object are kept; this call's go on a fresh error.
+    if (annotatable && isRpcError(error) && detailsOf(error) !== undefined) error = cloneRpcError(error)
     const notes = call.notesFor(ended)
     const giveUpReason =
-      notes.giveUpReason ?? (error instanceof DeadlineExceededError ? 'deadline' : ('not-retryable' as const))
-    if (isRpcError(error) || error instanceof RecoveryError) {
-      const target = error
+      notes.giveUpReason ??
+      (isInstanceOf(error, DeadlineExceededError) ? 'deadline' : ('not-retryable' as const))
+    if (annotatable) {
+      const target = error as RpcError | RecoveryError
       const knowledge = isRpcError(target) ? engine.knowledge(target) : undefined
       const init: RecoveryDetailsInit = {
         ...notes,

@@ -83,67 +83,101 @@ export interface RecoveryDetails extends FailureNotes {
 
 const MARK: unique symbol = Symbol.for('mtproto-errors.RecoveryDetails') as never
 
-/** Whether `error` already carries details (of this call or of another one that threw the same object). */
-export function hasRecoveryDetails(error: unknown): error is Error & RecoveryDetails {
-  return typeof error === 'object' && error !== null && (error as { [MARK]?: unknown })[MARK] === true
+/**
+ * Details of errors that cannot take them as properties: frozen, sealed or non-extensible by their
+ * owner, or a Proxy that refuses. The user's error is still the one thrown, never replaced by ours;
+ * {@link detailsOf} reads it from here.
+ */
+const sideTable = new WeakMap<object, RecoveryDetails>()
+
+/** The properties `attachDetails` made for each error, so they can be moved as a whole. */
+const attached = new WeakMap<object, PropertyDescriptorMap>()
+
+function isObject(value: unknown): value is object {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null
 }
 
-/** The recovery details of an error thrown by `invoke`, or `undefined` for any other value. */
+/**
+ * Whether `error` carries details as its own properties (of this call or of another one that threw
+ * the same object). Never throws, whatever `error` is. Details kept aside for an error that could
+ * not take them are not properties: read those with {@link detailsOf}.
+ */
+export function hasRecoveryDetails(error: unknown): error is Error & RecoveryDetails {
+  if (!isObject(error)) return false
+  try {
+    return (error as { [MARK]?: unknown })[MARK] === true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The recovery details of an error thrown by `invoke`, whether on the error itself or kept aside
+ * because the error is frozen or sealed, or `undefined` for any other value. Never throws.
+ */
 export function detailsOf(error: unknown): RecoveryDetails | undefined {
-  return hasRecoveryDetails(error) ? error : undefined
+  if (!isObject(error)) return undefined
+  return sideTable.get(error) ?? (hasRecoveryDetails(error) ? error : undefined)
 }
 
 /** Everything of {@link RecoveryDetails} except the lazily built report. */
 export type RecoveryDetailsInit = Omit<RecoveryDetails, 'report'>
 
-/** Attaches details to `error`; the report is built by `buildReport` on first read, then kept. */
+/**
+ * Attaches details to `error`; the report is built by `buildReport` on first read, then kept.
+ * Never throws: an error that cannot take properties gets them in a side table instead.
+ */
 export function attachDetails(
   error: object,
   init: RecoveryDetailsInit,
   buildReport: () => DiagnosticReport,
 ): void {
-  const target = error as Record<string, unknown>
-  const keys: PropertyKey[] = ['report', MARK]
+  const descriptors: PropertyDescriptorMap = {}
   for (const [key, value] of Object.entries(init)) {
     if (value === undefined) continue
-    keys.push(key)
     // The catalogue entry is large; keep it out of console output, like the report.
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: key !== 'catalogEntry',
-      writable: true,
-      configurable: true,
-    })
+    descriptors[key] = { value, enumerable: key !== 'catalogEntry', writable: true, configurable: true }
   }
   let report: DiagnosticReport | undefined
-  Object.defineProperty(target, 'report', {
+  descriptors.report = {
     enumerable: false,
     configurable: true,
     get: () => {
       report ??= buildReport()
       return report
     },
-  })
-  Object.defineProperty(target, MARK, { value: true, configurable: true })
-  attachedKeys.set(target, keys)
+  }
+  // A symbol key: `defineProperties` defines it after every string key, so it marks a whole set.
+  descriptors[MARK as unknown as string] = { value: true, configurable: true }
+  place(error, descriptors)
 }
 
-/** The properties `attachDetails` defined on each error, so they can be moved as a whole. */
-const attachedKeys = new WeakMap<object, readonly PropertyKey[]>()
+/** Defines `descriptors` on `target`, or keeps them aside when `target` refuses them. */
+function place(target: object, descriptors: PropertyDescriptorMap): void {
+  attached.set(target, descriptors)
+  try {
+    if (Object.isExtensible(target)) {
+      Object.defineProperties(target, descriptors)
+      // A Proxy's trap may report success without defining anything.
+      if (hasRecoveryDetails(target)) {
+        sideTable.delete(target)
+        return
+      }
+    }
+  } catch {
+    // Frozen, sealed, a non-configurable property of the same name, or a Proxy trap that threw.
+  }
+  sideTable.set(target, Object.defineProperties({}, descriptors) as RecoveryDetails)
+}
 
 /**
  * Puts the details attached to `from` on `to` as well (the same values, the same lazily built
  * report), so an adapter can throw a client library's own error object with the engine's details on
- * it. Returns whether `from` had any.
+ * it; a `to` that cannot take them gets them in the side table. Returns whether `from` had any.
  */
 export function transferDetails(from: object, to: object): boolean {
-  const keys = attachedKeys.get(from)
-  // A frozen error cannot take them; it is thrown as it is.
-  if (keys === undefined || !Object.isExtensible(to)) return false
-  for (const key of keys) {
-    const descriptor = Object.getOwnPropertyDescriptor(from, key)
-    if (descriptor !== undefined) Object.defineProperty(to, key, descriptor)
-  }
-  attachedKeys.set(to, keys)
+  const descriptors = attached.get(from)
+  if (descriptors === undefined) return false
+  place(to, descriptors)
   return true
 }

@@ -1,4 +1,5 @@
 import { explainBadMsgCode } from './bad-msg-codes.js'
+import { type BytesInput, toBytes } from './bytes-input.js'
 import { CONSTRUCTOR_IDS } from './constructor-ids.js'
 import {
   createDecodeContext,
@@ -22,11 +23,13 @@ const MESSAGE_HEADER_BYTES = 16
  * lone message itself (then `msgId` and `seqNo` are `undefined`); `gzip_packed` is unwrapped.
  * An `rpc_error` is a value (an outcome), so it never stops the messages after it; neither does an
  * inner message whose body is bad, which becomes `{ kind: 'invalid' }`. Throws {@link DecodeError}
- * only when the input as a whole cannot be framed (truncated container, 2 GB length, ...).
+ * only when the input as a whole cannot be framed (truncated container, 2 GB length, ...), and a
+ * `TypeError` when `body` is not bytes at all.
  */
-export function decodeMessages(body: Uint8Array, options?: DecodeOptions): DecodedMessage[] {
+export function decodeMessages(body: BytesInput, options?: DecodeOptions): DecodedMessage[] {
+  const bytes = toBytes(body, 'decodeMessages')
   const context = createDecodeContext(options)
-  return readTopLevel(readerFor(body, context), context)
+  return readTopLevel(readerFor(bytes, context), context)
 }
 
 function readTopLevel(reader: TlReader, context: DecodeContext): DecodedMessage[] {

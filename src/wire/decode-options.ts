@@ -6,8 +6,14 @@ export type GzipInflate = (gzip: Uint8Array, maxBytes: number) => Uint8Array
 
 /** Limits and hooks of the wire decoders. Every field is optional; defaults are in {@link DEFAULT_DECODE_LIMITS}. */
 export interface DecodeOptions {
-  /** Most bytes one `gzip_packed` may inflate to; more is a `too-large-after-inflate` error. */
+  /**
+   * Most bytes one decode call may inflate, shared by every `gzip_packed` in it and charged for
+   * failed inflates too (by what they produced, or the most they can have produced); more is a
+   * `too-large-after-inflate` error.
+   */
   readonly maxInflatedBytes?: number
+  /** Most `gzip_packed` objects one decode call tries to inflate, whether they succeed or not. */
+  readonly maxInflateAttempts?: number
   /** Largest `bytes`/`string` value, or message inside a container, accepted, in bytes. */
   readonly maxFieldBytes?: number
   /** Most messages accepted in one `msg_container`. */
@@ -20,6 +26,8 @@ export interface DecodeOptions {
 export const DEFAULT_DECODE_LIMITS = {
   /** 16 MiB: well above any real result, far below what hurts a process. */
   maxInflatedBytes: 16 * 1024 * 1024,
+  /** One per message of the largest container: the most gzip_packed a valid input can hold. */
+  maxInflateAttempts: 1024,
   /** 16 MiB: the longest value the TL 3-byte length form can express is one byte less. */
   maxFieldBytes: 16 * 1024 * 1024,
   /** The protocol's own maximum for one container. */
@@ -29,6 +37,7 @@ export const DEFAULT_DECODE_LIMITS = {
 /** Options with every default applied; what the decoders read. */
 export interface ResolvedDecodeOptions {
   readonly maxInflatedBytes: number
+  readonly maxInflateAttempts: number
   readonly maxFieldBytes: number
   readonly maxContainerMessages: number
   readonly inflate: GzipInflate | undefined
@@ -44,6 +53,11 @@ export function resolveDecodeOptions(options: DecodeOptions | undefined): Resolv
       options.maxInflatedBytes,
       DEFAULT_DECODE_LIMITS.maxInflatedBytes,
       'maxInflatedBytes',
+    ),
+    maxInflateAttempts: limit(
+      options.maxInflateAttempts,
+      DEFAULT_DECODE_LIMITS.maxInflateAttempts,
+      'maxInflateAttempts',
     ),
     maxFieldBytes: limit(options.maxFieldBytes, DEFAULT_DECODE_LIMITS.maxFieldBytes, 'maxFieldBytes'),
     maxContainerMessages: limit(

@@ -1,4 +1,5 @@
 import { RpcError } from '../error/index.js'
+import { type BytesInput, toBytes } from './bytes-input.js'
 import { CONSTRUCTOR_IDS } from './constructor-ids.js'
 import {
   createDecodeContext,
@@ -15,11 +16,12 @@ import type { TlReader } from './tl-reader.js'
  * Decodes one `rpc_result` (`bytes` is the whole object, constructor id first): which call it
  * answers, and either the `RpcError` it carries (also when wrapped in `gzip_packed`) or the
  * result's bytes, a view into `bytes` (or the inflated data) for the caller's own deserializer.
- * Synchronous; throws only {@link DecodeError}.
+ * Synchronous; throws only {@link DecodeError} for bad bytes, and a `TypeError` when `bytes` is not
+ * bytes at all.
  */
-export function decodeRpcResult(bytes: Uint8Array, options?: DecodeOptions): DecodedRpcResult {
+export function decodeRpcResult(bytes: BytesInput, options?: DecodeOptions): DecodedRpcResult {
   const context = createDecodeContext(options)
-  const reader = readerFor(bytes, context)
+  const reader = readerFor(toBytes(bytes, 'decodeRpcResult'), context)
   reader.expectConstructor(CONSTRUCTOR_IDS.rpc_result, 'rpc_result')
   return readRpcResult(reader, context)
 }

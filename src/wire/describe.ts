@@ -1,4 +1,6 @@
+import { describeValue } from '../error/foreign-value.js'
 import { boundForDisplay, type RpcError } from '../error/index.js'
+import { type BytesInput, toBytes } from './bytes-input.js'
 import { formatConstructorId } from './constructor-ids.js'
 import { DecodeError } from './decode-error.js'
 import { decodeMessages } from './decode-messages.js'
@@ -27,9 +29,11 @@ const CONTEXT_BYTES = 8
 /**
  * What `bytes` hold, as lines of text for people (the CLI's `decode`): a transport error, or each
  * message with its msg_id, outcome, error and recommended action. Never throws: bytes that do not
- * decode are described by the reason and offset, with the bytes around it.
+ * decode are described by the reason and offset, with the bytes around it. (A value that is not
+ * bytes at all is a `TypeError`.)
  */
-export function describeBytes(bytes: Uint8Array): string {
+export function describeBytes(input: BytesInput): string {
+  const bytes = toBytes(input, 'describeBytes')
   const transport = decodeTransportError(bytes)
   if (transport !== undefined) {
     return [`transport error ${transport.code}: ${transport.meaning}`, `  action: ${transport.action}`].join(
@@ -41,7 +45,7 @@ export function describeBytes(bytes: Uint8Array): string {
     messages = decodeMessages(bytes)
   } catch (error) {
     if (error instanceof DecodeError) return describeFailure(error, bytes).join('\n')
-    return `cannot decode ${bytes.length} bytes: ${String(error)}`
+    return `cannot decode ${bytes.length} bytes: ${describeValue(error)}`
   }
   const container = messages.some((message) => message.msgId !== undefined)
   const lines: string[] = []

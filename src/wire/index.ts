@@ -10,6 +10,7 @@ export {
   type BadMsgExplanation,
   explainBadMsgCode,
 } from './bad-msg-codes.js'
+export type { BytesInput } from './bytes-input.js'
 export { CONSTRUCTOR_IDS, type ConstructorName, formatConstructorId } from './constructor-ids.js'
 export { DecodeError, type DecodeErrorReason } from './decode-error.js'
 export { decodeMessages } from './decode-messages.js'

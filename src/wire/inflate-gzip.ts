@@ -1,13 +1,16 @@
 import { Inflate, inflateSync } from 'fflate'
+import { type BytesInput, toBytes } from './bytes-input.js'
 import { DecodeError } from './decode-error.js'
 
 /**
  * Deflate cannot expand its input by more than about 1032 times (a 258-byte match coded in under
- * 2 bits), so an input this many times smaller than the limit cannot exceed it, lies or not.
+ * 2 bits), so an input this many times smaller than the limit cannot exceed it, lies or not. The
+ * same ratio bounds the work of an inflate that failed before saying how far it got.
  */
-const MAX_DEFLATE_RATIO = 1032
+export const MAX_DEFLATE_RATIO = 1032
 /** Compressed bytes handed to the streaming inflater at a time: at most ~4 MiB of output each. */
 const STREAM_CHUNK_BYTES = 4096
+
 /** 10-byte header and 8-byte trailer (CRC-32, size). */
 const GZIP_HEADER_BYTES = 10
 const GZIP_TRAILER_BYTES = 8
@@ -19,6 +22,15 @@ const FLAG_COMMENT = 0x10
 const FLAGS_RESERVED = 0xe0
 
 /**
+ * What one inflate cost, filled in whether it succeeds or throws: the bytes it produced, or, where
+ * the inflater threw before saying, the most it can have produced. The decoders charge this to the
+ * budget of the whole call, so failed inflates are paid for like successful ones.
+ */
+export interface InflateMeter {
+  spentBytes: number
+}
+
+/**
  * The built-in inflater: gzip (RFC 1952) to bytes, synchronously, with fflate. Bounded: the size
  * in the trailer is checked against `maxBytes` before any work; small inputs inflate in one call
  * into a buffer of exactly that size (plus one byte that catches a trailer that lies); inputs
@@ -27,7 +39,13 @@ const FLAGS_RESERVED = 0xe0
  * relative to `gzip`. The CRC-32 is not checked: MTProto's message key already authenticates
  * the whole decrypted message.
  */
-export function inflateGzip(gzip: Uint8Array, maxBytes: number): Uint8Array {
+export function inflateGzip(gzip: BytesInput, maxBytes: number): Uint8Array {
+  return inflateGzipMetered(toBytes(gzip, 'inflateGzip'), maxBytes, { spentBytes: 0 })
+}
+
+/** {@link inflateGzip}, also reporting its cost in `meter` (set before it returns or throws). */
+export function inflateGzipMetered(gzip: Uint8Array, maxBytes: number, meter: InflateMeter): Uint8Array {
+  meter.spentBytes = 0
   const bodyStart = gzipBodyStart(gzip)
   const trailer = gzip.length - GZIP_TRAILER_BYTES
   const declared =
@@ -44,16 +62,22 @@ export function inflateGzip(gzip: Uint8Array, maxBytes: number): Uint8Array {
     )
   }
   const body = gzip.subarray(bodyStart, trailer)
+  const oneShot = body.length * MAX_DEFLATE_RATIO <= maxBytes
+  // Charged up front as the worst case, lowered to the exact count once the inflater returns.
+  // fflate keeps decoding into a full fixed buffer (dropping the bytes), so an input that lies
+  // costs up to this bound however early it overflows.
+  if (oneShot) meter.spentBytes = body.length * MAX_DEFLATE_RATIO
   let inflated: Uint8Array
   try {
-    inflated =
-      body.length * MAX_DEFLATE_RATIO <= maxBytes
-        ? inflateSync(body, { out: new Uint8Array(declared + 1) })
-        : inflateInChunks(body, maxBytes, bodyStart)
+    inflated = oneShot
+      ? inflateSync(body, { out: new Uint8Array(declared + 1) })
+      : inflateInChunks(body, maxBytes, bodyStart, meter)
   } catch (error) {
     if (error instanceof DecodeError) throw error
     throw new DecodeError('inflate-failed', bodyStart, describeFailure(error), { cause: error })
   }
+  // Output that fits its buffer was produced in full and no more; an overflow keeps the bound.
+  if (!oneShot || inflated.length <= declared) meter.spentBytes = inflated.length
   if (inflated.length > maxBytes) {
     throw new DecodeError(
       'too-large-after-inflate',
@@ -72,11 +96,17 @@ export function inflateGzip(gzip: Uint8Array, maxBytes: number): Uint8Array {
   return inflated
 }
 
-function inflateInChunks(body: Uint8Array, maxBytes: number, bodyStart: number): Uint8Array {
+function inflateInChunks(
+  body: Uint8Array,
+  maxBytes: number,
+  bodyStart: number,
+  meter: InflateMeter,
+): Uint8Array {
   const parts: Uint8Array[] = []
   let total = 0
   const inflater = new Inflate((part) => {
     total += part.length
+    meter.spentBytes = total
     if (total > maxBytes) {
       throw new DecodeError(
         'too-large-after-inflate',
@@ -88,7 +118,10 @@ function inflateInChunks(body: Uint8Array, maxBytes: number, bodyStart: number):
   })
   for (let at = 0; at < body.length; at += STREAM_CHUNK_BYTES) {
     const next = Math.min(at + STREAM_CHUNK_BYTES, body.length)
+    // A chunk that throws never reports its output: count the most it can have made.
+    meter.spentBytes = total + (next - at) * MAX_DEFLATE_RATIO
     inflater.push(body.subarray(at, next), next === body.length)
+    meter.spentBytes = total
   }
   if (parts.length === 1) return parts[0]!
   const out = new Uint8Array(total)

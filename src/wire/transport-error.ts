@@ -1,3 +1,5 @@
+import { type BytesInput, toBytes } from './bytes-input.js'
+
 /**
  * What to do about a transport error:
  * - `recreate-auth-key`: the DC does not know the auth key (or the packet was malformed); make a new key;
@@ -46,9 +48,11 @@ const MIN_CODE = -999
 
 /**
  * Recognises a transport error in one packet (the transport's framing already removed): exactly 4
- * bytes, a little-endian int32 from -1 to -999. Returns `undefined` for anything else; never throws.
+ * bytes, a little-endian int32 from -1 to -999. Returns `undefined` for any other bytes; throws
+ * only a `TypeError` when `input` is not bytes at all.
  */
-export function decodeTransportError(packet: Uint8Array): TransportErrorPacket | undefined {
+export function decodeTransportError(input: BytesInput): TransportErrorPacket | undefined {
+  const packet = toBytes(input, 'decodeTransportError')
   if (packet.length !== 4) return undefined
   const code = packet[0]! | (packet[1]! << 8) | (packet[2]! << 16) | (packet[3]! << 24)
   return code < 0 && code >= MIN_CODE ? explainTransportError(code) : undefined

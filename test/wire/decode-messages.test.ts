@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import {
   BAD_MSG_CODES,
   type DecodedMessage,
-  DecodeError,
   decodeMessages,
   encodeBadMsgNotification,
   encodeBadServerSalt,
@@ -14,17 +13,8 @@ import {
   FloodError,
   TlWriter,
 } from '../../src/index.js'
+import { failure } from './decode-fixtures.js'
 import { concat } from './hex.js'
-
-function failure(read: () => unknown): DecodeError {
-  try {
-    read()
-  } catch (error) {
-    if (error instanceof DecodeError) return error
-    throw error
-  }
-  throw new Error('expected a DecodeError')
-}
 
 const pong = new TlWriter().constructorId(0x347773c5).long(1n).long(2n).finish()
 

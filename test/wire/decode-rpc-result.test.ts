@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import {
-  DecodeError,
   decodeRpcResult,
   encodeGzipPacked,
   encodeRpcError,
@@ -10,19 +9,10 @@ import {
   SeeOtherError,
   TlWriter,
 } from '../../src/index.js'
+import { failure } from './decode-fixtures.js'
 import { concat, fromHex } from './hex.js'
 
 const REQ = 0x5f3a_1b2c_0000_0004n
-
-function failure(read: () => unknown): DecodeError {
-  try {
-    read()
-  } catch (error) {
-    if (error instanceof DecodeError) return error
-    throw error
-  }
-  throw new Error('expected a DecodeError')
-}
 
 describe('decodeRpcResult', () => {
   it('decodes known bytes of an rpc_result carrying FLOOD_WAIT_42', () => {

@@ -1,7 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import {
-  DecodeError,
   decodeMessages,
   decodeRpcResult,
   encodeGzipPacked,
@@ -9,31 +8,10 @@ import {
   encodeRpcError,
   encodeRpcResult,
   inflateGzip,
-  TlWriter,
 } from '../../src/index.js'
+import { failure, packed, withTrailerSize } from './decode-fixtures.js'
 
 const MiB = 1024 * 1024
-
-function failure(read: () => unknown): DecodeError {
-  try {
-    read()
-  } catch (error) {
-    if (error instanceof DecodeError) return error
-    throw error
-  }
-  throw new Error('expected a DecodeError')
-}
-
-/** A gzip_packed around raw gzip bytes, bypassing our own compressor. */
-function packed(gzip: Uint8Array): Uint8Array {
-  return new TlWriter().constructorId(0x3072cfa1).bytes(gzip).finish()
-}
-
-function withTrailerSize(gzip: Uint8Array, size: number): Uint8Array {
-  const copy = gzip.slice()
-  new DataView(copy.buffer).setUint32(copy.length - 4, size, true)
-  return copy
-}
 
 describe('inflateGzip', () => {
   it('inflates what node:zlib compressed, small and large', () => {

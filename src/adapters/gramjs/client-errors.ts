@@ -1,4 +1,5 @@
 import { Api, errors } from 'telegram'
+import { isInstanceOf } from '../../error/foreign-value.js'
 import { isRpcError, type RpcError } from '../../error/rpc-error.js'
 import { TransportError } from '../../recovery/errors.js'
 import { transferDetails } from '../../recovery/recovery-details.js'
@@ -30,7 +31,7 @@ export function toGramjsError(
     transferDetails(error, theirs)
     return theirs
   }
-  if (error instanceof TransportError && typeof error.cause === 'object' && error.cause !== null) {
+  if (isInstanceOf(error, TransportError) && typeof error.cause === 'object' && error.cause !== null) {
     transferDetails(error, error.cause)
     return error.cause
   }

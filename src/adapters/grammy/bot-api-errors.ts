@@ -1,6 +1,7 @@
 import { lookup } from '../../catalog/entries.js'
 import type { CatalogEntry, RecommendedAction } from '../../catalog/types.js'
 import { categoryOf, type ErrorCategory } from '../../error/category.js'
+import { readSafely } from '../../error/foreign-value.js'
 import { RpcError } from '../../error/rpc-error.js'
 import { floodWaitSecondsOf } from '../../recovery/flood-wait-type.js'
 
@@ -129,6 +130,11 @@ function isBody(value: unknown): value is BotApiErrorBody {
  * an answer of the Bot API). Pure and cheap: call it in your `catch`.
  */
 export function classifyBotApiError(value: unknown): BotApiErrorInfo | undefined {
+  // A value whose reading throws (a Proxy's trap, a getter) is no answer of the Bot API either.
+  return readSafely(() => classifyBody(value))
+}
+
+function classifyBody(value: unknown): BotApiErrorInfo | undefined {
   if (!isBody(value)) return undefined
   const { error_code: code, description, parameters } = value
   const detail = description.replace(PREFIX, '')

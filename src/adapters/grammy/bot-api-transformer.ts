@@ -1,4 +1,5 @@
 import type { Transformer } from 'grammy'
+import { isInstanceOf } from '../../error/foreign-value.js'
 import { isRpcError, RpcError } from '../../error/rpc-error.js'
 import type { FloodStore } from '../../flood/flood-store.js'
 import { checkBoolean, checkFunction, checkString } from '../../recovery/check-option.js'
@@ -166,7 +167,7 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
   function describe(failure: unknown): unknown {
     const body = typeof failure === 'object' && failure !== null ? state.bodies.get(failure) : undefined
     if (body !== undefined) return classifyBotApiError(body)
-    return failure instanceof TransportError ? failure.cause : failure
+    return isInstanceOf(failure, TransportError) ? failure.cause : failure
   }
 
   /**
@@ -175,7 +176,8 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
    * `HttpError`, and only the engine's own outcomes as they are.
    */
   function leave(error: unknown, method: string, payload: unknown): unknown {
-    const last = error instanceof DeadlineExceededError && error.cause !== undefined ? error.cause : error
+    // What invoke threw may be the caller's abort reason, any value at all: asked without throwing.
+    const last = isInstanceOf(error, DeadlineExceededError) && error.cause !== undefined ? error.cause : error
     let body: BotApiErrorBody | undefined
     if (isRpcError(last)) {
       // A window known before sending is answered as the Bot API would have, had we sent the call.
@@ -194,7 +196,7 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
       })
     }
     if (body !== undefined) return body
-    if (last instanceof TransportError) throw last.cause
+    if (isInstanceOf(last, TransportError)) throw last.cause
     throw error
   }
 

@@ -1,3 +1,4 @@
+import { readProperty } from '../../error/foreign-value.js'
 import type { RpcError } from '../../error/rpc-error.js'
 import { detailsOf } from '../../recovery/recovery-details.js'
 
@@ -10,7 +11,8 @@ export interface MtRpcError {
 
 /** Whether a middleware result is an rpc_error (mtcute resolves with these rather than throwing). */
 export function isMtRpcError(value: unknown): value is MtRpcError {
-  return typeof value === 'object' && value !== null && (value as { _?: unknown })._ === 'mt_rpc_error'
+  // A result whose reading throws (a Proxy's trap) is a result, not an rpc_error.
+  return readProperty(value, '_') === 'mt_rpc_error'
 }
 
 /**

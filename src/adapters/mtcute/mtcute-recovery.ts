@@ -5,6 +5,7 @@ import {
   type RpcCallMiddlewareContext,
   type RpcCallOptions,
 } from '@mtcute/core'
+import { isInstanceOf } from '../../error/foreign-value.js'
 import { isRpcError } from '../../error/rpc-error.js'
 import { checkInvokerOptions } from '../../recovery/check-options.js'
 import { defaultPolicies } from '../../recovery/default-policies.js'
@@ -165,7 +166,7 @@ function outcomeOf(error: unknown, params: RpcCallOptions | undefined): unknown 
     if (error.code === -503 && params?.throw503 === true) throw new MtTimeoutError()
     return toMtRpcError(error)
   }
-  if (error instanceof TransportError) throw error.cause
+  if (isInstanceOf(error, TransportError)) throw error.cause
   throw error
 }
 
