@@ -225,4 +225,25 @@ describe('the engine with long time values', () => {
     expect(result.value).toBe('ok')
     expect(sentAt[1]! - sentAt[0]!).toBe(3_000_000_000)
   })
+
+  it('backs off for 40 days when told to, rather than retrying after 1 ms', async () => {
+    vi.useFakeTimers()
+    const sentAt: number[] = []
+    const invoke = createInvoker({
+      send: () => {
+        sentAt.push(Date.now())
+        return sentAt.length === 1 ? RpcError.from(500, 'INTERNAL') : 'ok'
+      },
+      random: () => 0.5,
+      baseDelayMs: 40 * DAY_MS,
+      maxDelayMs: Number.POSITIVE_INFINITY,
+      deadlineMs: Number.POSITIVE_INFINITY,
+    })
+    const result = capture(invoke('m.x', {}))
+    await vi.advanceTimersByTimeAsync(39 * DAY_MS)
+    expect(sentAt).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(DAY_MS)
+    expect(result.value).toBe('ok')
+    expect(sentAt[1]! - sentAt[0]!).toBe(40 * DAY_MS)
+  })
 })
