@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   createInvoker,
   DeadlineExceededError,
+  type InvokerOptions,
   LongTimer,
   MAX_TIMER_DELAY_MS,
   RpcError,
@@ -205,19 +206,26 @@ describe('the engine with long time values', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
-  it('sits through a flood wait of millions of seconds instead of retrying at once', async () => {
+  /** An invoker on the global (fake) clock whose transport fails once with `failure`, then answers `ok`. */
+  function failingOnce(failure: RpcError, options: Partial<InvokerOptions> = {}) {
     vi.useFakeTimers()
     const sentAt: number[] = []
     const invoke = createInvoker({
       send: () => {
         sentAt.push(Date.now())
-        return sentAt.length === 1 ? RpcError.from(420, 'FLOOD_WAIT_3000000') : 'ok'
+        return sentAt.length === 1 ? failure : 'ok'
       },
       random: () => 0.5,
+      deadlineMs: Number.POSITIVE_INFINITY,
+      ...options,
     })
-    const result = capture(
-      invoke('m.x', {}, { deadlineMs: Number.POSITIVE_INFINITY, maxFloodWaitMs: Number.POSITIVE_INFINITY }),
-    )
+    return { sentAt, result: capture(invoke('m.x', {})) }
+  }
+
+  it('sits through a flood wait of millions of seconds instead of retrying at once', async () => {
+    const { sentAt, result } = failingOnce(RpcError.from(420, 'FLOOD_WAIT_3000000'), {
+      maxFloodWaitMs: Number.POSITIVE_INFINITY,
+    })
     await vi.advanceTimersByTimeAsync(DAY_MS)
     expect(sentAt).toHaveLength(1)
     expect(result.settled).toBe(false)
@@ -227,19 +235,10 @@ describe('the engine with long time values', () => {
   })
 
   it('backs off for 40 days when told to, rather than retrying after 1 ms', async () => {
-    vi.useFakeTimers()
-    const sentAt: number[] = []
-    const invoke = createInvoker({
-      send: () => {
-        sentAt.push(Date.now())
-        return sentAt.length === 1 ? RpcError.from(500, 'INTERNAL') : 'ok'
-      },
-      random: () => 0.5,
+    const { sentAt, result } = failingOnce(RpcError.from(500, 'INTERNAL'), {
       baseDelayMs: 40 * DAY_MS,
       maxDelayMs: Number.POSITIVE_INFINITY,
-      deadlineMs: Number.POSITIVE_INFINITY,
     })
-    const result = capture(invoke('m.x', {}))
     await vi.advanceTimersByTimeAsync(39 * DAY_MS)
     expect(sentAt).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(DAY_MS)
