@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { wrapClient } from '../../src/adapters/gramjs/index.js'
 import { botApiTransformer } from '../../src/adapters/grammy/index.js'
 import { mtcuteRecovery } from '../../src/adapters/mtcute/index.js'
 import {
@@ -200,6 +201,13 @@ describe('option checks: any value is accepted and works, or fails at once namin
         { numRuns: 200 },
       )
     }
+  })
+
+  it('wrapClient checks before it touches the client', () => {
+    expect(() => wrapClient({} as never, { deadlineMs: -1 })).toThrow(
+      new RangeError('wrapClient: deadlineMs must be a number >= 0 (or Infinity), got -1'),
+    )
+    expect(() => wrapClient({} as never, { homeDcId: '2' as never })).toThrow(TypeError)
   })
 
   it('gives the known traps a clear message', () => {
