@@ -499,11 +499,17 @@ class SharedFloodStore implements RedisFloodStore {
    * deadline. A reply that is not two numbers leaves the writes without one, as before the first.
    */
   private async measureServerClock(): Promise<void> {
-    const before = performance.now()
-    const [seconds, micros] = (await this.writer.time()) as unknown[]
-    const after = performance.now()
-    const serverMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
-    this.serverOffsetMs = Number.isFinite(serverMs) ? serverMs - (before + after) / 2 : undefined
+    try {
+      const before = performance.now()
+      const [seconds, micros] = (await this.writer.time()) as unknown[]
+      const after = performance.now()
+      const serverMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
+      this.serverOffsetMs = Number.isFinite(serverMs) ? serverMs - (before + after) / 2 : undefined
+    } catch {
+      // A server that refuses TIME (renamed by its operator) still syncs; writes then go without
+      // a deadline, as before the first measure. A lost connection fails the SCAN that follows.
+      this.serverOffsetMs = undefined
+    }
   }
 
   private maybeSync(): void {

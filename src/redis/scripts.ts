@@ -2,9 +2,10 @@
  * The Lua scripts the Redis flood store runs. Each is one atomic step on the server, so concurrent
  * writers from any number of processes can never shorten a window or miss a change message.
  *
- * Only durations cross the wire, and every "now" is Redis's own: a window is a key whose TTL is the
- * time left in it. `PTTL` and `SET ... PX` both count on the server's clock, so whether the
- * processes' clocks agree does not matter.
+ * Windows cross the wire as durations, and every "now" is Redis's own: a window is a key whose TTL
+ * is the time left in it. `PTTL` and `SET ... PX` both count on the server's clock, and the one
+ * moment a writer sends (by when its write must run) is on the server's clock too, as the writer
+ * measured it; so whether the processes' clocks agree does not matter.
  */
 
 /**

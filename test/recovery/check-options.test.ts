@@ -1,11 +1,19 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { wrapClient } from '../../src/adapters/gramjs/index.js'
 import { botApiTransformer } from '../../src/adapters/grammy/index.js'
 import { mtcuteRecovery } from '../../src/adapters/mtcute/index.js'
-import { createBreakerPolicy, createInvoker, createPool, defaultPolicies } from '../../src/index.js'
+import {
+  createBreakerPolicy,
+  createInvoker,
+  createPool,
+  defaultPolicies,
+  isRpcError,
+  RecoveryError,
+} from '../../src/index.js'
 import { renderValue } from '../../src/recovery/check-option.js'
 import { anyValue, checkedOrWorks } from '../option-values.js'
-import { FakeClock } from './helpers.js'
+import { capture, FakeClock, rpc } from './helpers.js'
 
 const LIMITS = [
   'deadlineMs',
@@ -42,6 +50,32 @@ describe('option checks: any value is accepted and works, or fails at once namin
         )
       }),
       { numRuns: 400 },
+    )
+  })
+
+  it('an accepted limit gives an answer or a typed give-up through a flood wait and a 500, never anything else', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...LIMITS), anyValue, async (name, value) => {
+        const clock = new FakeClock()
+        const answers: unknown[] = [rpc(420, 'FLOOD_WAIT_2'), rpc(500, 'INTERNAL')]
+        await checkedOrWorks(
+          'createInvoker',
+          name,
+          () =>
+            createInvoker({ send: () => answers.shift() ?? 'ok', clock, random: () => 0.5, [name]: value }),
+          async (invoke) => {
+            const result = capture(invoke('m.x', {}))
+            // Flood wait, backoff and deadline at their defaults all fit in a few minutes.
+            for (let i = 0; i < 40 && !result.settled; i++) await clock.advance(10_000)
+            expect(result.settled).toBe(true)
+            if (result.error !== undefined) {
+              expect(isRpcError(result.error) || result.error instanceof RecoveryError).toBe(true)
+            } else expect(result.value).toBe('ok')
+            expect(clock.pending).toBe(0)
+          },
+        )
+      }),
+      { numRuns: 300 },
     )
   })
 
@@ -167,6 +201,13 @@ describe('option checks: any value is accepted and works, or fails at once namin
         { numRuns: 200 },
       )
     }
+  })
+
+  it('wrapClient checks before it touches the client', () => {
+    expect(() => wrapClient({} as never, { deadlineMs: -1 })).toThrow(
+      new RangeError('wrapClient: deadlineMs must be a number >= 0 (or Infinity), got -1'),
+    )
+    expect(() => wrapClient({} as never, { homeDcId: '2' as never })).toThrow(TypeError)
   })
 
   it('gives the known traps a clear message', () => {

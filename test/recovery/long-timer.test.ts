@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   createInvoker,
   DeadlineExceededError,
+  type InvokerOptions,
   LongTimer,
   MAX_TIMER_DELAY_MS,
   RpcError,
@@ -205,24 +206,43 @@ describe('the engine with long time values', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
-  it('sits through a flood wait of millions of seconds instead of retrying at once', async () => {
+  /** An invoker on the global (fake) clock whose transport fails once with `failure`, then answers `ok`. */
+  function failingOnce(failure: RpcError, options: Partial<InvokerOptions> = {}) {
     vi.useFakeTimers()
     const sentAt: number[] = []
     const invoke = createInvoker({
       send: () => {
         sentAt.push(Date.now())
-        return sentAt.length === 1 ? RpcError.from(420, 'FLOOD_WAIT_3000000') : 'ok'
+        return sentAt.length === 1 ? failure : 'ok'
       },
       random: () => 0.5,
+      deadlineMs: Number.POSITIVE_INFINITY,
+      ...options,
     })
-    const result = capture(
-      invoke('m.x', {}, { deadlineMs: Number.POSITIVE_INFINITY, maxFloodWaitMs: Number.POSITIVE_INFINITY }),
-    )
+    return { sentAt, result: capture(invoke('m.x', {})) }
+  }
+
+  it('sits through a flood wait of millions of seconds instead of retrying at once', async () => {
+    const { sentAt, result } = failingOnce(RpcError.from(420, 'FLOOD_WAIT_3000000'), {
+      maxFloodWaitMs: Number.POSITIVE_INFINITY,
+    })
     await vi.advanceTimersByTimeAsync(DAY_MS)
     expect(sentAt).toHaveLength(1)
     expect(result.settled).toBe(false)
     await vi.advanceTimersByTimeAsync(3_000_000_000 - DAY_MS)
     expect(result.value).toBe('ok')
     expect(sentAt[1]! - sentAt[0]!).toBe(3_000_000_000)
+  })
+
+  it('backs off for 40 days when told to, rather than retrying after 1 ms', async () => {
+    const { sentAt, result } = failingOnce(RpcError.from(500, 'INTERNAL'), {
+      baseDelayMs: 40 * DAY_MS,
+      maxDelayMs: Number.POSITIVE_INFINITY,
+    })
+    await vi.advanceTimersByTimeAsync(39 * DAY_MS)
+    expect(sentAt).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(DAY_MS)
+    expect(result.value).toBe('ok')
+    expect(sentAt[1]! - sentAt[0]!).toBe(40 * DAY_MS)
   })
 })

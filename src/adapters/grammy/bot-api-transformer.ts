@@ -228,7 +228,8 @@ function chatOf(params: unknown): unknown {
 
 /** The Bot API's 429, for a call held back locally. */
 function tooManyRequests(remainingMs: number): BotApiErrorBody {
-  const seconds = Math.max(1, Math.ceil(remainingMs / 1000))
+  // Capped and whole: a window of weeks (or one without end) still makes a well-formed body.
+  const seconds = Math.max(1, floodWaitSecondsOf(remainingMs / 1000) ?? 1)
   return {
     ok: false,
     error_code: 429,
