@@ -7,6 +7,7 @@
  *   tsx scripts/test-runtimes.ts                      every runtime, the core's tests
  *   tsx scripts/test-runtimes.ts bun chromium         only those
  *   tsx scripts/test-runtimes.ts --whole-suite node22 the whole suite (all of test/) on Node 22
+ *   tsx scripts/test-runtimes.ts --whole-suite        the whole suite on every Node release above
  *
  * Exits non-zero when a runtime fails, runs no test, or cannot be set up.
  */
@@ -150,7 +151,6 @@ const RUNTIMES: readonly Runtime[] = [
 
 /** The part of Vitest's JSON report this script reads. */
 interface VitestJsonReport {
-  numTotalTests: number
   numPassedTests: number
   numFailedTests: number
   numPendingTests: number
@@ -171,7 +171,10 @@ interface Outcome {
   readonly problem?: string
 }
 
-/** Runs a command with its output shown, in its own process group so a timeout ends all of it. */
+/**
+ * Runs a command with its output shown, in its own process group so that a timeout, or this
+ * script being interrupted, ends Vitest's workers and the browser along with it.
+ */
 function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number | string> {
   return new Promise((resolve) => {
     const child = spawn(file, args, {
@@ -180,16 +183,30 @@ function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Pro
       stdio: ['ignore', 'inherit', 'inherit'],
       detached: true,
     })
+    const killGroup = () => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL')
+    }
+    const onSignal = (signal: NodeJS.Signals) => {
+      killGroup()
+      process.exit(signal === 'SIGINT' ? 130 : 143)
+    }
     const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+      killGroup()
       resolve(`stopped after ${RUN_LIMIT_MS / 60_000} minutes`)
     }, RUN_LIMIT_MS)
-    child.on('error', (error) => {
+    const release = () => {
       clearTimeout(timer)
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    child.on('error', (error) => {
+      release()
       resolve(`could not start: ${error.message}`)
     })
     child.on('exit', (code, signal) => {
-      clearTimeout(timer)
+      release()
       resolve(code ?? `ended by ${signal}`)
     })
   })
@@ -247,7 +264,9 @@ function parseArguments(argv: readonly string[]): { selected: Runtime[]; wholeSu
   if (unknown.length > 0) {
     throw new Error(`unknown runtime ${unknown.join(', ')}; known: ${RUNTIMES.map((r) => r.name).join(', ')}`)
   }
-  const selected = names.length === 0 ? [...RUNTIMES] : RUNTIMES.filter((r) => names.includes(r.name))
+  // With no names, every runtime; with --whole-suite and no names, every one that can run it.
+  const named = names.length === 0 ? RUNTIMES : RUNTIMES.filter((r) => names.includes(r.name))
+  const selected = names.length === 0 && wholeSuite ? named.filter((r) => r.canRunWholeSuite) : [...named]
   const cannot = selected.filter((runtime) => wholeSuite && !runtime.canRunWholeSuite)
   if (cannot.length > 0) {
     throw new Error(
