@@ -45,6 +45,10 @@ interface Runtime {
 function binary(name: string): string {
   const path = join(root, 'node_modules/.bin', name)
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm ci\` (${name} is a devDependency)`)
+  const probe = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 60_000 })
+  // The npm packages ship a placeholder that their postinstall script replaces with the binary.
+  if (probe.status !== 0)
+    throw new Error(`${path} does not run: \`npm rebuild ${name}\` puts the binary in place`)
   return path
 }
 
