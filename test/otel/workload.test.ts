@@ -3,39 +3,17 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ATTR, instrument, METRIC, RPC_SYSTEM, SPAN_EVENT } from '../../src/otel/index.js'
 import type { Invoker } from '../../src/recovery/invoker.js'
-import { type Cluster, createTestkitInvoker, startCluster } from '../../src/testkit/index.js'
-import { FakeClock } from '../recovery/helpers.js'
+import type { Cluster } from '../../src/testkit/index.js'
+import type { FakeClock } from '../recovery/helpers.js'
 import { OtelHarness } from './harness.js'
-
-/**
- * Moves the fake clock in small steps, with a real pause between them for the loopback sockets,
- * until `promise` settles; bounded, so a call that never ends fails the test instead of hanging it.
- */
-async function drive<T>(clock: FakeClock, promise: Promise<T>): Promise<T> {
-  let settled = false
-  promise.then(
-    () => {
-      settled = true
-    },
-    () => {
-      settled = true
-    },
-  )
-  for (let step = 0; step < 400 && !settled; step++) {
-    await clock.advance(250)
-    await new Promise((resolve) => setTimeout(resolve, 2))
-  }
-  return promise
-}
-
-const FLOOD_WAIT_MS = 3000
+import { FLOOD_WAIT_MS, runWorkload, startScriptedCluster } from './workload.js'
 
 /**
  * The scripted workload of the issue over the plain testkit cluster, one call at a time: a
  * migration, a flood wait, a 500 run that ends in a give-up, and an input error.
  */
 describe('instrument(invoker) over the testkit', () => {
-  const clock = new FakeClock()
+  let clock: FakeClock
   let harness: OtelHarness
   let cluster: Cluster
   let invoke: Invoker
@@ -44,32 +22,10 @@ describe('instrument(invoker) over the testkit', () => {
 
   beforeAll(async () => {
     harness = new OtelHarness()
-    cluster = await startCluster({
-      accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } },
-      floodRules: [
-        { method: 'messages.sendMessage', scope: 'peer', max: 1, perMs: 60_000, waitMs: FLOOD_WAIT_MS },
-      ],
-      faults: { byMethod: { 'messages.getHistory': { internalErrorRate: 1 } } },
-      now: () => clock.now(),
-    })
-    invoke = createTestkitInvoker(cluster, {
-      account: 'alice',
-      defaultDcId: 1,
-      clock,
-      random: () => 0.5,
-    })
+    ;({ cluster, invoke, clock } = await startScriptedCluster())
     const providers = { tracerProvider: harness.tracerProvider, meterProvider: harness.meterProvider }
     stops = [instrument(invoke, providers), instrument(cluster, providers)]
-    const calls: Array<[string, unknown]> = [
-      ['users.getFullUser', {}],
-      ['messages.sendMessage', { peer: 'user:bob', message: 'one' }],
-      ['messages.sendMessage', { peer: 'user:bob', message: 'two' }],
-      ['messages.getHistory', { peer: 'user:bob' }],
-      ['account.updateProfile', { first_name: '' }],
-    ]
-    for (const [method, params] of calls) {
-      outcomes.push(await drive(clock, invoke(method, params)).catch((error: unknown) => error))
-    }
+    outcomes.push(...(await runWorkload(invoke, clock)))
   }, 60_000)
 
   afterAll(async () => {
