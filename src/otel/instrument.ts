@@ -55,6 +55,9 @@ function isCluster(target: unknown): target is InstrumentableCluster {
 
 /** Spans per call and the engine's metrics for one invoker. */
 function instrumentInvoker(invoker: Invoker, instruments: Instruments): Unsubscribe {
+  // Without an SDK every instrument is a no-op: stay out of the call path altogether, so an
+  // application that has not set OpenTelemetry up pays nothing.
+  if (!instruments.tracing && !instruments.metering) return () => undefined
   const states = new CallStates()
   // The engine's events do not all name the account; every call does, and an invoker has one.
   let account: string | undefined

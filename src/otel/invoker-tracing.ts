@@ -1,4 +1,13 @@
-import { type Attributes, context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api'
 import type { InterceptedCall } from '../recovery/call-interceptor.js'
 import { detailsOf } from '../recovery/recovery-details.js'
 import { redact } from '../recovery/redact.js'
@@ -11,7 +20,7 @@ import { errorTypeOf, outcomeOf } from './outcome.js'
 const now = (): number => globalThis.performance.now()
 
 /**
- * The interceptor behind a call's span and its `calls` / `call.duration` metrics. The span is the
+ * The interceptor behind a call's span and its `call.duration` metric (which counts calls too). The span is the
  * active context while the engine runs the call, so the engine's events land on it (see
  * call-state.ts) and the caller's own span is its parent.
  */
@@ -21,50 +30,45 @@ export function tracingInterceptor(
   onAccount: (account: string) => void,
 ): (call: InterceptedCall, proceed: () => Promise<unknown>) => Promise<unknown> {
   const { tracer, meter, methods } = instruments
-  const calls = meter.createCounter(METRIC.calls, {
-    description: 'Calls ended, by method and outcome',
-    unit: '{call}',
-  })
   const duration = meter.createHistogram(METRIC.callDuration, {
-    description: 'Time from a call made to its result or final error, waits included',
+    description: 'Calls, by method and outcome, and their time from made to ended, waits included',
     unit: 's',
   })
 
+  /** Records the call's duration, which also counts it, under its method and outcome. */
+  const record = (call: InterceptedCall, outcome: string, startedAt: number): void => {
+    const labels: Attributes = { [ATTR.rpcMethod]: methods.of(call.method), [ATTR.outcome]: outcome }
+    if (instruments.recordAccount) labels[ATTR.account] = call.account
+    duration.record((now() - startedAt) / 1000, labels)
+  }
+
   return async (call, proceed) => {
     onAccount(call.account)
-    const method = methods.of(call.method)
-    const labels: Attributes = { [ATTR.rpcMethod]: method }
-    if (instruments.recordAccount) labels[ATTR.account] = call.account
-    const attributes: Attributes = { [ATTR.rpcSystem]: RPC_SYSTEM, [ATTR.rpcMethod]: call.method }
-    if (instruments.recordAccount) attributes[ATTR.account] = call.account
-    if (call.dcId !== undefined) attributes[ATTR.dc] = call.dcId
-    if (instruments.recordParams) attributes[ATTR.params] = paramsAttribute(call)
     const parent = context.active()
-    const span = tracer.startSpan(call.method, { kind: SpanKind.CLIENT, attributes }, parent)
+    const span = instruments.tracing ? startCallSpan(tracer, call, instruments, parent) : undefined
     const startedAt = now()
-    // Without a recording span (no SDK) the call needs no context of ours: skip the bookkeeping.
-    const state = span.isRecording() ? states.open(span, call.dcId) : undefined
+    // A span nobody records (no SDK, or sampled out) needs no context of ours: skip the bookkeeping.
+    const state = span?.isRecording() === true ? states.open(span, call.dcId) : undefined
     try {
       const value =
-        state === undefined ? await proceed() : await context.with(trace.setSpan(parent, span), proceed)
-      calls.add(1, { ...labels, [ATTR.outcome]: 'ok' })
-      duration.record((now() - startedAt) / 1000, { ...labels, [ATTR.outcome]: 'ok' })
+        state === undefined ? await proceed() : await context.with(trace.setSpan(parent, state.span), proceed)
+      record(call, 'ok', startedAt)
       if (state !== undefined) {
-        span.setAttributes({
+        state.span.setAttributes({
           [ATTR.outcome]: 'ok',
           [ATTR.attempts]: state.failedSends + 1,
           [ATTR.waitedMs]: state.waitedMs,
         })
-        if (state.dcId !== undefined) span.setAttribute(ATTR.finalDc, state.dcId)
+        if (state.dcId !== undefined) state.span.setAttribute(ATTR.finalDc, state.dcId)
       }
       return value
     } catch (error) {
       const outcome = outcomeOf(error, call.options?.signal)
-      calls.add(1, { ...labels, [ATTR.outcome]: outcome })
-      duration.record((now() - startedAt) / 1000, { ...labels, [ATTR.outcome]: outcome })
+      record(call, outcome, startedAt)
       if (state !== undefined) {
         const details = detailsOf(error)
         const type = errorTypeOf(error)
+        const span = state.span
         span.setAttributes({
           [ATTR.outcome]: outcome,
           [ATTR.errorType]: type,
@@ -80,9 +84,23 @@ export function tracingInterceptor(
       }
       throw error
     } finally {
-      span.end()
+      span?.end()
     }
   }
+}
+
+/** Opens the call's client span under `parent`, with what is known before the first send. */
+function startCallSpan(
+  tracer: Tracer,
+  call: InterceptedCall,
+  instruments: Instruments,
+  parent: Context,
+): Span {
+  const attributes: Attributes = { [ATTR.rpcSystem]: RPC_SYSTEM, [ATTR.rpcMethod]: call.method }
+  if (instruments.recordAccount) attributes[ATTR.account] = call.account
+  if (call.dcId !== undefined) attributes[ATTR.dc] = call.dcId
+  if (instruments.recordParams) attributes[ATTR.params] = paramsAttribute(call)
+  return tracer.startSpan(call.method, { kind: SpanKind.CLIENT, attributes }, parent)
 }
 
 /** The call's parameters, redacted as the diagnostic report does, as one string attribute. */

@@ -1,7 +1,9 @@
 import {
+  createNoopMeter,
   type Meter,
   type MeterProvider,
   metrics,
+  ProxyTracerProvider,
   type Tracer,
   type TracerProvider,
   trace,
@@ -42,15 +44,36 @@ export interface Instruments {
   readonly recordAccount: boolean
   readonly methods: BoundedLabels
   readonly errorTypes: BoundedLabels
+  /** Whether an SDK receives spans: with none, a call needs no span and no context of ours. */
+  readonly tracing: boolean
+  /** Whether an SDK receives metrics. */
+  readonly metering: boolean
+}
+
+/** The class of the API's no-op meter, which the global API hands out until an SDK is registered. */
+const NOOP_METER_CLASS = createNoopMeter().constructor
+
+/**
+ * Whether `provider` sends spans anywhere: the global provider is a proxy that stays a no-op until
+ * an SDK registers. Read once, at `instrument` time, like the meter: register the SDK first.
+ */
+function sendsSpans(provider: TracerProvider): boolean {
+  return (
+    !(provider instanceof ProxyTracerProvider) ||
+    provider.getDelegateTracer(SCOPE_NAME, VERSION) !== undefined
+  )
 }
 
 /** Resolves the providers (the global ones unless given) and the label bounds. */
 export function resolveInstruments(options: InstrumentOptions = {}): Instruments {
   const tracerProvider = options.tracerProvider ?? trace.getTracerProvider()
   const meterProvider = options.meterProvider ?? metrics.getMeterProvider()
+  const meter = meterProvider.getMeter(SCOPE_NAME, VERSION)
   return {
     tracer: tracerProvider.getTracer(SCOPE_NAME, VERSION),
-    meter: meterProvider.getMeter(SCOPE_NAME, VERSION),
+    meter,
+    tracing: sendsSpans(tracerProvider),
+    metering: meter.constructor !== NOOP_METER_CLASS,
     recordParams: options.recordParams ?? false,
     recordAccount: options.recordAccount ?? true,
     methods: new BoundedLabels(options.maxMethodLabels ?? DEFAULT_MAX_METHOD_LABELS),

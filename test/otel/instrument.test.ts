@@ -1,4 +1,4 @@
-import { context, trace } from '@opentelemetry/api'
+import { context, metrics, trace } from '@opentelemetry/api'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { botApiTransformer } from '../../src/adapters/grammy/index.js'
@@ -87,7 +87,7 @@ describe('instrument(invoker): traces', () => {
     instrument(invoke, { ...providers, recordAccount: false })
     await invoke('users.getUsers', {})
     expect(harness.spans()[0]?.attributes[ATTR.account]).toBeUndefined()
-    const points = await harness.points(METRIC.calls)
+    const points = await harness.points(METRIC.callDuration)
     expect(points.map((point) => point.attributes)).toEqual([
       { [ATTR.rpcMethod]: 'users.getUsers', [ATTR.outcome]: 'ok' },
     ])
@@ -103,7 +103,7 @@ describe('instrument(invoker): traces', () => {
     controller.abort()
     await clock.advance(0)
     expect(call.settled).toBe(true)
-    expect(await harness.value(METRIC.calls, { [ATTR.outcome]: 'aborted' })).toBe(1)
+    expect(await harness.value(METRIC.callDuration, { [ATTR.outcome]: 'aborted' })).toBe(1)
   })
 
   it('counts a call refused locally by a known window, with no send and a refused event', async () => {
@@ -149,7 +149,7 @@ describe('instrument(invoker): traces', () => {
     expect(after.value).toBe('ok')
     expect(sends).toBe(3)
     expect(harness.spans()).toHaveLength(1)
-    expect(await harness.value(METRIC.calls)).toBe(1)
+    expect(await harness.value(METRIC.callDuration)).toBe(1)
     expect(await harness.points(METRIC.retries)).toEqual([])
   })
 })
@@ -165,6 +165,31 @@ describe('instrument: without an SDK', () => {
   })
 })
 
+describe('instrument: providers', () => {
+  it('takes the global providers when none is given, once an SDK registered them', async () => {
+    trace.setGlobalTracerProvider(harness.tracerProvider)
+    metrics.setGlobalMeterProvider(harness.meterProvider)
+    try {
+      const { invoke } = setup({ account: 'alice', send: () => 'ok' })
+      instrument(invoke)
+      await invoke('users.getUsers', {})
+      expect(harness.spans().map((span) => span.name)).toEqual(['users.getUsers'])
+      expect(await harness.value(METRIC.callDuration)).toBe(1)
+    } finally {
+      trace.disable()
+      metrics.disable()
+    }
+  })
+
+  it('counts calls without spans when only a meter provider is there', async () => {
+    const { invoke } = setup({ account: 'alice', send: () => 'ok' })
+    instrument(invoke, { meterProvider: harness.meterProvider })
+    await invoke('users.getUsers', {})
+    expect(harness.spans()).toEqual([])
+    expect(await harness.value(METRIC.callDuration, { [ATTR.outcome]: 'ok' })).toBe(1)
+  })
+})
+
 describe('instrument: other targets', () => {
   it('instruments an adapter through its invoker (the grammY transformer)', async () => {
     const transformer = botApiTransformer({ token: '1:x' })
@@ -172,9 +197,9 @@ describe('instrument: other targets', () => {
     const prev = async () => ({ ok: true as const, result: 'sent' })
     await transformer(prev as never, 'sendMessage', { chat_id: 1, text: 'hi' } as never)
     expect(harness.spans().map((span) => span.name)).toEqual(['sendMessage'])
-    expect(await harness.value(METRIC.calls, { [ATTR.rpcMethod]: 'sendMessage', [ATTR.outcome]: 'ok' })).toBe(
-      1,
-    )
+    expect(
+      await harness.value(METRIC.callDuration, { [ATTR.rpcMethod]: 'sendMessage', [ATTR.outcome]: 'ok' }),
+    ).toBe(1)
   })
 
   it("reports a breaker's circuits as a gauge and counts its transitions", async () => {
@@ -218,7 +243,7 @@ describe('instrument: other targets', () => {
       await harness.value(METRIC.poolMoves, { [ATTR.account]: 'alice', [ATTR.poolReason]: 'flood' }),
     ).toBe(1)
     expect(await harness.value(METRIC.floodWaits, { [ATTR.account]: 'alice' })).toBe(1)
-    expect(await harness.value(METRIC.calls, { [ATTR.account]: 'bob', [ATTR.outcome]: 'ok' })).toBe(1)
+    expect(await harness.value(METRIC.callDuration, { [ATTR.account]: 'bob', [ATTR.outcome]: 'ok' })).toBe(1)
     expect(await harness.value(METRIC.poolAccounts, { [ATTR.poolAccountState]: 'live' })).toBe(2)
     expect(await harness.value(METRIC.poolAccounts, { [ATTR.poolAccountState]: 'dead' })).toBe(0)
   })
