@@ -1,4 +1,4 @@
-import { type Context, context, type Span, trace } from '@opentelemetry/api'
+import { type Context, context, createContextKey, type Span, trace } from '@opentelemetry/api'
 
 /** What a call's span gathers from the engine's events while the call runs. */
 export interface CallState {
@@ -12,22 +12,23 @@ export interface CallState {
 }
 
 /**
- * Spans of the calls in progress. The engine's events carry no call identity, so a listener finds
- * its call through the active context, which the tracing interceptor set to the call's span.
+ * The calls in progress of one instrumented invoker. The engine's events carry no call identity,
+ * so a listener finds its call through the active context, in which the tracing interceptor put
+ * the call's span and state. A context key rather than a map from spans: nothing to clean up, and
+ * no weak table for the collector to walk on every call.
  */
 export class CallStates {
-  private readonly states = new WeakMap<Span, CallState>()
+  // One key per instrumentation, so two instrumented invokers nested in one another stay apart.
+  private readonly key = createContextKey('mtproto-errors call state')
 
-  /** Starts tracking `span`. */
-  open(span: Span, dcId: number | undefined): CallState {
+  /** Starts tracking `span`; returns the state and the context to run the call in. */
+  open(parent: Context, span: Span, dcId: number | undefined): { state: CallState; context: Context } {
     const state: CallState = { span, failedSends: 0, waitedMs: 0, dcId }
-    this.states.set(span, state)
-    return state
+    return { state, context: trace.setSpan(parent, span).setValue(this.key, state) }
   }
 
-  /** The state of the call whose span is active in `ctx`, if it is one of ours. */
+  /** The state of the call whose context is active, if it is one of this instrumentation's. */
   current(ctx: Context = context.active()): CallState | undefined {
-    const span = trace.getSpan(ctx)
-    return span === undefined ? undefined : this.states.get(span)
+    return ctx.getValue(this.key) as CallState | undefined
   }
 }

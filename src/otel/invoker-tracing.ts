@@ -6,12 +6,11 @@ import {
   SpanKind,
   SpanStatusCode,
   type Tracer,
-  trace,
 } from '@opentelemetry/api'
 import type { InterceptedCall } from '../recovery/call-interceptor.js'
 import { detailsOf } from '../recovery/recovery-details.js'
 import { redact } from '../recovery/redact.js'
-import type { CallStates } from './call-state.js'
+import type { CallState, CallStates } from './call-state.js'
 import { ATTR, METRIC, RPC_SYSTEM } from './names.js'
 import type { Instruments } from './options.js'
 import { errorTypeOf, outcomeOf } from './outcome.js'
@@ -42,50 +41,61 @@ export function tracingInterceptor(
     duration.record((now() - startedAt) / 1000, labels)
   }
 
-  return async (call, proceed) => {
+  /** Ends the span of a call that returned a result. */
+  const succeeded = (state: CallState): void => {
+    state.span.setAttributes({
+      [ATTR.outcome]: 'ok',
+      [ATTR.attempts]: state.failedSends + 1,
+      [ATTR.waitedMs]: state.waitedMs,
+      ...(state.dcId !== undefined && { [ATTR.finalDc]: state.dcId }),
+    })
+    state.span.end()
+  }
+
+  /** Ends the span of a call that threw `error`. */
+  const failed = (state: CallState, error: unknown, outcome: string): void => {
+    const details = detailsOf(error)
+    const type = errorTypeOf(error)
+    const lastDc = details?.lastDcId ?? state.dcId
+    state.span.setAttributes({
+      [ATTR.outcome]: outcome,
+      [ATTR.errorType]: type,
+      // The engine's own history is exact for a failed call: every send failed.
+      [ATTR.attempts]: details?.attempts.length ?? state.failedSends,
+      [ATTR.waitedMs]: state.waitedMs,
+      ...(details !== undefined && { [ATTR.giveUpReason]: details.giveUpReason }),
+      ...(lastDc !== undefined && { [ATTR.finalDc]: lastDc }),
+    })
+    // The type only: messages of transport failures may quote what the application sent.
+    state.span.setStatus({ code: SpanStatusCode.ERROR, message: type })
+    state.span.end()
+  }
+
+  // Not an async function: with the SDK's context manager every promise costs a hook call, so the
+  // call's own promise is continued once instead of awaited inside another.
+  return (call, proceed) => {
     onAccount(call.account)
     const parent = context.active()
     const span = instruments.tracing ? startCallSpan(tracer, call, instruments, parent) : undefined
     const startedAt = now()
     // A span nobody records (no SDK, or sampled out) needs no context of ours: skip the bookkeeping.
-    const state = span?.isRecording() === true ? states.open(span, call.dcId) : undefined
-    try {
-      const value =
-        state === undefined ? await proceed() : await context.with(trace.setSpan(parent, state.span), proceed)
-      record(call, 'ok', startedAt)
-      if (state !== undefined) {
-        state.span.setAttributes({
-          [ATTR.outcome]: 'ok',
-          [ATTR.attempts]: state.failedSends + 1,
-          [ATTR.waitedMs]: state.waitedMs,
-        })
-        if (state.dcId !== undefined) state.span.setAttribute(ATTR.finalDc, state.dcId)
-      }
-      return value
-    } catch (error) {
-      const outcome = outcomeOf(error, call.options?.signal)
-      record(call, outcome, startedAt)
-      if (state !== undefined) {
-        const details = detailsOf(error)
-        const type = errorTypeOf(error)
-        const span = state.span
-        span.setAttributes({
-          [ATTR.outcome]: outcome,
-          [ATTR.errorType]: type,
-          // The engine's own history is exact for a failed call: every send failed.
-          [ATTR.attempts]: details?.attempts.length ?? state.failedSends,
-          [ATTR.waitedMs]: state.waitedMs,
-        })
-        if (details !== undefined) span.setAttribute(ATTR.giveUpReason, details.giveUpReason)
-        const lastDc = details?.lastDcId ?? state.dcId
-        if (lastDc !== undefined) span.setAttribute(ATTR.finalDc, lastDc)
-        // The type only: messages of transport failures may quote what the application sent.
-        span.setStatus({ code: SpanStatusCode.ERROR, message: type })
-      }
-      throw error
-    } finally {
-      span?.end()
-    }
+    const opened = span?.isRecording() === true ? states.open(parent, span, call.dcId) : undefined
+    if (opened === undefined) span?.end()
+    const state = opened?.state
+    const running = opened === undefined ? proceed() : context.with(opened.context, proceed)
+    return running.then(
+      (value) => {
+        record(call, 'ok', startedAt)
+        if (state !== undefined) succeeded(state)
+        return value
+      },
+      (error: unknown) => {
+        const outcome = outcomeOf(error, call.options?.signal)
+        record(call, outcome, startedAt)
+        if (state !== undefined) failed(state, error, outcome)
+        throw error
+      },
+    )
   }
 }
 
