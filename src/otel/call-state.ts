@@ -2,6 +2,7 @@ import { type Context, context, createContextKey, type Span, trace } from '@open
 
 /** What a call's span gathers from the engine's events while the call runs. */
 export interface CallState {
+  /** The call's span. */
   readonly span: Span
   /** Failed sends seen through events (a repeat after re-authorization has none; see docs). */
   failedSends: number

@@ -14,6 +14,7 @@ import { type InstrumentableCluster, instrumentCluster } from './testkit-metrics
 
 /** Anything that carries an invoker: the GramJS and mtcute adapters and the grammY transformer. */
 export interface HasInvoker {
+  /** The engine under the adapter. */
   readonly invoker: Invoker
 }
 

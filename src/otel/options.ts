@@ -38,11 +38,17 @@ const MAX_ERROR_TYPE_LABELS = 200
 
 /** What every instrumentation of one `instrument` call shares. */
 export interface Instruments {
+  /** Where spans are made. */
   readonly tracer: Tracer
+  /** Where metrics are made. */
   readonly meter: Meter
+  /** See {@link InstrumentOptions.recordParams}. */
   readonly recordParams: boolean
+  /** See {@link InstrumentOptions.recordAccount}. */
   readonly recordAccount: boolean
+  /** Method labels, bounded. */
   readonly methods: BoundedLabels
+  /** Error-type labels, bounded. */
   readonly errorTypes: BoundedLabels
   /** Whether an SDK receives spans: with none, a call needs no span and no context of ours. */
   readonly tracing: boolean

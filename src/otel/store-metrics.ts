@@ -16,9 +16,13 @@ export interface InstrumentableFloodStore {
   readonly size: number
   /** Waits until the store is synced (tells it apart from other targets). */
   whenSynced(timeoutMs?: number): Promise<boolean>
+  /** A connection to the shared store was lost. */
   on(name: 'down', listener: (event: { readonly reason: unknown }) => void): Unsubscribe
+  /** The mirror was resynced with the shared store. */
   on(name: 'synced', listener: (event: { readonly durationMs: number }) => void): Unsubscribe
+  /** A window recorded by another process arrived. */
   on(name: 'remoteWindow', listener: (event: { readonly via: 'message' | 'sync' }) => void): Unsubscribe
+  /** A sync or a write-back failed. */
   on(name: 'error', listener: (event: { readonly operation: 'sync' | 'write-back' }) => void): Unsubscribe
 }
 

@@ -4,18 +4,27 @@ import type { Instruments } from './options.js'
 
 /** The part of a testkit cluster's report that is exported (both clusters report it). */
 export interface TestkitCounts {
+  /** Calls the cluster answered. */
   readonly calls: number
+  /** Errors answered, by type with digits as `X` (`FLOOD_WAIT_X`). */
   readonly errorsByType: Readonly<Record<string, number>>
+  /** Calls sent into a window their client had been told about. */
   readonly floodViolations: number
+  /** Calls refused inside a window their client had not received yet. */
   readonly floodRefusedInFlight: number
+  /** 303s answered. */
   readonly migrations: number
+  /** Faults injected (500s, -503s, WORKER_BUSY). */
   readonly injectedFaults: number
 }
 
 /** A testkit cluster (plain or MTProto): anything with `report()` and a `world`. Structural, so no testkit import. */
 export interface InstrumentableCluster {
+  /** The simulated world (only its presence is checked: it tells a cluster apart). */
   readonly world: unknown
+  /** The cluster's DCs (likewise). */
   readonly dcs: readonly unknown[]
+  /** What the server side counted so far. */
   report(): TestkitCounts
 }
 
