@@ -268,6 +268,22 @@ describe('instrument: other targets', () => {
     expect(() => instrument({} as never, providers)).toThrow(/expected an invoker/)
     expect(() => instrument(null as never, providers)).toThrow(TypeError)
   })
+
+  it('answers any value with a TypeError or a working stop function, never anything else', () => {
+    fc.assert(
+      fc.property(fc.anything({ withObjectString: true, withNullPrototype: true }), (value) => {
+        let stop: (() => void) | undefined
+        try {
+          stop = instrument(value as never, providers)
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError)
+          return
+        }
+        expect(typeof stop).toBe('function')
+        stop()
+      }),
+    )
+  })
 })
 
 describe('BoundedLabels', () => {
