@@ -17,6 +17,9 @@ export const entries = {
   'grammy/index': 'src/adapters/grammy/index.ts',
   // Helpers for real GramJS and mtcute clients: a subpath of its own, since it imports both.
   'testkit/clients': 'src/testkit/clients.ts',
+  // OpenTelemetry traces and metrics: its own subpath, the one user of the optional
+  // `@opentelemetry/api` peer dependency, which tsup leaves external.
+  'otel/index': 'src/otel/index.ts',
 }
 
 export default defineConfig({

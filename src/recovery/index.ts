@@ -10,6 +10,7 @@ export {
 } from './breaker-policy.js'
 export { BUILTIN_KNOWLEDGE, type ErrorFacts } from './builtin-knowledge.js'
 export type { CallContext, Settled } from './call-context.js'
+export type { CallInterceptor, InterceptedCall } from './call-interceptor.js'
 export {
   type Admission,
   CircuitBreaker,

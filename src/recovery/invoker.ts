@@ -3,6 +3,7 @@ import { isRpcError, RpcError } from '../error/rpc-error.js'
 import type { FloodStore } from '../flood/flood-store.js'
 import { describeFailure } from './attempt.js'
 import { abortReason, Call, INTERRUPTED, PENDING, SUCCEEDED } from './call-context.js'
+import { type CallInterceptor, InterceptorChain } from './call-interceptor.js'
 import { checkCallOptions, checkInvokerOptions } from './check-options.js'
 import { defaultPolicies } from './default-policies.js'
 import { DiagnosticReport } from './diagnostic-report.js'
@@ -43,6 +44,8 @@ export interface Invoker {
   readonly engine: Engine
   /** Ends every pending call with an `InvokerClosedError` and refuses new calls. */
   close(reason?: unknown): void
+  /** Wraps every later call in `interceptor` (tracing); returns the function that removes it. */
+  intercept(interceptor: CallInterceptor): Unsubscribe
 }
 
 class Request implements SendRequest {
@@ -281,7 +284,21 @@ export function createInvoker(options: InvokerOptions): Invoker {
     throw withCallerStack(conclude(call))
   }
 
-  return Object.defineProperties(invoke, {
+  const interceptors = new InterceptorChain()
+  // Without interceptors (the common case) the call goes straight in: one length check.
+  const entry = (method: string, params?: unknown, callOptions?: CallOptions): Promise<unknown> => {
+    if (!interceptors.active) return invoke(method, params, callOptions)
+    const dcId = callOptions?.dcId ?? engine.homeDcId
+    const call = { method, params, options: callOptions, account: engine.account, dcId }
+    try {
+      return interceptors.run(call, () => invoke(method, params, callOptions))
+    } catch (bug) {
+      // An interceptor that throws instead of rejecting still ends the call with a rejection.
+      return Promise.reject(bug)
+    }
+  }
+
+  return Object.defineProperties(entry, {
     on: {
       value: <K extends keyof RecoveryEvents>(name: K, listener: (event: RecoveryEvents[K]) => void) =>
         engine.events.on(name, listener),
@@ -293,5 +310,6 @@ export function createInvoker(options: InvokerOptions): Invoker {
     closed: { get: () => engine.closed },
     engine: { value: engine },
     close: { value: (reason?: unknown) => engine.close(reason) },
+    intercept: { value: (interceptor: CallInterceptor) => interceptors.add(interceptor) },
   }) as unknown as Invoker
 }

@@ -1,12 +1,12 @@
 import { getEventListeners } from 'node:events'
-import { Long, MemoryStorage, MtTimeoutError, tl } from '@mtcute/core'
-import { TelegramClient } from '@mtcute/node'
+import { Long, MtTimeoutError, tl } from '@mtcute/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type MtcuteRecoveryOptions, mtcuteRecovery } from '../../src/adapters/mtcute/index.js'
 import { detailsOf, explain, type GiveUpEvent, type RecoveryEvents } from '../../src/index.js'
 import { type MtcuteWorldOptions, worldServer } from '../../src/testkit/clients/mtcute-world.js'
 import { World, type WorldOptions } from '../../src/testkit/world/index.js'
 import { FakeClock } from '../recovery/helpers.js'
+import { offlineMtcuteClient } from './mtcute-offline-client.js'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
@@ -44,18 +44,7 @@ async function setup({
     ...(intercept && { intercept }),
   })
   const recovery = mtcuteRecovery({ clock, random: () => 0.5, ...recoveryOptions })
-  const tg = new TelegramClient({
-    apiId: 1,
-    apiHash: 'hash',
-    storage: new MemoryStorage(),
-    logLevel: 0,
-    network: { middlewares: [...recovery.middlewares, server.middleware] },
-  })
-  await tg.prepare()
-  // What connect() would end with (it needs sockets); the rest of call() runs as usual.
-  const base = (tg as unknown as { _client: { _connected: boolean; mt: { network: never } } })._client
-  base._connected = true
-  server.standIn(base.mt.network)
+  const tg = await offlineMtcuteClient(recovery, server)
   cleanups.push(async () => {
     recovery.invoker.close()
     await tg.destroy()
