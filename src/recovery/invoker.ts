@@ -10,13 +10,7 @@ import { DiagnosticReport } from './diagnostic-report.js'
 import { Engine } from './engine.js'
 import { DeadlineExceededError, InvokerClosedError, RecoveryError, TransportError } from './errors.js'
 import type { Emitter, RecoveryEvents, Unsubscribe } from './events.js'
-import {
-  type CallLimits,
-  type CallOptions,
-  type InvokerOptions,
-  limitsFor,
-  type SendRequest,
-} from './options.js'
+import { type CallOptions, type InvokerOptions, limitsFor, type SendRequest } from './options.js'
 import { type Decision, type Failure, PASS, type Policy, RETRY } from './policy.js'
 import { attachDetails, detailsOf, type RecoveryDetailsInit } from './recovery-details.js'
 

@@ -1,18 +1,8 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../../src/testkit/redis-server.js'
-
-/** Whether Debian's `prometheus` is installed (.ci/install-prometheus installs it). */
-export function hasPrometheus(): boolean {
-  try {
-    execFileSync('prometheus', ['--version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** A Prometheus server of the test's own, scraping one target on loopback. */
 export interface PrometheusServer {

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ATTR, instrument, METRIC } from '../../src/otel/index.js'
 import { createRedisFloodStore } from '../../src/redis/index.js'
 import { type RedisServer, startRedisServer } from '../../src/testkit/redis-server.js'
-import { clientFor, eventually, redisAvailable } from '../redis/helpers.js'
+import { clientFor, eventually } from '../redis/helpers.js'
 import { OtelHarness } from './harness.js'
 
 /** The shared store's state, syncs, remote windows and errors, against a real redis-server. */
-describe.skipIf(!redisAvailable)('instrument(redis flood store)', () => {
+describe('instrument(redis flood store)', () => {
   let server: RedisServer
   let harness: OtelHarness
 
