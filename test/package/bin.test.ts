@@ -67,6 +67,12 @@ describe('the mtproto-errors bin of the installed package', () => {
     expect(installedManifest().bin).toHaveProperty('mtproto-errors')
   })
 
+  it('prints the installed version (read from package.json relative to the bundle)', async () => {
+    const run = await runInConsumer(bin(), ['--version'])
+    expect(run.code, transcript(run)).toBe(0)
+    expect(run.stdout.trim()).toBe(installedManifest().version)
+  })
+
   it('explains FLOOD_WAIT_30', async () => {
     const run = await runInConsumer(bin(), ['explain', 'FLOOD_WAIT_30'])
     expect(run.code, transcript(run)).toBe(0)

@@ -16,7 +16,11 @@ export function consumerDir(): string {
 }
 
 /** The installed package's manifest, as a user's resolver reads it. */
-export function installedManifest(): { exports: Record<string, unknown>; bin: Record<string, string> } {
+export function installedManifest(): {
+  version: string
+  exports: Record<string, unknown>
+  bin: Record<string, string>
+} {
   return JSON.parse(readFileSync(join(consumerDir(), 'node_modules/mtproto-errors/package.json'), 'utf8'))
 }
 
