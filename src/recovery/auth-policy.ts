@@ -1,14 +1,13 @@
 import { isRpcError, type RpcError } from '../error/rpc-error.js'
-import type { CallContext } from './call-context.js'
 import { HookError } from './errors.js'
-import { type Decision, PASS, type Policy, RETRY, STOP, stopWith } from './policy.js'
+import { type CallContext, type Decision, PASS, type Policy, RETRY, STOP, stopWith } from './policy.js'
 
 function isHome(call: CallContext): boolean {
-  return call.dcId === undefined || call.dcId === call.engine.homeDcId
+  return call.dcId === undefined || call.dcId === call.invoker.homeDcId
 }
 
 function sessionDead(call: CallContext, error: RpcError): Decision {
-  const { events } = call.engine
+  const { events } = call.invoker
   if (events.has('sessionDead')) {
     events.emit('sessionDead', {
       method: call.method,
@@ -68,23 +67,23 @@ export const authPolicy: Policy = {
       call.annotate(failure, { loginStep: true, giveUpReason: 'login-step' })
       return STOP
     }
-    const { engine } = call
+    const { invoker } = call
     const dcId = call.dcId
     if (failure.type === 'AUTH_KEY_UNREGISTERED' && dcId !== undefined && !isHome(call)) {
       if (
         !call.handles('auth') ||
-        engine.hooks.authorizeOn === undefined ||
+        invoker.hooks.authorizeOn === undefined ||
         call.count(`authorize:${dcId}`) > 1
       ) {
         return cannotRepair(call, failure)
       }
-      return repairThenRepeat(call, 'authorizeOn', () => engine.authorize(dcId))
+      return repairThenRepeat(call, 'authorizeOn', () => invoker.authorize(dcId))
     }
     if (failure.type === 'AUTH_KEY_PERM_EMPTY') {
-      if (!call.handles('auth') || engine.hooks.bindTempKey === undefined || call.count('bindTempKey') > 1) {
+      if (!call.handles('auth') || invoker.hooks.bindTempKey === undefined || call.count('bindTempKey') > 1) {
         return cannotRepair(call, failure)
       }
-      return repairThenRepeat(call, 'bindTempKey', () => engine.bindTempKey(dcId))
+      return repairThenRepeat(call, 'bindTempKey', () => invoker.bindTempKey(dcId))
     }
     if (knowledge.sessionDead || isHome(call)) return sessionDead(call, failure)
     call.annotate(failure, { giveUpReason: 'not-retryable' })

@@ -1,5 +1,17 @@
-import type { Call, Cancellable } from './call-context.js'
+import type { Cancellable } from './cancellable.js'
 import type { Clock } from './clock.js'
+
+/** What the gate needs of a call: to arm its guards, and to park a wait the call's end cancels. */
+export interface HeldCall {
+  /** Whether the call has ended. */
+  readonly ended: boolean
+  /** Arms the abort listener, and the deadline timer if the wait reaches the deadline. */
+  armWait(untilMs: number): void
+  /** Parks the call on `wait` until it is cancelled or removed. */
+  track(wait: Cancellable): void
+  /** Removes a wait that has finished. */
+  untrack(wait: Cancellable): void
+}
 
 /**
  * Holds calls until a flood window ends: one timer per key however many calls wait on it. When it
@@ -22,7 +34,7 @@ export class FloodGate {
    * Parks `call` until the window of `key` ends at `untilMs`. Resolves `true` when released, `false`
    * when the call ended first (it is then removed, and the key's timer with it if it was the last).
    */
-  hold(call: Call, key: string, untilMs: number): Promise<boolean> {
+  hold(call: HeldCall, key: string, untilMs: number): Promise<boolean> {
     call.armWait(untilMs)
     if (call.ended) return Promise.resolve(false)
     let held = this.windows.get(key)
@@ -53,7 +65,7 @@ class HeldWindow {
     this.timer = clock.setTimer(() => this.release(), Math.max(0, untilMs - clock.now()))
   }
 
-  add(call: Call, resolve: (released: boolean) => void): void {
+  add(call: HeldCall, resolve: (released: boolean) => void): void {
     const waiter = new Waiter(this, call, resolve)
     this.waiters.add(waiter)
     call.track(waiter)
@@ -78,7 +90,7 @@ class HeldWindow {
 class Waiter implements Cancellable {
   constructor(
     private readonly window: HeldWindow,
-    private readonly call: Call,
+    private readonly call: HeldCall,
     private readonly resolve: (released: boolean) => void,
   ) {}
 

@@ -9,7 +9,7 @@ export {
   createBreakerPolicy,
 } from './breaker-policy.js'
 export { BUILTIN_KNOWLEDGE, type ErrorFacts } from './builtin-knowledge.js'
-export type { CallContext, Settled } from './call-context.js'
+export { type CallInfo, type CallLimits, type CallOptions, DEFAULT_LIMITS } from './call-options.js'
 export {
   type Admission,
   CircuitBreaker,
@@ -22,7 +22,6 @@ export { type Clock, systemClock } from './clock.js'
 export { deadlinePresets } from './deadline-presets.js'
 export { type DefaultPoliciesOptions, defaultPolicies } from './default-policies.js'
 export { DiagnosticReport, type DiagnosticReportInput } from './diagnostic-report.js'
-export type { Engine } from './engine.js'
 export {
   CallAbortedError,
   CircuitOpenError,
@@ -36,6 +35,7 @@ export {
   type AuthorizeEvent,
   type BreakerEvent,
   Emitter,
+  type EventSink,
   type FloodWaitEvent,
   type FloodWindowHitEvent,
   type GiveUpEvent,
@@ -49,25 +49,27 @@ export {
   type StoreErrorEvent,
   type Unsubscribe,
 } from './events.js'
-export { floodGatePolicy, type OpenWindow, openFloodWindow } from './flood-gate-policy.js'
+export type { Failure } from './failure.js'
+export { floodGatePolicy } from './flood-gate-policy.js'
 export { floodPolicy } from './flood-policy.js'
+export type { HomeDcChange, HookContext, RecoveryHooks } from './hooks.js'
 export { inputPolicy } from './input-policy.js'
 export { createInvoker, type Invoker } from './invoker.js'
 export { type CatalogLookup, type ErrorKnowledge, knowledgeOf } from './knowledge.js'
 export { migratePolicy } from './migrate-policy.js'
+export type { InvokerOptions, Send, SendRequest } from './options.js'
 export {
-  type CallInfo,
-  type CallLimits,
-  type CallOptions,
-  DEFAULT_LIMITS,
-  type HomeDcChange,
-  type HookContext,
-  type InvokerOptions,
-  type RecoveryHooks,
-  type Send,
-  type SendRequest,
-} from './options.js'
-export { type Decision, type Failure, PASS, type Policy, RETRY, STOP, stopWith } from './policy.js'
+  type CallContext,
+  type Decision,
+  type InvokerContext,
+  type OpenWindow,
+  PASS,
+  type Policy,
+  RETRY,
+  type Settled,
+  STOP,
+  stopWith,
+} from './policy.js'
 export {
   detailsOf,
   type FailureNotes,

@@ -63,6 +63,6 @@ export function createTestkitInvoker(cluster: Cluster, options: TestkitInvokerOp
     ...invokerOptions,
     send: (request) => transport.send(request),
   })
-  invoke.engine.lifetimeSignal.addEventListener('abort', () => transport.close(), { once: true })
+  invoke.lifetimeSignal.addEventListener('abort', () => transport.close(), { once: true })
   return Object.defineProperty(invoke, 'transport', { value: transport }) as TestkitInvoker
 }
