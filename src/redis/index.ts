@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 
-export { type ChangeMessage, channelOf, parseChange, scanPatternOf } from './messages.js'
 export {
   createRedisFloodStore,
   type FloodStoreDownEvent,
@@ -17,4 +16,3 @@ export {
   type RedisFloodStoreOptions,
   type RedisFloodStoreState,
 } from './redis-flood-store.js'
-export { DELETE_SCRIPT, EXTEND_SCRIPT } from './scripts.js'

@@ -1,5 +1,6 @@
 import { RpcError } from '../error/index.js'
-import { createInvoker, type Invoker, type InvokerOptions } from '../recovery/index.js'
+import { createInvoker, type Invoker } from '../recovery/invoker.js'
+import type { InvokerOptions } from '../recovery/options.js'
 import { type ConnectOptions, connect, type PlainTransport } from './plain/client.js'
 import type { Cluster } from './plain/cluster.js'
 

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { type DecodedMessage, DecodeError, decodeMessages, FloodError } from '../../src/index.js'
 import {
   BAD_MSG_CODES,
-  type DecodedMessage,
-  DecodeError,
-  decodeMessages,
   encodeBadMsgNotification,
   encodeBadServerSalt,
   encodeGzipPacked,
@@ -11,9 +9,8 @@ import {
   encodeRpcError,
   encodeRpcResult,
   explainBadMsgCode,
-  FloodError,
   TlWriter,
-} from '../../src/index.js'
+} from '../../src/wire/index.js'
 import { concat } from './hex.js'
 
 function failure(read: () => unknown): DecodeError {

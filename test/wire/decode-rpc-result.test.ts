@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  DecodeError,
-  decodeRpcResult,
-  encodeGzipPacked,
-  encodeRpcError,
-  encodeRpcResult,
-  FloodError,
-  RpcError,
-  SeeOtherError,
-  TlWriter,
-} from '../../src/index.js'
+import { DecodeError, decodeRpcResult, FloodError, RpcError, SeeOtherError } from '../../src/index.js'
+import { encodeGzipPacked, encodeRpcError, encodeRpcResult, TlWriter } from '../../src/wire/index.js'
 import { concat, fromHex } from './hex.js'
 
 const REQ = 0x5f3a_1b2c_0000_0004n

@@ -1,16 +1,14 @@
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { DecodeError, decodeMessages, decodeRpcResult } from '../../src/index.js'
 import {
-  DecodeError,
-  decodeMessages,
-  decodeRpcResult,
   encodeGzipPacked,
   encodeMsgContainer,
   encodeRpcError,
   encodeRpcResult,
   inflateGzip,
   TlWriter,
-} from '../../src/index.js'
+} from '../../src/wire/index.js'
 
 const MiB = 1024 * 1024
 
