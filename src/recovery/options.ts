@@ -37,7 +37,7 @@ export type Send = (request: SendRequest) => unknown
 export interface InvokerOptions extends Partial<CallLimits>, RecoveryHooks {
   /** The transport. */
   readonly send: Send
-  /** The policy chain; default {@link defaultPolicies}(). Order matters; see docs/recovery.md. */
+  /** The policy chain; default `defaultPolicies()`. Order matters; see docs/recovery.md. */
   readonly policies?: readonly Policy[]
   /** A label for the account, part of every flood key, so accounts sharing a store stay apart. Default `default`. */
   readonly account?: string
