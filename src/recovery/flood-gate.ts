@@ -25,22 +25,27 @@ export class FloodGate {
   /** Creates a gate on `clock`. */
   constructor(private readonly clock: Clock) {}
 
-  /** The number of keys calls are currently held on. */
+  /** The number of (key, end time) pairs calls are currently held on, each with one timer. */
   get heldKeys(): number {
     return this.windows.size
   }
 
   /**
    * Parks `call` until the window of `key` ends at `untilMs`. Resolves `true` when released, `false`
-   * when the call ended first (it is then removed, and the key's timer with it if it was the last).
+   * when the call ended first (it is then removed, and the timer with it if it was the last).
+   *
+   * Calls share a timer when they wait on the same key until the same time (every call held by
+   * one flood window). A call held on the same key until another time gets its own timer, so that
+   * no call is released before the time it asked for: a pacer holds each call until its own slot.
    */
   hold(call: HeldCall, key: string, untilMs: number): Promise<boolean> {
     call.armWait(untilMs)
     if (call.ended) return Promise.resolve(false)
-    let held = this.windows.get(key)
+    const slot = `${untilMs}|${key}`
+    let held = this.windows.get(slot)
     if (held === undefined) {
-      held = new HeldWindow(this, this.clock, key, untilMs)
-      this.windows.set(key, held)
+      held = new HeldWindow(this, this.clock, slot, untilMs)
+      this.windows.set(slot, held)
     }
     const window = held
     return new Promise((resolve) => window.add(call, resolve))

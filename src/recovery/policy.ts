@@ -158,10 +158,11 @@ export interface CallContext extends CallInfo {
   /** Waits `ms`; resolves `false` at once if the call ends first. */
   sleep(ms: number): Promise<boolean>
   /**
-   * Holds the call on `key` until `untilMs` (epoch ms). Every call held on one key shares one
-   * timer, so a window that holds thousands of calls costs one timer. Resolves `true` when
-   * released, `false` at once if the call ends first. The caller checks again what it waited for:
-   * the window may have been extended meanwhile, by this process or another sharing the store.
+   * Holds the call on `key` until `untilMs` (epoch ms), never releasing it earlier. Calls held on
+   * one key until one time share one timer, so a window that holds thousands of calls costs one
+   * timer. Resolves `true` when released, `false` at once if the call ends first. The caller
+   * checks again what it waited for: the window may have been extended meanwhile, by this process
+   * or another sharing the store.
    */
   holdUntil(key: string, untilMs: number): Promise<boolean>
   /**
