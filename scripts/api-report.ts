@@ -33,6 +33,20 @@ function isRuntime(symbol: ts.Symbol): boolean {
   return (symbol.flags & ts.SymbolFlags.Value) !== 0
 }
 
+/** A property nobody may assign: declared `readonly`, or an accessor with no setter. */
+function isReadonly(member: ts.Symbol): boolean {
+  if (member.flags & ts.SymbolFlags.GetAccessor && !(member.flags & ts.SymbolFlags.SetAccessor)) return true
+  return (member.declarations ?? []).some(
+    (declaration) => (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Readonly) !== 0,
+  )
+}
+
+/** Whether `member` is declared in `owner` itself, not inherited from a base (e.g. `Error`'s statics). */
+function declaredIn(member: ts.Symbol, owner: ts.Symbol): boolean {
+  const own = new Set(owner.declarations ?? [])
+  return (member.declarations ?? []).some((declaration) => own.has(declaration.parent as ts.Declaration))
+}
+
 function membersOf(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): string[] {
   const lines: string[] = []
   for (const member of checker.getPropertiesOfType(type)) {
@@ -46,7 +60,8 @@ function membersOf(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): string[
     if (member.name.startsWith('#') || member.name.startsWith('__')) continue
     const optional = member.flags & ts.SymbolFlags.Optional ? '?' : ''
     const memberType = checker.getTypeOfSymbolAtLocation(member, at)
-    lines.push(`    ${member.name}${optional}: ${checker.typeToString(memberType, at, FORMAT)}`)
+    const prefix = isReadonly(member) ? 'readonly ' : ''
+    lines.push(`    ${prefix}${member.name}${optional}: ${checker.typeToString(memberType, at, FORMAT)}`)
   }
   for (const signature of type.getCallSignatures()) {
     lines.push(`    ${checker.signatureToString(signature, at, FORMAT)}`)
@@ -69,7 +84,7 @@ function describe(checker: ts.TypeChecker, exported: ts.Symbol): string {
       .map((s) => `    new${checker.signatureToString(s, declaration, FORMAT)}`)
     const statics = checker
       .getPropertiesOfType(staticType)
-      .filter((p) => p.name !== 'prototype' && !p.name.startsWith('__'))
+      .filter((p) => p.name !== 'prototype' && !p.name.startsWith('__') && declaredIn(p, symbol))
       .map(
         (p) =>
           `    static ${p.name}: ${checker.typeToString(checker.getTypeOfSymbolAtLocation(p, declaration), declaration, FORMAT)}`,
