@@ -1,7 +1,7 @@
 import { isRpcError, RpcError } from '../error/rpc-error.js'
 import type { FloodStore } from '../flood/flood-store.js'
 import { describeFailure } from './attempt.js'
-import { abortReason, Call, INTERRUPTED, PENDING, SUCCEEDED } from './call-context.js'
+import { abortReason, Call, INTERRUPTED, PENDING, SUCCEEDED } from './call.js'
 import { type CallLimits, type CallOptions, limitsFor } from './call-options.js'
 import type { Clock } from './clock.js'
 import { defaultPolicies } from './default-policies.js'
