@@ -8,7 +8,7 @@
  * project's own TypeScript, so it needs no build and handles every entry in one run.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { entries } from '../tsup.config.js'
@@ -169,7 +169,7 @@ function main(): void {
       } catch {
         // A missing report is as stale as a different one.
       }
-      if (committed !== text) stale.push(target)
+      if (committed !== text) stale.push(relative(root, target))
     } else {
       writeFileSync(target, text)
     }
