@@ -160,7 +160,9 @@ function main(): void {
   mkdirSync(outDir, { recursive: true })
   const stale: string[] = []
   for (const [entry, file] of files) {
-    const text = report(checker, program, entry, file)
+    // Types of packages the entry does not import by name print as import("<absolute path>"):
+    // written relative to the repository, so that the report is the same in every clone.
+    const text = report(checker, program, entry, file).replaceAll(`import("${root}/`, 'import("')
     const target = join(outDir, `${entry.replace(/\//g, '-')}.api.md`)
     if (check) {
       let committed = ''
