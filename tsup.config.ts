@@ -3,6 +3,9 @@ import { defineConfig } from 'tsup'
 /** Every public entry point; each becomes an ESM + CJS pair with its own declarations. */
 export const entries = {
   index: 'src/index.ts',
+  // The TL toolkit (reader, writer, encoders, every decoder): runtime-free like the core, but not a
+  // first-day need, so it has a subpath of its own and the root exports only the decoders.
+  'wire/index': 'src/wire/index.ts',
   // Flood windows shared through Redis: Node-only, the one user of the ioredis peer dependency.
   'redis/index': 'src/redis/index.ts',
   // The CLI: Node-only (util.parseArgs, process). tsup keeps its shebang.

@@ -15,14 +15,8 @@ import { RPCMessageToError } from 'telegram/errors/index.js'
 import { BinaryReader } from 'telegram/extensions/index.js'
 import { GZIPPacked } from 'telegram/tl/core/index.js'
 import { Bench } from 'tinybench'
-import {
-  CONSTRUCTOR_IDS,
-  decodeRpcResult,
-  encodeGzipPacked,
-  encodeRpcError,
-  encodeRpcResult,
-  type RpcError,
-} from '../src/index.js'
+import { decodeRpcResult, type RpcError } from '../src/index.js'
+import { CONSTRUCTOR_IDS, encodeGzipPacked, encodeRpcError, encodeRpcResult } from '../src/wire/index.js'
 
 /** A few errors a client meets often; cycling through them keeps any cache honest. */
 const ERRORS: ReadonlyArray<readonly [number, string]> = [

@@ -1,6 +1,7 @@
 import { isRpcError } from '../error/rpc-error.js'
 import { accountKeyPrefix } from '../flood/flood-key.js'
 import type { BreakerPolicy } from '../recovery/breaker-policy.js'
+import { type CallOptions, DEFAULT_LIMITS } from '../recovery/call-options.js'
 import {
   checkArray,
   checkFunction,
@@ -12,9 +13,7 @@ import { checkCallOptions } from '../recovery/check-options.js'
 import { type Clock, systemClock } from '../recovery/clock.js'
 import { DeadlineExceededError, RecoveryError } from '../recovery/errors.js'
 import { Emitter, type Unsubscribe } from '../recovery/events.js'
-import { openFloodWindow } from '../recovery/flood-gate-policy.js'
 import type { Invoker } from '../recovery/invoker.js'
-import { type CallOptions, DEFAULT_LIMITS } from '../recovery/options.js'
 import { detailsOf } from '../recovery/recovery-details.js'
 
 /** Options of {@link createPool}. */
@@ -137,7 +136,7 @@ export function createPool(options: PoolOptions): AccountPool {
   let turn = 0
 
   for (const invoke of options.accounts) {
-    const account = invoke.engine.account
+    const account = invoke.account
     if (members.has(account)) throw new RangeError(`two invokers for account ${account} in one pool`)
     const member: Member = { invoke, account, dead: undefined }
     members.set(account, member)
@@ -153,11 +152,11 @@ export function createPool(options: PoolOptions): AccountPool {
 
   /** When `member` could send this call: now, or the end of what holds it. */
   function readyAt(member: Member, method: string, params: unknown, now: number): number {
-    const engine = member.invoke.engine
-    let at = openFloodWindow(engine, method, params, now)?.untilMs ?? now
+    const { invoke } = member
+    let at = invoke.floodWindowOf(method, params, now)?.untilMs ?? now
     const breaker = options.breaker
-    if (breaker !== undefined && breaker.stateOf(engine.homeDcId) !== 'closed') {
-      const probe = breaker.circuits().find((c) => c.dcId === engine.homeDcId)?.nextProbeAt
+    if (breaker !== undefined && breaker.stateOf(invoke.homeDcId) !== 'closed') {
+      const probe = breaker.circuits().find((c) => c.dcId === invoke.homeDcId)?.nextProbeAt
       if (probe !== undefined) at = Math.max(at, probe)
     }
     return at
@@ -187,8 +186,7 @@ export function createPool(options: PoolOptions): AccountPool {
 
   async function runPooled(method: string, params: unknown, callOptions: PoolCallOptions): Promise<unknown> {
     // One budget for the whole call, however many accounts it visits.
-    const budgetMs =
-      callOptions.deadlineMs ?? list[0]?.invoke.engine.limits.deadlineMs ?? DEFAULT_LIMITS.deadlineMs
+    const budgetMs = callOptions.deadlineMs ?? list[0]?.invoke.limits.deadlineMs ?? DEFAULT_LIMITS.deadlineMs
     const deadlineAt = clock.now() + budgetMs
     const tried = new Set<Member>()
     let lastError: unknown
@@ -250,18 +248,18 @@ export function createPool(options: PoolOptions): AccountPool {
     accounts(): PoolAccountState[] {
       const now = clock.now()
       return list.map((member) => {
-        const engine = member.invoke.engine
+        const { invoke } = member
         const prefix = accountKeyPrefix(member.account)
         const openWindows: Array<{ key: string; untilMs: number }> = []
-        for (const [key, untilMs] of engine.store.open?.(now) ?? []) {
+        for (const [key, untilMs] of invoke.floodStore.open?.(now) ?? []) {
           if (key.startsWith(prefix)) openWindows.push({ key, untilMs })
         }
         return {
           account: member.account,
-          homeDcId: engine.homeDcId,
+          homeDcId: invoke.homeDcId,
           dead: member.dead !== undefined,
           deadReason: member.dead,
-          pendingCount: engine.pendingCount,
+          pendingCount: invoke.pendingCount,
           openWindows,
         }
       })
@@ -279,7 +277,7 @@ export function createPool(options: PoolOptions): AccountPool {
   }) as AccountPool
 }
 
-/** Checks the options of `createPool` once: each account must be an invoker (a function with its engine). */
+/** Checks the options of `createPool` once: each account must be an invoker made by `createInvoker`. */
 function checkPoolOptions(options: PoolOptions): void {
   const owner = 'createPool'
   checkOptionsBag(owner, options, false)
@@ -287,8 +285,13 @@ function checkPoolOptions(options: PoolOptions): void {
   checkArray(owner, 'accounts', options.accounts, (o, n, invoke) => {
     checkFunction(o, n, invoke)
     if (invoke === undefined) throw new TypeError(`${o}: ${n} must be an invoker, got undefined`)
-    checkObject(o, `${n}.engine`, (invoke as Partial<Invoker>).engine)
-    if ((invoke as Partial<Invoker>).engine === undefined) {
+    // Duck-typed rather than by identity, so invokers made by another copy of this package count.
+    const { on, setHomeDcId, floodWindowOf } = invoke as Partial<Invoker>
+    if (
+      typeof on !== 'function' ||
+      typeof setHomeDcId !== 'function' ||
+      typeof floodWindowOf !== 'function'
+    ) {
       throw new TypeError(`${o}: ${n} must be an invoker from createInvoker`)
     }
   })

@@ -1,10 +1,9 @@
 import { isRpcError, type RpcError } from '../error/rpc-error.js'
-import type { CallContext } from './call-context.js'
 import { HookError } from './errors.js'
-import { type Decision, PASS, type Policy, RETRY, STOP, stopWith } from './policy.js'
+import { type CallContext, type Decision, PASS, type Policy, RETRY, STOP, stopWith } from './policy.js'
 
 function isHome(call: CallContext): boolean {
-  return call.dcId === undefined || call.dcId === call.engine.homeDcId
+  return call.dcId === undefined || call.dcId === call.invoker.homeDcId
 }
 
 /** Calls whose success is a login: the key is authorized from then on. */
@@ -36,7 +35,7 @@ export function provesLogin(method: string): boolean {
 }
 
 function sessionDead(call: CallContext, error: RpcError): Decision {
-  const { events } = call.engine
+  const { events } = call.invoker
   if (events.has('sessionDead')) {
     events.emit('sessionDead', {
       method: call.method,
@@ -101,9 +100,9 @@ function cannotRepair(call: CallContext, error: RpcError): Decision {
 export const authPolicy: Policy = {
   name: 'auth',
   onSuccess(call) {
-    const { engine } = call
-    if (call.method === 'auth.logOut') engine.authorized = false
-    else if (!engine.authorized && provesLogin(call.method)) engine.authorized = true
+    const { invoker } = call
+    if (call.method === 'auth.logOut') invoker.authorized = false
+    else if (!invoker.authorized && provesLogin(call.method)) invoker.authorized = true
   },
   onFailure(call, failure) {
     if (!isRpcError(failure)) return PASS
@@ -116,26 +115,27 @@ export const authPolicy: Policy = {
       call.annotate(failure, { loginStep: true, giveUpReason: 'login-step' })
       return STOP
     }
-    const { engine } = call
+    const { invoker } = call
     const dcId = call.dcId
     if (failure.type === 'AUTH_KEY_UNREGISTERED' && dcId !== undefined && !isHome(call)) {
       if (
         !call.handles('auth') ||
-        engine.hooks.authorizeOn === undefined ||
+        invoker.hooks.authorizeOn === undefined ||
         call.count(`authorize:${dcId}`) > 1
       ) {
         return cannotRepair(call, failure)
       }
-      return repairThenRepeat(call, 'authorizeOn', () => engine.authorize(dcId))
+      return repairThenRepeat(call, 'authorizeOn', () => invoker.authorize(dcId))
     }
     if (failure.type === 'AUTH_KEY_PERM_EMPTY') {
-      if (!call.handles('auth') || engine.hooks.bindTempKey === undefined || call.count('bindTempKey') > 1) {
+      if (!call.handles('auth') || invoker.hooks.bindTempKey === undefined || call.count('bindTempKey') > 1) {
         return cannotRepair(call, failure)
       }
-      return repairThenRepeat(call, 'bindTempKey', () => engine.bindTempKey(dcId))
+      return repairThenRepeat(call, 'bindTempKey', () => invoker.bindTempKey(dcId))
     }
     if (knowledge.sessionDead) return sessionDead(call, failure)
-    if (isHome(call)) return engine.authorized ? sessionDead(call, failure) : notAuthorized(call, failure)
+    if (isHome(call))
+      return call.invoker.authorized ? sessionDead(call, failure) : notAuthorized(call, failure)
     call.annotate(failure, { giveUpReason: 'not-retryable' })
     return STOP
   },

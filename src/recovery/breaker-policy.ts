@@ -1,5 +1,4 @@
 import { isRpcError } from '../error/rpc-error.js'
-import type { Call, CallContext } from './call-context.js'
 import { checkBreakerOptions } from './check-options.js'
 import {
   type CircuitBreaker as Circuit,
@@ -10,7 +9,8 @@ import {
 } from './circuit-breaker.js'
 import { CircuitOpenError, TransportError } from './errors.js'
 import { type BreakerEvent, Emitter, type Unsubscribe } from './events.js'
-import { type Failure, PASS, type Policy } from './policy.js'
+import type { Failure } from './failure.js'
+import { type CallContext, PASS, type Policy } from './policy.js'
 
 /** Options of {@link createBreakerPolicy}. Milliseconds throughout. */
 export interface BreakerPolicyOptions extends CircuitBreakerOptions {
@@ -59,7 +59,7 @@ export function countsAgainstDcByDefault(failure: Failure): boolean {
 }
 
 function dcOf(call: CallContext): number | undefined {
-  return call.dcId ?? call.engine.homeDcId
+  return call.dcId ?? call.invoker.homeDcId
 }
 
 /**
@@ -96,7 +96,8 @@ export function createBreakerPolicy(options: BreakerPolicyOptions = {}): Breaker
       verdicts.delete(circuit)
     }
     const event: BreakerEvent = { dcId, ...change }
-    if (call.engine.events.has('breaker')) call.engine.events.emit('breaker', event)
+    const sink = call.invoker.events
+    if (sink.has('breaker')) sink.emit('breaker', event)
     events.emit('breaker', event)
   }
 
@@ -108,10 +109,10 @@ export function createBreakerPolicy(options: BreakerPolicyOptions = {}): Breaker
     })
     verdicts.set(circuit, { promise, resolve: settle })
     // A probe that ends without an answer (aborted, out of time) must not leave the circuit half-open.
-    ;(call as Call).done.then(() => {
+    call.done.then(() => {
       if (probes.get(circuit) !== call) return
       probes.delete(circuit)
-      report(call, dcId, circuit, circuit.abandonProbe(call.engine.clock.now()))
+      report(call, dcId, circuit, circuit.abandonProbe(call.invoker.clock.now()))
     })
   }
 
@@ -130,7 +131,7 @@ export function createBreakerPolicy(options: BreakerPolicyOptions = {}): Breaker
     dcId: number | undefined,
     circuit: Circuit,
   ): Failure | undefined | Promise<Failure | undefined> {
-    const now = call.engine.clock.now()
+    const now = call.invoker.clock.now()
     const admission = circuit.admit(now, (change) => report(call, dcId, circuit, change))
     if (admission === 'send') return undefined
     if (admission === 'probe') {
@@ -181,7 +182,7 @@ export function createBreakerPolicy(options: BreakerPolicyOptions = {}): Breaker
       if (counts(failure)) {
         const circuit = circuitOf(dcId, true) as Circuit
         settleProbe(call, circuit)
-        report(call, dcId, circuit, circuit.failure(call.engine.clock.now()))
+        report(call, dcId, circuit, circuit.failure(call.invoker.clock.now()))
       } else {
         const circuit = circuitOf(dcId, false)
         if (circuit !== undefined) {

@@ -1,5 +1,5 @@
+import type { CallOptions } from './call-options.js'
 import type { Unsubscribe } from './events.js'
-import type { CallOptions } from './options.js'
 
 /** A call as an interceptor sees it, before the engine starts on it. */
 export interface InterceptedCall {

@@ -1,4 +1,4 @@
-import type { BreakerPolicyOptions } from './breaker-policy.js'
+import type { CallLimits, CallOptions } from './call-options.js'
 import {
   checkArray,
   checkFunction,
@@ -8,7 +8,7 @@ import {
   checkString,
   type NumberRule,
 } from './check-option.js'
-import type { CallLimits, CallOptions, InvokerOptions } from './options.js'
+import type { InvokerOptions } from './options.js'
 
 /** A duration: 0 or more ms, `Infinity` for "no limit". */
 export const DURATION_MS: NumberRule = { min: 0 }
@@ -91,9 +91,21 @@ export function checkCallOptions(options: CallOptions | undefined, owner = 'invo
   if (handle !== undefined) checkObject(owner, 'handle', handle)
 }
 
+/**
+ * The fields of `BreakerPolicyOptions` as a checker reads them: any value, since the point is to
+ * refuse wrong ones (and typed here, not imported, so the breaker can import its checker).
+ */
+interface BreakerOptionsAsGiven {
+  readonly failureThreshold?: unknown
+  readonly openMs?: unknown
+  readonly maxOpenMs?: unknown
+  readonly maxBreakerWaitMs?: unknown
+  readonly countsAgainstDc?: unknown
+}
+
 /** Checks the options of `createBreakerPolicy`. A circuit that is open for ever never recovers, so its times are finite. */
 export function checkBreakerOptions(
-  options: BreakerPolicyOptions | undefined,
+  options: BreakerOptionsAsGiven | undefined,
   owner = 'createBreakerPolicy',
 ): void {
   checkOptionsBag(owner, options, true)

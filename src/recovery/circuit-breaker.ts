@@ -1,7 +1,7 @@
 /** Where a circuit stands: `closed` lets calls through, `open` refuses them, `half-open` lets one probe out. */
 export type CircuitState = 'closed' | 'open' | 'half-open'
 
-/** Options of a {@link CircuitBreaker}. Milliseconds throughout. */
+/** Options of a circuit breaker (see `createBreakerPolicy`). Milliseconds throughout. */
 export interface CircuitBreakerOptions {
   /** Consecutive failures that open the circuit. Default 5. */
   readonly failureThreshold?: number

@@ -3,34 +3,47 @@ import type { FloodError, MigrateKind, RpcError } from '../error/rpc-error.js'
 import { defaultFloodKeyOf, type FloodKeyCall, type FloodKeyScope } from '../flood/flood-key.js'
 import type { FloodStore } from '../flood/flood-store.js'
 import { MemoryFloodStore } from '../flood/memory-flood-store.js'
-import { type Call, INTERRUPTED } from './call-context.js'
+import { type CallInfo, type CallLimits, DEFAULT_LIMITS, limitsFor } from './call-options.js'
 import { type Clock, systemClock } from './clock.js'
 import { InvokerClosedError } from './errors.js'
 import { Emitter, type RecoveryEvents } from './events.js'
 import { FloodGate } from './flood-gate.js'
+import type { RecoveryHooks } from './hooks.js'
 import { type CatalogLookup, type ErrorKnowledge, knowledgeOf } from './knowledge.js'
+import { findOpenFloodWindow } from './open-flood-window.js'
 import {
-  type CallInfo,
-  type CallLimits,
   DEFAULT_ACCOUNT,
   DEFAULT_KNOWN_DC_IDS,
-  DEFAULT_LIMITS,
   DEFAULT_MIN_FLOOD_WAIT_MS,
   type InvokerOptions,
-  limitsFor,
-  type RecoveryHooks,
 } from './options.js'
+import type { InvokerContext, OpenWindow } from './policy.js'
 import { redact } from './redact.js'
 
 /** The package's own catalogue, used unless the invoker is given another or `false`. */
 const DEFAULT_CATALOG: CatalogLookup = { lookup }
 
 /**
- * What the calls of one invoker share: clock, events, flood store and gate, the home DC, the
- * authorizations in flight, the catalogue. Policies reach it as `call.engine`; it holds no per-call
- * state, so one policy object can serve every call.
+ * A call as the invoker's pending list sees it: linked in place (no allocation per call), and
+ * ended from outside by `close()`. The engine knows no more of a call than this, so the call's
+ * class can depend on the engine without the engine depending back on it.
  */
-export class Engine {
+export interface PendingCall {
+  /** The API method, named in the `InvokerClosedError`. */
+  readonly method: string
+  /** Links of the pending list. */
+  prev: PendingCall | undefined
+  next: PendingCall | undefined
+  /** Ends the call from outside the chain with `failure`, thrown as is. */
+  interrupt(failure: unknown): void
+}
+
+/**
+ * What the calls of one invoker share: clock, events, flood store and gate, the home DC, the
+ * authorizations in flight, the catalogue. Policies see it through {@link InvokerContext} only; it
+ * holds no per-call state, so one policy object can serve every call.
+ */
+export class Engine implements InvokerContext {
   /** The account label used in flood keys. */
   readonly account: string
   /** The invoker's clock. */
@@ -40,7 +53,7 @@ export class Engine {
   /** The invoker's typed events. */
   readonly events: Emitter<RecoveryEvents> = new Emitter()
   /** Where flood windows are kept. */
-  readonly store: FloodStore
+  readonly floodStore: FloodStore
   /** The catalogue, when one was given. */
   readonly catalog: CatalogLookup | undefined
   /** DCs a redirect may go to. */
@@ -63,7 +76,7 @@ export class Engine {
   authorized: boolean
   /** Set by `close()`. */
   closed = false
-  private head: Call | undefined = undefined
+  private head: PendingCall | undefined = undefined
   private count = 0
   private readonly flights = new Map<string, Promise<unknown>>()
   private lifetime: AbortController | undefined = undefined
@@ -76,7 +89,7 @@ export class Engine {
     this.account = options.account ?? DEFAULT_ACCOUNT
     this.clock = options.clock ?? systemClock
     this.random = options.random ?? Math.random
-    this.store = options.floodStore ?? new MemoryFloodStore()
+    this.floodStore = options.floodStore ?? new MemoryFloodStore()
     this.catalog = options.catalog === false ? undefined : (options.catalog ?? DEFAULT_CATALOG)
     this.knownDcIds = new Set(options.knownDcIds ?? DEFAULT_KNOWN_DC_IDS)
     this.hooks = options
@@ -117,6 +130,11 @@ export class Engine {
     return this.keyOf(call, scope)
   }
 
+  /** {@inheritDoc InvokerContext.openFloodWindow} */
+  openFloodWindow(method: string, params: unknown, nowMs: number): OpenWindow | undefined {
+    return findOpenFloodWindow(this, method, params, nowMs)
+  }
+
   /** What `error`'s window is counted against: the user's choice, the known scope, else the exact call. */
   floodScopeOf(error: FloodError, call: CallInfo): FloodKeyScope {
     return this.scopeOf?.(error, call) ?? this.knowledge(error).scope ?? 'params'
@@ -125,7 +143,7 @@ export class Engine {
   /** Records a window; an asynchronous store's failure becomes a `storeError` event, never a call failure. */
   recordFlood(key: string, untilMs: number, nowMs: number): void {
     try {
-      const written = this.store.record(key, untilMs, nowMs)
+      const written = this.floodStore.record(key, untilMs, nowMs)
       if (written !== undefined) written.then(undefined, (error: unknown) => this.storeFailed(key, error))
     } catch (error) {
       this.storeFailed(key, error)
@@ -180,7 +198,7 @@ export class Engine {
   }
 
   /** Adds a call to the pending list (for `close()`); O(1), no allocation. */
-  link(call: Call): void {
+  link(call: PendingCall): void {
     call.next = this.head
     if (this.head !== undefined) this.head.prev = call
     this.head = call
@@ -188,7 +206,7 @@ export class Engine {
   }
 
   /** Removes a call from the pending list; safe to call twice. */
-  unlink(call: Call): void {
+  unlink(call: PendingCall): void {
     if (call.prev === undefined && this.head !== call) return
     if (call.prev !== undefined) call.prev.next = call.next
     else this.head = call.next
@@ -204,7 +222,7 @@ export class Engine {
     this.closed = true
     while (this.head !== undefined) {
       const call = this.head
-      call.fail(new InvokerClosedError(call.method, reason), INTERRUPTED)
+      call.interrupt(new InvokerClosedError(call.method, reason))
       // fail() unlinks; this guards against a call that had already ended but stayed linked.
       if (this.head === call) this.unlink(call)
     }

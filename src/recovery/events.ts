@@ -1,17 +1,25 @@
 import type { FloodError, MigrateKind, RpcError, SeeOtherError } from '../error/rpc-error.js'
 import type { AttemptRecord } from './attempt.js'
-import type { Failure } from './policy.js'
+import type { Failure } from './failure.js'
 import type { GiveUpReason } from './recovery-details.js'
 
 /** Unsubscribes the listener it was returned for. Calling it twice is harmless. */
 export type Unsubscribe = () => void
+
+/** Where typed events go: the invoker's listeners. Policies emit; only the application listens. */
+export interface EventSink<Events> {
+  /** Whether anyone listens to `name`; lets a policy skip building an event nobody reads. */
+  has(name: keyof Events): boolean
+  /** Delivers `event` to the listeners of `name`. A listener that throws never breaks the call. */
+  emit<K extends keyof Events>(name: K, event: Events[K]): void
+}
 
 /**
  * A small typed event emitter. It never logs and never lets a listener break a call: a listener
  * that throws is reported the way the platform reports errors in event listeners (`reportError`
  * where it exists, otherwise an uncaught error on a later tick), after the other listeners ran.
  */
-export class Emitter<Events> {
+export class Emitter<Events> implements EventSink<Events> {
   private readonly listeners = new Map<keyof Events, Array<(event: never) => void>>()
 
   /** Calls `listener` on every `name` event until the returned function is called. */

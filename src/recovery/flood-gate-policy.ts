@@ -1,56 +1,11 @@
 import { RpcError } from '../error/rpc-error.js'
-import type { FloodKeyScope } from '../flood/flood-key.js'
-import type { Call, CallContext } from './call-context.js'
-import type { Engine } from './engine.js'
+import type { Failure } from './failure.js'
 import { floodWaitTypeForMs } from './flood-wait-type.js'
-import type { Failure, Policy } from './policy.js'
-
-/**
- * Every scope a window may have been recorded under. Before a send we cannot know which error would
- * come back, so the call is checked against each; `peer` and `phone` fall back to the method key
- * for calls without such a parameter.
- */
-const SCOPES: readonly FloodKeyScope[] = ['account', 'method', 'peer', 'phone', 'params']
-
-/** A flood window that covers a call. */
-export interface OpenWindow {
-  /** The flood key it was recorded under. */
-  readonly key: string
-  /** When it ends, epoch ms. */
-  readonly untilMs: number
-}
-
-/**
- * The open flood window that would hold a call of `method` with `params` on `engine`'s account, if
- * any: the one that ends last among every scope's key. Used before each send, and by the account
- * pool to tell which account can run a call soonest.
- */
-export function openFloodWindow(
-  engine: Engine,
-  method: string,
-  params: unknown,
-  nowMs: number,
-): OpenWindow | undefined {
-  const { store } = engine
-  if (store.size === 0) return undefined
-  const call = { account: engine.account, method, params }
-  let open: OpenWindow | undefined
-  const seen: string[] = []
-  for (const scope of SCOPES) {
-    const key = engine.floodKeyOf(call, scope)
-    // `peer` and `phone` fall back to the method key; a store lookup hashes the whole key, so skip repeats.
-    if (seen.includes(key)) continue
-    seen.push(key)
-    const until = store.get(key, nowMs)
-    if (until !== undefined && until > nowMs && (open === undefined || until > open.untilMs)) {
-      open = { key, untilMs: until }
-    }
-  }
-  return open
-}
+import type { CallContext, OpenWindow, Policy } from './policy.js'
 
 function openWindow(call: CallContext): OpenWindow | undefined {
-  return openFloodWindow(call.engine, call.method, call.params, call.engine.clock.now())
+  const { invoker } = call
+  return invoker.openFloodWindow(call.method, call.params, invoker.clock.now())
 }
 
 /** A FloodError made here, for a call that was not sent because its window is still open. */
@@ -63,7 +18,7 @@ function heldError(remainingMs: number): RpcError {
 }
 
 async function holdOrRefuse(call: CallContext, first: OpenWindow): Promise<Failure | undefined> {
-  const { clock, events, gate } = call.engine
+  const { clock, events } = call.invoker
   for (let open: OpenWindow | undefined = first; open !== undefined; open = openWindow(call)) {
     const remainingMs = open.untilMs - clock.now()
     const handles = call.handles('flood')
@@ -89,8 +44,7 @@ async function holdOrRefuse(call: CallContext, first: OpenWindow): Promise<Failu
       call.annotate(error, { retryAt: open.untilMs, fromStore: true, giveUpReason })
       return error
     }
-    // The gate only knows the engine's own Call; a CallContext is always one.
-    if (!(await gate.hold(call as Call, open.key, open.untilMs))) return undefined
+    if (!(await call.holdUntil(open.key, open.untilMs))) return undefined
   }
   return undefined
 }
@@ -105,7 +59,7 @@ async function holdOrRefuse(call: CallContext, first: OpenWindow): Promise<Failu
 export const floodGatePolicy: Policy = {
   name: 'floodGate',
   beforeSend(call) {
-    if (call.engine.store.size === 0) return undefined
+    if (call.invoker.floodStore.size === 0) return undefined
     const open = openWindow(call)
     return open === undefined ? undefined : holdOrRefuse(call, open)
   },

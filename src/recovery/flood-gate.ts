@@ -1,5 +1,17 @@
-import type { Call, Cancellable } from './call-context.js'
+import type { Cancellable } from './cancellable.js'
 import type { Clock } from './clock.js'
+
+/** What the gate needs of a call: to arm its guards, and to park a wait the call's end cancels. */
+export interface HeldCall {
+  /** Whether the call has ended. */
+  readonly ended: boolean
+  /** Arms the abort listener, and the deadline timer if the wait reaches the deadline. */
+  armWait(untilMs: number): void
+  /** Parks the call on `wait` until it is cancelled or removed. */
+  track(wait: Cancellable): void
+  /** Removes a wait that has finished. */
+  untrack(wait: Cancellable): void
+}
 
 /**
  * Holds calls until a flood window ends: one timer per key however many calls wait on it. When it
@@ -13,22 +25,27 @@ export class FloodGate {
   /** Creates a gate on `clock`. */
   constructor(private readonly clock: Clock) {}
 
-  /** The number of keys calls are currently held on. */
+  /** The number of (key, end time) pairs calls are currently held on, each with one timer. */
   get heldKeys(): number {
     return this.windows.size
   }
 
   /**
    * Parks `call` until the window of `key` ends at `untilMs`. Resolves `true` when released, `false`
-   * when the call ended first (it is then removed, and the key's timer with it if it was the last).
+   * when the call ended first (it is then removed, and the timer with it if it was the last).
+   *
+   * Calls share a timer when they wait on the same key until the same time (every call held by
+   * one flood window). A call held on the same key until another time gets its own timer, so that
+   * no call is released before the time it asked for: a pacer holds each call until its own slot.
    */
-  hold(call: Call, key: string, untilMs: number): Promise<boolean> {
+  hold(call: HeldCall, key: string, untilMs: number): Promise<boolean> {
     call.armWait(untilMs)
     if (call.ended) return Promise.resolve(false)
-    let held = this.windows.get(key)
+    const slot = `${untilMs}|${key}`
+    let held = this.windows.get(slot)
     if (held === undefined) {
-      held = new HeldWindow(this, this.clock, key, untilMs)
-      this.windows.set(key, held)
+      held = new HeldWindow(this, this.clock, slot, untilMs)
+      this.windows.set(slot, held)
     }
     const window = held
     return new Promise((resolve) => window.add(call, resolve))
@@ -53,7 +70,7 @@ class HeldWindow {
     this.timer = clock.setTimer(() => this.release(), Math.max(0, untilMs - clock.now()))
   }
 
-  add(call: Call, resolve: (released: boolean) => void): void {
+  add(call: HeldCall, resolve: (released: boolean) => void): void {
     const waiter = new Waiter(this, call, resolve)
     this.waiters.add(waiter)
     call.track(waiter)
@@ -78,7 +95,7 @@ class HeldWindow {
 class Waiter implements Cancellable {
   constructor(
     private readonly window: HeldWindow,
-    private readonly call: Call,
+    private readonly call: HeldCall,
     private readonly resolve: (released: boolean) => void,
   ) {}
 

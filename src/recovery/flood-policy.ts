@@ -1,6 +1,5 @@
 import { type FloodError, isRpcError } from '../error/rpc-error.js'
-import type { Call, CallContext } from './call-context.js'
-import { type Decision, PASS, type Policy, RETRY, STOP } from './policy.js'
+import { type CallContext, type Decision, PASS, type Policy, RETRY, STOP } from './policy.js'
 
 /** The wait a flood error asks for, in seconds, or `undefined` when it names none. */
 function waitSecondsOf(error: FloodError): number | undefined {
@@ -11,7 +10,8 @@ function waitSecondsOf(error: FloodError): number | undefined {
 }
 
 function handleFlood(call: CallContext, error: FloodError): Decision | Promise<Decision> {
-  const { clock, events } = call.engine
+  const { invoker } = call
+  const { clock, events } = invoker
   const knowledge = call.knowledge(error)
   const now = clock.now()
   const seconds = waitSecondsOf(error)
@@ -31,15 +31,15 @@ function handleFlood(call: CallContext, error: FloodError): Decision | Promise<D
   }
 
   // FLOOD_WAIT_0 happens; answering it with an immediate repeat invites the next one.
-  const waitMs = Math.max(seconds * 1000, call.engine.minFloodWaitMs)
+  const waitMs = Math.max(seconds * 1000, invoker.minFloodWaitMs)
   if (!Number.isFinite(waitMs)) {
     call.annotate(error, { giveUpReason: 'flood-wait-too-long' })
     return STOP
   }
-  const key = call.engine.floodKeyOf(call, call.engine.floodScopeOf(error, call))
-  call.engine.recordFlood(key, now + waitMs, now)
+  const key = invoker.floodKeyOf(call, invoker.floodScopeOf(error, call))
+  invoker.recordFlood(key, now + waitMs, now)
   // The store never shortens a window, and may hold a longer one than this error's.
-  const untilMs = Math.max(now + waitMs, call.engine.store.get(key, now) ?? 0)
+  const untilMs = Math.max(now + waitMs, invoker.floodStore.get(key, now) ?? 0)
 
   if (error.template === 'FLOOD_PREMIUM_WAIT_%d' && events.has('speedLimited')) {
     events.emit('speedLimited', {
@@ -80,7 +80,7 @@ function handleFlood(call: CallContext, error: FloodError): Decision | Promise<D
     return STOP
   }
   // Waiting through the gate shares one timer with every other call held on the same key.
-  return call.engine.gate.hold(call as Call, key, untilMs).then((released) => (released ? RETRY : STOP))
+  return call.holdUntil(key, untilMs).then((released) => (released ? RETRY : STOP))
 }
 
 /**

@@ -1,7 +1,6 @@
 import { isRpcError, type RpcError } from '../error/rpc-error.js'
-import type { CallContext } from './call-context.js'
 import { HookError } from './errors.js'
-import { type Decision, PASS, type Policy, RETRY, STOP, stopWith } from './policy.js'
+import { type CallContext, type Decision, PASS, type Policy, RETRY, STOP, stopWith } from './policy.js'
 
 function cannotRepair(call: CallContext, error: RpcError): Decision {
   call.annotate(error, { giveUpReason: call.handles('input') ? 'recovery-failed' : 'opted-out' })
@@ -45,7 +44,7 @@ export const inputPolicy: Policy = {
   onFailure(call, failure) {
     if (!isRpcError(failure) || failure.category !== 'BAD_REQUEST') return PASS
     const knowledge = call.knowledge(failure)
-    const { hooks } = call.engine
+    const { hooks } = call.invoker
     if (knowledge.afterDependency) {
       const after = call.options?.after
       if (after === undefined || !call.handles('input') || call.count('after') > 1)

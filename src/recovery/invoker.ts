@@ -2,16 +2,19 @@ import { isInstanceOf } from '../error/foreign-value.js'
 import { isRpcError, RpcError } from '../error/rpc-error.js'
 import type { FloodStore } from '../flood/flood-store.js'
 import { describeFailure } from './attempt.js'
-import { abortReason, Call, INTERRUPTED, PENDING, SUCCEEDED } from './call-context.js'
+import { abortReason, Call, INTERRUPTED, PENDING, SUCCEEDED } from './call.js'
 import { type CallInterceptor, InterceptorChain } from './call-interceptor.js'
+import { type CallLimits, type CallOptions, limitsFor } from './call-options.js'
 import { checkCallOptions, checkInvokerOptions } from './check-options.js'
+import type { Clock } from './clock.js'
 import { defaultPolicies } from './default-policies.js'
 import { DiagnosticReport } from './diagnostic-report.js'
 import { Engine } from './engine.js'
 import { DeadlineExceededError, InvokerClosedError, RecoveryError, TransportError } from './errors.js'
-import type { Emitter, RecoveryEvents, Unsubscribe } from './events.js'
-import { type CallOptions, type InvokerOptions, limitsFor, type SendRequest } from './options.js'
-import { type Decision, type Failure, PASS, type Policy, RETRY } from './policy.js'
+import type { RecoveryEvents, Unsubscribe } from './events.js'
+import type { Failure } from './failure.js'
+import type { InvokerOptions, SendRequest } from './options.js'
+import { type Decision, type OpenWindow, PASS, type Policy, RETRY } from './policy.js'
 import { attachDetails, detailsOf, type RecoveryDetailsInit } from './recovery-details.js'
 
 /** Calls the Telegram API through the recovery engine. Created by {@link createInvoker}. */
@@ -24,18 +27,40 @@ export interface Invoker {
   <R = unknown>(method: string, params?: unknown, options?: CallOptions): Promise<R>
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<K extends keyof RecoveryEvents>(name: K, listener: (event: RecoveryEvents[K]) => void): Unsubscribe
-  /** The typed event emitter behind `on`. */
-  readonly events: Emitter<RecoveryEvents>
+  /** The account label, part of every flood key. */
+  readonly account: string
   /** The account's home DC, when known. */
   readonly homeDcId: number | undefined
+  /**
+   * Sets the home DC without a redirect: for an adapter whose client chose or moved its main DC by
+   * itself (a saved session, the client's own migration). No event, no hook; calls that have not
+   * picked a DC yet go there.
+   */
+  setHomeDcId(dcId: number): void
+  /** Whether a login is known to hold on this account (see the `authorized` option). */
+  readonly authorized: boolean
+  /**
+   * Records that a login holds (a session the client restored by itself) or no longer holds (logged
+   * out elsewhere): before a login holds, a 401 on home is "not logged in yet", not a dead session.
+   */
+  setAuthorized(authorized: boolean): void
   /** Calls in progress. */
   readonly pendingCount: number
+  /** The limits every call starts from (the invoker's options over the defaults). */
+  readonly limits: CallLimits
+  /** The invoker's clock. */
+  readonly clock: Clock
   /** The flood store in use. */
   readonly floodStore: FloodStore
+  /**
+   * The open flood window that would hold a call of `method` with `params` at `nowMs` (default: now
+   * on the invoker's clock), if any: lets a pool of accounts pick the one that can send soonest.
+   */
+  floodWindowOf(method: string, params?: unknown, nowMs?: number): OpenWindow | undefined
   /** Whether `close()` was called. */
   readonly closed: boolean
-  /** Shared state, for custom policies and tests. Advanced; prefer the members above. */
-  readonly engine: Engine
+  /** Aborted when the invoker closes: for what the transport keeps open on the invoker's behalf. */
+  readonly lifetimeSignal: AbortSignal
   /** Ends every pending call with an `InvokerClosedError` and refuses new calls. */
   close(reason?: unknown): void
   /** Wraps every later call in `interceptor` (tracing); returns the function that removes it. */
@@ -292,18 +317,47 @@ export function createInvoker(options: InvokerOptions): Invoker {
     }
   }
 
-  return Object.defineProperties(entry, {
+  const invoker = Object.defineProperties(entry, {
     on: {
       value: <K extends keyof RecoveryEvents>(name: K, listener: (event: RecoveryEvents[K]) => void) =>
         engine.events.on(name, listener),
     },
-    events: { value: engine.events },
+    account: { value: engine.account },
     homeDcId: { get: () => engine.homeDcId },
+    setHomeDcId: {
+      value: (dcId: number) => {
+        engine.homeDcId = dcId
+      },
+    },
+    authorized: { get: () => engine.authorized },
+    setAuthorized: {
+      value: (authorized: boolean) => {
+        engine.authorized = authorized === true
+      },
+    },
     pendingCount: { get: () => engine.pendingCount },
-    floodStore: { value: engine.store },
+    limits: { value: engine.limits },
+    clock: { value: engine.clock },
+    floodStore: { value: engine.floodStore },
+    floodWindowOf: {
+      value: (method: string, params?: unknown, nowMs?: number) =>
+        engine.openFloodWindow(method, params, nowMs ?? clock.now()),
+    },
     closed: { get: () => engine.closed },
-    engine: { value: engine },
+    lifetimeSignal: { get: () => engine.lifetimeSignal },
     close: { value: (reason?: unknown) => engine.close(reason) },
     intercept: { value: (interceptor: CallInterceptor) => interceptors.add(interceptor) },
   }) as unknown as Invoker
+  engines.set(invoker, engine)
+  return invoker
+}
+
+/** The engine behind each invoker, for tests that look inside (not exported from the package). */
+const engines = new WeakMap<Invoker, Engine>()
+
+/** The engine behind `invoker`: internal state for tests; no public entry point exports this. */
+export function engineOf(invoker: Invoker): Engine {
+  const engine = engines.get(invoker)
+  if (engine === undefined) throw new TypeError('not an invoker made by createInvoker')
+  return engine
 }

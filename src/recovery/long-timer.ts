@@ -18,7 +18,7 @@ export interface TimerHost {
   set(callback: () => void, ms: number): unknown
   /** Cancels a platform timer armed by `set`. */
   clear(handle: unknown): void
-  /** The longest delay `set` may be given, ms; default {@link MAX_TIMER_DELAY_MS}. */
+  /** The longest delay `set` may be given, ms; default 2^31-1 (2,147,483,647), the longest `setTimeout` honours. */
   readonly maxDelayMs?: number
 }
 

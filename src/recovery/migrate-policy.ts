@@ -1,7 +1,6 @@
 import { isRpcError, type MigrateKind, migrateKindOf, type SeeOtherError } from '../error/rpc-error.js'
-import type { CallContext } from './call-context.js'
 import { HookError } from './errors.js'
-import { type Decision, PASS, type Policy, RETRY, STOP, stopWith } from './policy.js'
+import { type CallContext, type Decision, PASS, type Policy, RETRY, STOP, stopWith } from './policy.js'
 
 /** Migrations that move the account itself; the others only send one call elsewhere. */
 const MOVES_HOME: ReadonlySet<MigrateKind> = new Set(['USER', 'PHONE', 'NETWORK'])
@@ -11,7 +10,7 @@ const VISITED = Symbol('visited DCs')
 
 async function follow(call: CallContext, toDcId: number, kind: MigrateKind): Promise<Decision> {
   if (MOVES_HOME.has(kind)) {
-    const moved = await call.settle(() => call.engine.moveHome(toDcId, kind))
+    const moved = await call.settle(() => call.invoker.moveHome(toDcId, kind))
     if (moved === undefined) return STOP
     if (!moved.ok) {
       const failure = isRpcError(moved.error)
@@ -44,7 +43,7 @@ export const migratePolicy: Policy = {
     }
     const toDcId = error.params.dcId
     const kind = migrateKindOf(error.template)
-    if (toDcId === undefined || kind === undefined || !call.engine.knownDcIds.has(toDcId)) {
+    if (toDcId === undefined || kind === undefined || !call.invoker.knownDcIds.has(toDcId)) {
       call.annotate(error, { giveUpReason: 'unknown-dc' })
       return STOP
     }
@@ -61,7 +60,7 @@ export const migratePolicy: Policy = {
       return STOP
     }
     visited.push(toDcId)
-    const { events } = call.engine
+    const { events } = call.invoker
     if (events.has('migrate')) events.emit('migrate', { method: call.method, fromDcId, toDcId, kind, error })
     return follow(call, toDcId, kind)
   },

@@ -37,7 +37,7 @@ export const retryPolicy: Policy = {
       call.annotate(failure, { giveUpReason: 'attempts-exhausted' })
       return STOP
     }
-    const { random, events } = call.engine
+    const { random, events } = call.invoker
     const delayMs = fixedDelayMs ?? backoffDelay(failures, call.limits, random)
     if (delayMs >= call.remainingMs()) {
       call.annotate(failure, { giveUpReason: 'deadline' })

@@ -6,7 +6,6 @@ import {
   checkString,
 } from '../recovery/check-option.js'
 import { MAX_TIMER_DELAY_MS } from '../recovery/long-timer.js'
-import type { RedisFloodStoreOptions } from './redis-flood-store.js'
 
 /**
  * ioredis arms its command timeout with a plain `setTimeout`, so a longer one would fire after
@@ -14,8 +13,22 @@ import type { RedisFloodStoreOptions } from './redis-flood-store.js'
  */
 const COMMAND_TIMEOUT_RULE = { min: 1, max: MAX_TIMER_DELAY_MS }
 
+/**
+ * The fields of `RedisFloodStoreOptions` as the checker reads them: any value, since the point is to
+ * refuse wrong ones (and typed here, not imported, so the store can import its checker).
+ */
+interface StoreOptionsAsGiven {
+  readonly redis?: unknown
+  readonly prefix?: unknown
+  readonly commandTimeoutMs?: unknown
+  readonly resyncRetryMs?: unknown
+  readonly maxKeys?: unknown
+  readonly maxWindowMs?: unknown
+  readonly now?: unknown
+}
+
 /** Checks the options of `createRedisFloodStore` once, before any connection is made. */
-export function checkStoreOptions(options: RedisFloodStoreOptions, owner = 'createRedisFloodStore'): void {
+export function checkStoreOptions(options: StoreOptionsAsGiven, owner = 'createRedisFloodStore'): void {
   checkOptionsBag(owner, options, false)
   if (options.redis === undefined) throw new TypeError(`${owner}: redis must be an ioredis client`)
   checkObject(owner, 'redis', options.redis, ['duplicate'])

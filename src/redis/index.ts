@@ -5,15 +5,6 @@
  */
 
 export {
-  type ChangeMessage,
-  channelOf,
-  isFloodKey,
-  MAX_KEY_CHARS,
-  parseChange,
-  parseDurationMs,
-  scanPatternOf,
-} from './messages.js'
-export {
   createRedisFloodStore,
   type FloodStoreDownEvent,
   type FloodStoreErrorEvent,
@@ -26,4 +17,3 @@ export {
   type RedisFloodStoreOptions,
   type RedisFloodStoreState,
 } from './redis-flood-store.js'
-export { DELETE_SCRIPT, EXTEND_SCRIPT } from './scripts.js'

@@ -122,9 +122,7 @@ export interface RedisFloodStoreEvents {
 export interface RedisFloodStore extends FloodStore {
   /** Where the store stands with Redis. */
   readonly state: RedisFloodStoreState
-  /** The typed events (`down`, `synced`, `remoteWindow`, `error`, `valueRejected`). */
-  readonly events: Emitter<RedisFloodStoreEvents>
-  /** Subscribes to an event; returns the function that unsubscribes. */
+  /** Subscribes to an event (`down`, `synced`, `remoteWindow`, `error`, `valueRejected`); returns the function that unsubscribes. */
   on<K extends keyof RedisFloodStoreEvents>(
     name: K,
     listener: (event: RedisFloodStoreEvents[K]) => void,
@@ -212,7 +210,7 @@ export function createRedisFloodStore(options: RedisFloodStoreOptions): RedisFlo
 }
 
 class SharedFloodStore implements RedisFloodStore {
-  readonly events = new Emitter<RedisFloodStoreEvents>()
+  private readonly events = new Emitter<RedisFloodStoreEvents>()
   private readonly mirror: MemoryFloodStore
   private readonly prefix: string
   private readonly channel: string

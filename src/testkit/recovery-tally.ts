@@ -1,5 +1,5 @@
 import { isRpcError } from '../error/index.js'
-import type { Invoker } from '../recovery/index.js'
+import type { Invoker } from '../recovery/invoker.js'
 
 /** What the engine did, counted from its events. Times are summed over calls, in ms. */
 export interface TallyCounts {

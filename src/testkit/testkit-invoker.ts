@@ -1,6 +1,7 @@
 import { RpcError } from '../error/index.js'
 import { checkInvokerOptions } from '../recovery/check-options.js'
-import { createInvoker, type Invoker, type InvokerOptions } from '../recovery/index.js'
+import { createInvoker, type Invoker } from '../recovery/invoker.js'
+import type { InvokerOptions } from '../recovery/options.js'
 import { checkConnectOptions } from './check-testkit-options.js'
 import { type ConnectOptions, connect, type PlainTransport } from './plain/client.js'
 import type { Cluster, DcAddress } from './plain/cluster.js'
@@ -88,7 +89,7 @@ export function createTestkitInvoker(
     ...invokerOptions,
     send: (request) => transport.send(request),
   })
-  invoke.engine.lifetimeSignal.addEventListener('abort', () => transport.close(), { once: true })
+  invoke.lifetimeSignal.addEventListener('abort', () => transport.close(), { once: true })
   return Object.defineProperty(invoke, 'transport', { value: transport }) as TestkitInvoker
 }
 

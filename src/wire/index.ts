@@ -1,7 +1,8 @@
 /**
- * The binary side: TL reading and writing, and decoding of `rpc_result`, `rpc_error`,
- * `gzip_packed`, `msg_container`, `bad_msg_notification`, `bad_server_salt` and transport errors
- * into typed values. Runtime-free: `Uint8Array` only, no Node imports.
+ * mtproto-errors/wire: the binary side. TL reading and writing, encoders, and decoding of
+ * `rpc_result`, `rpc_error`, `gzip_packed`, `msg_container`, `bad_msg_notification`,
+ * `bad_server_salt` and transport errors into typed values. Runtime-free: `Uint8Array` only, no
+ * Node imports. The root entry re-exports the two decoders a first day needs.
  * @packageDocumentation
  */
 export {

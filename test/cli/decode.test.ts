@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { encodeGzipPacked, encodeMsgContainer, encodeRpcError, encodeRpcResult } from '../../src/index.js'
+import {
+  encodeGzipPacked,
+  encodeMsgContainer,
+  encodeRpcError,
+  encodeRpcResult,
+} from '../../src/wire/index.js'
 import { cli } from './run-cli.js'
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')

@@ -5,7 +5,7 @@ import { groupInputs } from '../../src/cli/commands/explain.js'
 import { wrap } from '../../src/cli/help.js'
 import { CLI_LIMITS } from '../../src/cli/limits.js'
 import { boundedDistance } from '../../src/cli/suggest.js'
-import { encodeRpcError } from '../../src/index.js'
+import { encodeRpcError } from '../../src/wire/index.js'
 import { cli } from './run-cli.js'
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')

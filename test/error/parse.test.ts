@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  categoryOf,
-  type FloodError,
-  InternalServerError,
-  RpcError,
-  splitErrorMessage,
-} from '../../src/index.js'
+import { categoryOf, splitErrorMessage } from '../../src/error/index.js'
+import { type FloodError, InternalServerError, RpcError } from '../../src/index.js'
 
 describe('splitErrorMessage', () => {
   it('splits TYPE: description', () => {

@@ -1,12 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import {
-  categoryOf,
-  isRpcError,
-  PARAMETERISED_TEMPLATES,
-  RpcError,
-  splitErrorMessage,
-} from '../../src/index.js'
+import { categoryOf, PARAMETERISED_TEMPLATES, splitErrorMessage } from '../../src/error/index.js'
+import { isRpcError, RpcError } from '../../src/index.js'
 
 const TYPE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'.split('')
 const typeArbitrary = fc.string({ unit: fc.constantFrom(...TYPE_CHARS), minLength: 1, maxLength: 60 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { defaultFloodKeyOf, floodKey, paramsFingerprint } from '../../src/index.js'
+import { floodKey, paramsFingerprint } from '../../src/flood/index.js'
+import { defaultFloodKeyOf } from '../../src/index.js'
 
 const call = (params: unknown, method = 'messages.sendMessage') => ({ account: 'main', method, params })
 

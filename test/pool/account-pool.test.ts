@@ -8,6 +8,7 @@ import {
   type PoolMoveEvent,
   type SendRequest,
 } from '../../src/index.js'
+import { engineOf } from '../../src/recovery/invoker.js'
 import { capture, FakeClock, rpc, setup } from '../recovery/helpers.js'
 
 type Answer = (request: SendRequest) => unknown
@@ -37,8 +38,9 @@ const ok: Answer = () => 'ok'
 describe('the account pool', () => {
   it('sends unbound work to an account with no window over it', async () => {
     const { clock, sent, invokers, pool } = accounts({ alice: ok, bob: ok })
-    const alice = invokers[0]?.engine
-    alice?.recordFlood('alice|contacts.resolveUsername', clock.now() + 30_000, clock.now())
+    const alice = invokers[0]
+    if (alice)
+      engineOf(alice).recordFlood('alice|contacts.resolveUsername', clock.now() + 30_000, clock.now())
     for (let i = 0; i < 4; i++) {
       const result = capture(pool('contacts.resolveUsername', { username: `user${i}` }))
       await clock.advance(0)

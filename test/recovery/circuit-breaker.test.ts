@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CircuitBreaker, type CircuitTransition } from '../../src/index.js'
+import { CircuitBreaker, type CircuitTransition } from '../../src/recovery/circuit-breaker.js'
 
 describe('CircuitBreaker', () => {
   it('opens after the threshold of consecutive failures; a success in between starts the count again', () => {

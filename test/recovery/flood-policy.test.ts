@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { detailsOf, FloodError, MemoryFloodStore } from '../../src/index.js'
+import { engineOf } from '../../src/recovery/invoker.js'
 import { capture, catalogOf, rpc, scriptedSend, sequence, setup } from './helpers.js'
 
 describe('420 FLOOD: waits that fit the budget', () => {
@@ -207,7 +208,7 @@ describe('the flood store and the gate', () => {
     await clock.advance(0)
     expect(result.error).toBe(reason)
     expect(clock.pending).toBe(0)
-    expect(invoke.engine.gate.heldKeys).toBe(0)
+    expect(engineOf(invoke).gate.heldKeys).toBe(0)
     expect(transport.sent).toHaveLength(1)
   })
 

@@ -16,6 +16,7 @@ import {
   stopWith,
   TransportError,
 } from '../../src/index.js'
+import { engineOf } from '../../src/recovery/invoker.js'
 import { capture, rpc, scriptedSend, sequence, setup } from './helpers.js'
 
 afterEach(() => {
@@ -288,7 +289,7 @@ describe('the policy chain', () => {
     const transport = sequence(clock, [rpc(420, 'FLOOD_WAIT_1'), rpc(500, 'X')])
     await expect(invoke('m.x', {})).rejects.toBeInstanceOf(FloodError)
     await expect(invoke('m.y', {})).rejects.toBeInstanceOf(InternalServerError)
-    expect(invoke.engine.limits).toMatchObject({ maxFloodWaitMs: 0, maxAttempts: 1, deadlineMs: 1_000 })
+    expect(invoke.limits).toMatchObject({ maxFloodWaitMs: 0, maxAttempts: 1, deadlineMs: 1_000 })
   })
 })
 
@@ -312,7 +313,7 @@ describe('events', () => {
       off()
       off()
       // The test log's listener and the throwing one remain.
-      expect(invoke.events.listenerCount('retry')).toBe(2)
+      expect(engineOf(invoke).events.listenerCount('retry')).toBe(2)
     } finally {
       vi.unstubAllGlobals()
     }

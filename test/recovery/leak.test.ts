@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createInvoker, MemoryFloodStore, RpcError, type SendRequest } from '../../src/index.js'
+import { engineOf } from '../../src/recovery/invoker.js'
 
 /** An AbortSignal whose listeners are counted, to prove that every one added is removed. */
 function countingSignal(controller: AbortController, active: { count: number }): AbortSignal {
@@ -121,7 +122,7 @@ describe('no timer, listener or promise outlives its call', () => {
     expect(vi.getTimerCount()).toBe(0)
     expect(listeners.count).toBe(0)
     expect(invoke.pendingCount).toBe(0)
-    expect(invoke.engine.gate.heldKeys).toBe(0)
+    expect(engineOf(invoke).gate.heldKeys).toBe(0)
     // The 1,000 s windows are still open (and must stay remembered); once they end, nothing is left.
     expect(store.size).toBe(total / 20)
     vi.advanceTimersByTime(1_000_000)

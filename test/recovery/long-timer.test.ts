@@ -5,12 +5,12 @@ import {
   DeadlineExceededError,
   type InvokerOptions,
   LongTimer,
-  MAX_TIMER_DELAY_MS,
   RpcError,
   setLongTimeout,
   systemClock,
   type TimerHost,
 } from '../../src/index.js'
+import { MAX_TIMER_DELAY_MS } from '../../src/recovery/long-timer.js'
 import { capture } from './helpers.js'
 
 const DAY_MS = 86_400_000

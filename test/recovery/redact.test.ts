@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { REDACTED, redact } from '../../src/index.js'
+import { redact } from '../../src/index.js'
+import { REDACTED } from '../../src/recovery/redact.js'
 
 const bytes = (n: number) => new Uint8Array(n).fill(7)
 

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  backoffDelay,
-  detailsOf,
-  InternalServerError,
-  type RpcError,
-  TransportError,
-} from '../../src/index.js'
+import { detailsOf, InternalServerError, type RpcError, TransportError } from '../../src/index.js'
+import { backoffDelay } from '../../src/recovery/backoff.js'
 import { VERSION } from '../../src/version.js'
 import { capture, rpc, scriptedSend, sequence, setup } from './helpers.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { channelOf, parseChange, scanPatternOf } from '../../src/redis/index.js'
+import { channelOf, parseChange, scanPatternOf } from '../../src/redis/messages.js'
 
 describe('the Redis store’s change messages and names', () => {
   it('parses the three kinds, keys with spaces included', () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { BadRequestError, InvokerClosedError } from '../../src/index.js'
+import { engineOf } from '../../src/recovery/invoker.js'
 import {
   type Cluster,
   createTestkitInvoker,
@@ -58,7 +59,7 @@ describe('createTestkitInvoker', () => {
     expect(counts.giveUpsByCategory).toEqual({ BAD_REQUEST: 1 })
     expect(counts.giveUps).toEqual({ 'not-retryable': 1 })
     tally.stop()
-    expect(invoke.events.listenerCount()).toBe(0)
+    expect(engineOf(invoke).events.listenerCount()).toBe(0)
     expect(cluster.report().floodViolations).toBe(0)
   })
 

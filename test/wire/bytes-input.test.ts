@@ -1,17 +1,15 @@
 import { gunzipSync, gzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { decodeMessages, decodeRpcResult, decodeTransportError } from '../../src/index.js'
 import {
-  decodeMessages,
-  decodeRpcResult,
-  decodeTransportError,
   describeBytes,
   encodeGzipPacked,
   encodeRpcError,
   encodeRpcResult,
   encodeTransportError,
   inflateGzip,
-} from '../../src/index.js'
+} from '../../src/wire/index.js'
 import { failure } from './decode-fixtures.js'
 
 const rpcResult = encodeRpcResult(77n, encodeRpcError(420, 'FLOOD_WAIT_3'))

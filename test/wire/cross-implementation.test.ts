@@ -10,17 +10,16 @@ import { BinaryReader } from 'telegram/extensions/index.js'
 import { returnBigInt, toSignedLittleBuffer } from 'telegram/Helpers.js'
 import { serializeBytes } from 'telegram/tl/index.js'
 import { describe, expect, it } from 'vitest'
+import { decodeMessages, decodeRpcResult } from '../../src/index.js'
 import {
   CONSTRUCTOR_IDS,
-  decodeMessages,
-  decodeRpcResult,
   encodeBadMsgNotification,
   encodeBadServerSalt,
   encodeGzipPacked,
   encodeMsgContainer,
   encodeRpcError,
   encodeRpcResult,
-} from '../../src/index.js'
+} from '../../src/wire/index.js'
 import { toHex } from './hex.js'
 
 /** Codes and messages that exercise every path: both length forms, unicode, empty, int32 edges. */

@@ -1,4 +1,5 @@
-import { DecodeError, TlWriter } from '../../src/index.js'
+import { DecodeError } from '../../src/index.js'
+import { TlWriter } from '../../src/wire/index.js'
 
 /** Test helper: the DecodeError `read` throws; anything else (or nothing) fails the test. */
 export function failure(read: () => unknown): DecodeError {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { type DecodedMessage, decodeMessages, FloodError } from '../../src/index.js'
 import {
   BAD_MSG_CODES,
-  type DecodedMessage,
-  decodeMessages,
   encodeBadMsgNotification,
   encodeBadServerSalt,
   encodeGzipPacked,
@@ -10,9 +9,8 @@ import {
   encodeRpcError,
   encodeRpcResult,
   explainBadMsgCode,
-  FloodError,
   TlWriter,
-} from '../../src/index.js'
+} from '../../src/wire/index.js'
 import { failure } from './decode-fixtures.js'
 import { concat } from './hex.js'
 

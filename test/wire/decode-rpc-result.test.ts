@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  decodeRpcResult,
-  encodeGzipPacked,
-  encodeRpcError,
-  encodeRpcResult,
-  FloodError,
-  RpcError,
-  SeeOtherError,
-  TlWriter,
-} from '../../src/index.js'
+import { decodeRpcResult, FloodError, RpcError, SeeOtherError } from '../../src/index.js'
+import { encodeGzipPacked, encodeRpcError, encodeRpcResult, TlWriter } from '../../src/wire/index.js'
 import { failure } from './decode-fixtures.js'
 import { concat, fromHex } from './hex.js'
 

@@ -10,7 +10,7 @@ import {
   encodeTransportError,
   parseHex,
   TlWriter,
-} from '../../src/index.js'
+} from '../../src/wire/index.js'
 
 describe('describeBytes', () => {
   it('describes an rpc_error with its class, category and parameters', () => {

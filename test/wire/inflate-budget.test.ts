@@ -1,17 +1,14 @@
 import { gzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { type DecodedMessage, DecodeError, decodeMessages, decodeRpcResult } from '../../src/index.js'
 import {
   DEFAULT_DECODE_LIMITS,
-  type DecodedMessage,
-  DecodeError,
-  decodeMessages,
-  decodeRpcResult,
   encodeGzipPacked,
   encodeMsgContainer,
   encodeRpcError,
   encodeRpcResult,
-} from '../../src/index.js'
+} from '../../src/wire/index.js'
 import { failure, packed, withTrailerSize } from './decode-fixtures.js'
 
 const MiB = 1024 * 1024

@@ -1,14 +1,13 @@
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { decodeMessages, decodeRpcResult } from '../../src/index.js'
 import {
-  decodeMessages,
-  decodeRpcResult,
   encodeGzipPacked,
   encodeMsgContainer,
   encodeRpcError,
   encodeRpcResult,
   inflateGzip,
-} from '../../src/index.js'
+} from '../../src/wire/index.js'
 import { failure, packed, withTrailerSize } from './decode-fixtures.js'
 
 const MiB = 1024 * 1024

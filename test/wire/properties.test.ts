@@ -1,9 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { DecodeError, decodeMessages, decodeRpcResult } from '../../src/index.js'
 import {
-  DecodeError,
-  decodeMessages,
-  decodeRpcResult,
   describeBytes,
   encodeBadMsgNotification,
   encodeBadServerSalt,
@@ -13,7 +11,7 @@ import {
   encodeRpcResult,
   TlReader,
   TlWriter,
-} from '../../src/index.js'
+} from '../../src/wire/index.js'
 import { concat } from './hex.js'
 
 const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { DecodeError, TlReader } from '../../src/index.js'
+import { DecodeError } from '../../src/index.js'
+import { TlReader } from '../../src/wire/index.js'
 import { fromHex } from './hex.js'
 
 function decodeErrorOf(read: () => unknown): DecodeError {

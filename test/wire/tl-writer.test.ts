@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TlReader, TlWriter } from '../../src/index.js'
+import { TlReader, TlWriter } from '../../src/wire/index.js'
 import { toHex } from './hex.js'
 
 describe('TlWriter', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeTransportError, encodeTransportError, explainTransportError } from '../../src/index.js'
+import { decodeTransportError, encodeTransportError, explainTransportError } from '../../src/wire/index.js'
 import { fromHex } from './hex.js'
 
 describe('transport errors', () => {

@@ -1,11 +1,12 @@
 import type { Api, TelegramClient } from 'telegram'
 import { utils } from 'telegram'
 import { RpcError } from '../../error/rpc-error.js'
+import type { CallOptions } from '../../recovery/call-options.js'
 import { checkInvokerOptions } from '../../recovery/check-options.js'
 import { defaultPolicies } from '../../recovery/default-policies.js'
 import type { RecoveryEvents, Unsubscribe } from '../../recovery/events.js'
 import { createInvoker, type Invoker } from '../../recovery/invoker.js'
-import type { CallOptions, InvokerOptions, SendRequest } from '../../recovery/options.js'
+import type { InvokerOptions, SendRequest } from '../../recovery/options.js'
 import { insertBeforeRetry } from '../insert-before-retry.js'
 import { toGramjsError } from './client-errors.js'
 import type {
@@ -105,7 +106,7 @@ export function wrapClient(client: TelegramClient, options: GramjsRecoveryOption
 
   function syncHomeDc(): void {
     const dcId = internals.session.dcId
-    if (dcId > 0 && movesInFlight === 0 && invoker.engine.homeDcId !== dcId) invoker.engine.homeDcId = dcId
+    if (dcId > 0 && movesInFlight === 0 && invoker.homeDcId !== dcId) invoker.setHomeDcId(dcId)
   }
 
   async function send(attempt: SendRequest): Promise<unknown> {
@@ -127,7 +128,7 @@ export function wrapClient(client: TelegramClient, options: GramjsRecoveryOption
     if (carried.sender !== undefined && (dcId === undefined || dcId === carried.sender.dcId)) {
       return carried.sender
     }
-    if (!carried.explicitDc && (dcId === undefined || dcId === invoker.engine.homeDcId)) {
+    if (!carried.explicitDc && (dcId === undefined || dcId === invoker.homeDcId)) {
       // After a DC switch GramJS replaces the main sender; wait for the new one to be connected.
       await internals._connectedDeferred.promise
       const main = internals._sender

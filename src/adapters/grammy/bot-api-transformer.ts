@@ -113,7 +113,7 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
     // about FLOOD_WAIT here.
     catalog: false,
   })
-  const clock = invoke.engine.clock
+  const clock = invoke.clock
 
   async function send(attempt: SendRequest): Promise<unknown> {
     const prev = attempt.context as Prev

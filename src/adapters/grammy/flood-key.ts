@@ -14,7 +14,7 @@ export function defaultMethodClassOf(method: string): string {
   return method
 }
 
-/** The chat a call is about, as it goes into a key: ids and @usernames as they are, anything else digested. */
+/** The chat a call is about, as it goes into a key: ids and `@usernames` as they are, anything else digested. */
 export function chatKeyOf(params: unknown): string | undefined {
   const chat = (params as { chat_id?: unknown } | null | undefined)?.chat_id
   if (chat === undefined || chat === null) return undefined

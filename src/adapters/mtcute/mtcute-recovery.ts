@@ -7,12 +7,13 @@ import {
 } from '@mtcute/core'
 import { isInstanceOf } from '../../error/foreign-value.js'
 import { isRpcError } from '../../error/rpc-error.js'
+import type { CallOptions } from '../../recovery/call-options.js'
 import { checkInvokerOptions } from '../../recovery/check-options.js'
 import { defaultPolicies } from '../../recovery/default-policies.js'
 import { TransportError } from '../../recovery/errors.js'
 import type { RecoveryEvents, Unsubscribe } from '../../recovery/events.js'
 import { createInvoker, type Invoker } from '../../recovery/invoker.js'
-import type { CallOptions, InvokerOptions, SendRequest } from '../../recovery/options.js'
+import type { InvokerOptions, SendRequest } from '../../recovery/options.js'
 import { insertBeforeRetry } from '../insert-before-retry.js'
 import { toMtRpcError } from './mt-rpc-error.js'
 import { RETRY_503, retry503Policy } from './retry-503-policy.js'
@@ -89,7 +90,7 @@ export function mtcuteRecovery(options: MtcuteRecoveryOptions = {}): MtcuteRecov
     } catch {
       return // not connected yet: the home DC is not known
     }
-    if (invoker.engine.homeDcId !== dcId) invoker.engine.homeDcId = dcId
+    if (invoker.homeDcId !== dcId) invoker.setHomeDcId(dcId)
   }
 
   function send(attempt: SendRequest): Promise<unknown> {
@@ -105,7 +106,7 @@ export function mtcuteRecovery(options: MtcuteRecoveryOptions = {}): MtcuteRecov
     }
     const dcId = attempt.dcId
     // Home is left to mtcute (its primary DC); a DC is named only when the caller or a redirect did.
-    if (dcId !== undefined && (dcId !== invoker.engine.homeDcId || given?.dcId !== undefined)) {
+    if (dcId !== undefined && (dcId !== invoker.homeDcId || given?.dcId !== undefined)) {
       params.dcId = dcId
       // A manager given by the caller would win over the DC a redirect named.
       if (dcId !== given?.dcId) delete params.manager

@@ -43,5 +43,6 @@ export type CallOutcome =
 
 /** The world's side of the seam. Implementations may be synchronous or not. */
 export interface CallHandler {
+  /** Answers one call: a result, an error, or a dropped reply. */
   handle(call: MtprotoCall): Promise<CallOutcome> | CallOutcome
 }

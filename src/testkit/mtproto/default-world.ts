@@ -121,7 +121,7 @@ function worldRule(rule: FloodRule): WorldFloodRule {
  * Its rules, as Telegram's:
  * - `auth.sendCode`/`auth.signIn` for a phone homed elsewhere: 303 PHONE_MIGRATE_X.
  * - Test phones are `99966XYYYY` (X: home DC); the code is X five times ("22222" on DC 2).
- * - Bot tokens from {@link DefaultWorld.botToken}; importing one elsewhere: 303 USER_MIGRATE_X.
+ * - Bot tokens from `DefaultWorld.botToken(dcId)`; importing one elsewhere: 303 USER_MIGRATE_X.
  * - A key that is not logged in: 401 AUTH_KEY_UNREGISTERED for everything but the sign-in calls.
  * - A logged-in key used away from the account's home DC (after an import): 303 USER_MIGRATE_X,
  *   except for `upload.*`, `help.*` and `auth.*`, which is what imports are for.
@@ -222,6 +222,7 @@ export class DefaultWorld implements CallHandler {
     this.rules.moveAccount(account, dcId)
   }
 
+  /** {@inheritDoc CallHandler.handle} */
   handle(call: MtprotoCall): CallOutcome {
     if (!SUPPORTED.has(call.method)) return error(400, 'TESTKIT_METHOD_UNSUPPORTED')
     const user = call.account === undefined ? undefined : this.users.get(Number(call.account))

@@ -125,6 +125,7 @@ function text(params: Readonly<Record<string, unknown>>, name: string): string |
 export class World {
   readonly dcIds: readonly number[]
   readonly random: Random
+  /** The server's clock, epoch ms. */
   readonly now: () => number
   readonly stats: WorldStats = {
     calls: 0,

@@ -2,71 +2,15 @@ import { isInstanceOf } from '../error/foreign-value.js'
 import type { RpcError } from '../error/rpc-error.js'
 import { subscribeAbort, unsubscribeAbort } from './abort-registry.js'
 import { type AttemptRecord, describeFailure } from './attempt.js'
-import type { Engine } from './engine.js'
+import type { CallLimits, CallOptions } from './call-options.js'
+import type { Cancellable } from './cancellable.js'
+import type { Engine, PendingCall } from './engine.js'
 import { CallAbortedError, DeadlineExceededError } from './errors.js'
+import type { Failure } from './failure.js'
+import type { HeldCall } from './flood-gate.js'
 import type { ErrorKnowledge } from './knowledge.js'
-import type { CallInfo, CallLimits, CallOptions } from './options.js'
-import type { Failure } from './policy.js'
+import type { CallContext, Settled } from './policy.js'
 import type { FailureNotes } from './recovery-details.js'
-
-/** How an awaited piece of work ended: a value or an error, as data. */
-export type Settled<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: unknown }
-
-/**
- * One call as policies see it. Everything a policy waits on goes through `sleep` or `settle`, so
- * that the call's end (abort, deadline, `close()`) wakes it at once and releases what it held.
- */
-export interface CallContext extends CallInfo {
-  /** The parameters; a repair hook may replace them before a repeat. */
-  params: unknown
-  /** The DC the next send goes to; the migrate policy moves it. */
-  dcId: number | undefined
-  /** When the call started, epoch ms of the invoker's clock. */
-  readonly startedAt: number
-  /** When the call's budget ends, epoch ms (`Infinity` for none). */
-  readonly deadlineAt: number
-  /** The limits in force for this call (invoker options merged with call options). */
-  readonly limits: CallLimits
-  /** The options the call was made with. */
-  readonly options: CallOptions | undefined
-  /** The invoker's shared services and state. */
-  readonly engine: Engine
-  /** Aborted when the call ends early. Created on first read. */
-  readonly signal: AbortSignal
-  /** Whether the call has ended; a policy that awaited something checks this before going on. */
-  readonly ended: boolean
-  /** The failed sends so far. */
-  readonly history: readonly AttemptRecord[]
-  /** The failure of the last failed send, if any: what the call ends with if it gives up now. */
-  readonly lastFailure: Failure | undefined
-  /** Time left in the budget, ms (may be negative, or `Infinity`). */
-  remainingMs(): number
-  /** Whether the call lets the policy named `name` handle its errors (`handle: { flood: false }`). */
-  handles(name: string): boolean
-  /** Increments this call's counter `name` and returns the new value (1 the first time). */
-  count(name: string): number
-  /** Per-call state of a policy under `key`, made by `create` on first use. */
-  slot<T>(key: symbol | object, create: () => T): T
-  /** Waits `ms`; resolves `false` at once if the call ends first. */
-  sleep(ms: number): Promise<boolean>
-  /**
-   * Waits for `work` (a promise, or a function run now, e.g. a hook) and returns how it settled, or
-   * `undefined` if the call ended first. Never rejects.
-   */
-  settle<T>(work: PromiseLike<T> | (() => T | PromiseLike<T>)): Promise<Settled<Awaited<T>> | undefined>
-  /** Attaches notes to `failure`, shown on the thrown error if the call ends with it. */
-  annotate(failure: Failure, notes: FailureNotes): void
-  /** What the engine and its catalogue know about `error`. */
-  knowledge(error: RpcError): ErrorKnowledge
-}
-
-/** Something a call is parked on; cancelled when the call ends. */
-export interface Cancellable {
-  /** Ends the wait at once, releasing its timer or listener. */
-  cancel(): void
-}
 
 /** The call is running. */
 export const PENDING = 0
@@ -85,7 +29,7 @@ const NO_HISTORY: readonly AttemptRecord[] = Object.freeze([])
  * shares one hidden class; everything a failure needs (history, counters, notes, timers) is
  * allocated only when a failure or wait happens.
  */
-export class Call implements CallContext {
+export class Call implements CallContext, HeldCall, PendingCall {
   /** The parameters; a repair hook may replace them before a repeat. */
   params: unknown
   /** The DC the next send goes to. */
@@ -111,8 +55,8 @@ export class Call implements CallContext {
   /** When the previous attempt ended, for each attempt's `waitMs` (NaN: none yet). */
   private lastMark = Number.NaN
   /** Links of the invoker's pending list (for `close()`). */
-  prev: Call | undefined = undefined
-  next: Call | undefined = undefined
+  prev: PendingCall | undefined = undefined
+  next: PendingCall | undefined = undefined
   private records: AttemptRecord[] | undefined = undefined
   private counters: Map<string, number> | undefined = undefined
   private slots: Map<symbol | object, unknown> | undefined = undefined
@@ -128,14 +72,14 @@ export class Call implements CallContext {
 
   /** Starts a call; the invoker links it and runs the chain. */
   constructor(
-    readonly engine: Engine,
+    readonly invoker: Engine,
     readonly method: string,
     params: unknown,
     readonly options: CallOptions | undefined,
     readonly limits: CallLimits,
   ) {
     this.params = params
-    this.dcId = options?.dcId ?? engine.homeDcId
+    this.dcId = options?.dcId ?? invoker.homeDcId
     this.done = new Promise((resolve) => {
       this.resolve = resolve
     })
@@ -143,7 +87,7 @@ export class Call implements CallContext {
 
   /** {@inheritDoc CallContext.startedAt} */
   get startedAt(): number {
-    if (Number.isNaN(this.start)) this.start = this.engine.clock.now()
+    if (Number.isNaN(this.start)) this.start = this.invoker.clock.now()
     return this.start
   }
 
@@ -154,7 +98,7 @@ export class Call implements CallContext {
 
   /** {@inheritDoc CallInfo.account} */
   get account(): string {
-    return this.engine.account
+    return this.invoker.account
   }
 
   /** {@inheritDoc CallContext.ended} */
@@ -180,7 +124,7 @@ export class Call implements CallContext {
 
   /** {@inheritDoc CallContext.remainingMs} */
   remainingMs(): number {
-    return this.deadlineAt - this.engine.clock.now()
+    return this.deadlineAt - this.invoker.clock.now()
   }
 
   /** {@inheritDoc CallContext.handles} */
@@ -207,7 +151,7 @@ export class Call implements CallContext {
 
   /** {@inheritDoc CallContext.knowledge} */
   knowledge(error: RpcError): ErrorKnowledge {
-    return this.engine.knowledge(error)
+    return this.invoker.knowledge(error)
   }
 
   /** {@inheritDoc CallContext.annotate} */
@@ -225,11 +169,11 @@ export class Call implements CallContext {
 
   /** {@inheritDoc CallContext.sleep} */
   sleep(ms: number): Promise<boolean> {
-    this.armWait(this.engine.clock.now() + ms)
+    this.armWait(this.invoker.clock.now() + ms)
     if (this.status !== PENDING) return NOT_NOW
     this.quiet = false
     return new Promise((resolve) => {
-      const clock = this.engine.clock
+      const clock = this.invoker.clock
       const wait: Cancellable = {
         cancel: () => {
           clock.clearTimer(handle)
@@ -243,6 +187,11 @@ export class Call implements CallContext {
       }, ms)
       this.track(wait)
     })
+  }
+
+  /** {@inheritDoc CallContext.holdUntil} */
+  holdUntil(key: string, untilMs: number): Promise<boolean> {
+    return this.invoker.gate.hold(this, key, untilMs)
   }
 
   /** {@inheritDoc CallContext.settle} */
@@ -295,7 +244,7 @@ export class Call implements CallContext {
   /** Records a failed send that started at `sentAt` (NaN: the first send of a quiet call, at `startedAt`). */
   recordAttempt(sentAt: number, failure: Failure): void {
     const startedAt = this.startedAt
-    const now = this.engine.clock.now()
+    const now = this.invoker.clock.now()
     if (Number.isNaN(sentAt)) sentAt = startedAt
     const { code, message } = describeFailure(failure)
     this.records ??= []
@@ -320,6 +269,11 @@ export class Call implements CallContext {
     this.result = value
     this.release()
     this.resolve(value)
+  }
+
+  /** {@inheritDoc PendingCall.interrupt} */
+  interrupt(failure: unknown): void {
+    this.fail(failure, INTERRUPTED)
   }
 
   /** Ends the call with a failure: `FAILED` from the chain, `INTERRUPTED` from outside it. */
@@ -368,10 +322,10 @@ export class Call implements CallContext {
   private armDeadline(): void {
     if (this.timed || this.status !== PENDING) return
     this.timed = true
-    const remaining = this.deadlineAt - this.engine.clock.now()
+    const remaining = this.deadlineAt - this.invoker.clock.now()
     if (remaining <= 0) this.expire()
     else if (remaining !== Number.POSITIVE_INFINITY) {
-      this.timer = this.engine.clock.setTimer(() => this.expire(), remaining)
+      this.timer = this.invoker.clock.setTimer(() => this.expire(), remaining)
     }
   }
 
@@ -387,11 +341,11 @@ export class Call implements CallContext {
   }
 
   private release(): void {
-    if (this.timer !== undefined) this.engine.clock.clearTimer(this.timer)
+    if (this.timer !== undefined) this.invoker.clock.clearTimer(this.timer)
     this.timer = undefined
     if (this.listening && this.options?.signal !== undefined) unsubscribeAbort(this.options.signal, this)
     if (this.waits !== undefined) for (const wait of [...this.waits]) wait.cancel()
-    this.engine.unlink(this)
+    this.invoker.unlink(this)
   }
 }
 
