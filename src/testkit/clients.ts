@@ -8,12 +8,14 @@
 
 // In-process stand-ins for the network (no sockets, no key exchange): the adapter examples use
 // them, and a user's unit tests can too.
-export {
+export { attachWorld, type GramjsWorld, type GramjsWorldOptions, type WorldSender } from './clients/gramjs-world.js'
+
   attachWorld,
   type GramjsWorld,
   type GramjsWorldOptions,
   type ScriptedSender,
 } from './clients/gramjs-world.js'
+
 export { type MtcuteWorld, type MtcuteWorldOptions, worldServer } from './clients/mtcute-world.js'
 export {
   type ClusterAddress,

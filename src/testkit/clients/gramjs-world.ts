@@ -24,9 +24,9 @@ export interface GramjsWorld {
   /** Every call that reached the server, in order. */
   readonly calls: readonly WorldCall[]
   /** The main sender in use now. */
-  readonly mainSender: ScriptedSender
+  readonly mainSender: WorldSender
   /** A sender to `dcId` answered by the same world (to stand for one GramJS already holds). */
-  createSender(dcId: number, authenticated: boolean): ScriptedSender
+  createSender(dcId: number, authenticated: boolean): WorldSender
   /** Clears GramJS's timers for exported senders, so the process can exit. */
   dispose(): void
 }
@@ -47,12 +47,20 @@ interface RequestState {
 /** Envelopes GramJS wraps around a call when it (re)initialises a connection. */
 const ENVELOPES: ReadonlySet<string> = new Set(['InvokeWithLayer', 'InitConnection', 'InvokeWithoutUpdates'])
 
+/** A sender the world answers for, as a test looks at it; GramJS sees a whole `MTProtoSender` stand-in. */
+export interface WorldSender {
+  /** The DC the sender talks to. */
+  readonly dcId: number
+  /** Set by `disconnect()`, as on GramJS's sender; a test sets it to stand for a deliberate disconnect. */
+  userDisconnected: boolean
+}
+
 /**
  * A stand-in for GramJS's `MTProtoSender`: the members GramJS's client code touches, with every
  * request answered by the simulated world. Errors are the objects GramJS's own `RPCMessageToError`
  * builds from an `rpc_error`, so the client's real error handling runs on them.
  */
-export class ScriptedSender {
+export class ScriptedSender implements WorldSender {
   /** Set by `disconnect()`, as on GramJS's sender. */
   userDisconnected = false
   /** Whether the authorization was imported here (exported senders start without). */
