@@ -8,12 +8,11 @@
 
 // In-process stand-ins for the network (no sockets, no key exchange): the adapter examples use
 // them, and a user's unit tests can too.
-export { attachWorld, type GramjsWorld, type GramjsWorldOptions, type WorldSender } from './clients/gramjs-world.js'
-
+export {
   attachWorld,
   type GramjsWorld,
   type GramjsWorldOptions,
-  type ScriptedSender,
+  type WorldSender,
 } from './clients/gramjs-world.js'
 
 export { type MtcuteWorld, type MtcuteWorldOptions, worldServer } from './clients/mtcute-world.js'
