@@ -53,6 +53,8 @@ export interface WorldSender {
   readonly dcId: number
   /** Set by `disconnect()`, as on GramJS's sender; a test sets it to stand for a deliberate disconnect. */
   userDisconnected: boolean
+  /** Whether the account's authorization was imported on this sender's DC. */
+  readonly _authenticated: boolean
 }
 
 /**
