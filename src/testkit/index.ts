@@ -27,8 +27,10 @@ export {
   type ConnectOptions,
   connect,
   type DcAddress,
+  DEFAULT_SERVER_LIMITS,
   type PlainSendRequest,
   type PlainTransport,
+  type ServerLimits,
   type TransportFaults,
 } from './plain/index.js'
 export { type RecoveryTally, type TallyCounts, tallyRecovery } from './recovery-tally.js'
