@@ -16,6 +16,7 @@ import {
   tallyRecovery,
 } from '../../src/testkit/index.js'
 import { hasRedisServer, type RedisServer, startRedisServer } from '../../src/testkit/redis-server.js'
+import { faultyWorld } from '../testkit/support/faulty-world.js'
 
 /**
  * The soak (issue 13): a mixed workload through the recovery engine against a cluster with every
@@ -110,30 +111,8 @@ describe.skipIf(!hasRedisServer())('the soak', () => {
     `${MINUTES} min of mixed calls with every fault on and Redis frozen and killed: flat, nothing lost, all typed`,
     async () => {
       const redis: RedisServer = await startRedisServer()
-      const accounts = Object.fromEntries(
-        Array.from({ length: ACCOUNTS }, (_, i) => [
-          `acct${i}`,
-          { homeDc: (i % 5) + 1, authorizedOn: [1, (i % 5) + 1] },
-        ]),
-      )
       const cluster = await startCluster({
-        seed: 13,
-        accounts,
-        files: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`file-${i}`, (i % 5) + 1])),
-        statsDcs: { 'news-0': 3, 'news-1': 4, 'news-2': 5 },
-        floodRules: [
-          { method: 'messages.sendMessage', scope: 'peer', max: 5, perMs: 1000 },
-          { method: 'contacts.resolveUsername', scope: 'account', max: 20, perMs: 1000 },
-        ],
-        faults: { internalErrorRate: 0.01, timeoutRate: 0.005, workerBusyRate: 0.002 },
-        transportFaults: {
-          slowRate: 0.02,
-          slowMs: 50,
-          dropRate: 0.001,
-          halfFrameRate: 0.001,
-          garbageRate: 0.001,
-          gzipRate: 0.05,
-        },
+        ...faultyWorld(13, ACCOUNTS, 0.001),
         partialFrameTimeoutMs: 1_000,
         idleTimeoutMs: 30_000,
       })
