@@ -100,11 +100,8 @@ describe('the plain DC under hostile clients', () => {
     const silent = await Promise.all(Array.from({ length: 500 }, () => peer()))
     await within(Promise.all(silent.map((p) => p.closed)), 20_000, 'the idle connections to close')
     await until(() => cluster!.report().openConnections === 0, 5_000, 'every connection to be released')
-    expect(cluster.report()).toMatchObject({
-      idleTimeouts: 500,
-      connections: 500,
-      maxConcurrentConnections: 500,
-    })
+    // Not maxConcurrentConnections: on a loaded machine the first may time out before the last connect.
+    expect(cluster.report()).toMatchObject({ idleTimeouts: 500, connections: 500 })
   })
 
   it('closes a connection whose request stays unfinished for partialFrameTimeoutMs, though bytes trickle in', async () => {

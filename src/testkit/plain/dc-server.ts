@@ -143,6 +143,11 @@ export class DcServer {
   }
 
   private accept(socket: Socket): void {
+    // A connection accepted while stop() runs would outlive it and keep the listener from closing.
+    if (!this.server) {
+      socket.destroy()
+      return
+    }
     socket.setNoDelay(true)
     const counters = this.counters
     const gauge = this.gauge

@@ -115,7 +115,8 @@ describe('the MTProto cluster limits', () => {
   it('closes idle connections, refuses past maxConnections with -429, and bounds buffered bytes', async () => {
     const cluster = await startMtprotoCluster({
       dcCount: 1,
-      idleTimeoutMs: 300,
+      // Long enough that no phase below idles out on a loaded machine, short enough to wait for.
+      idleTimeoutMs: 1_500,
       maxConnections: 4,
       maxBufferedBytes: 64 << 10,
     })
