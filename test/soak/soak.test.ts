@@ -276,6 +276,7 @@ describe.skipIf(!hasRedisServer())('the soak', () => {
             callsPerSecond: Math.round(started / (DURATION_MS / 1000)),
             outcomes: Object.fromEntries([...outcomes].sort((a, b) => b[1] - a[1])),
             schedule,
+            engine,
             storeErrors: storeErrors.count,
             heapMiB: { first: +(heapFirst / 2 ** 20).toFixed(1), last: +(heapLast / 2 ** 20).toFixed(1) },
             handles: { first: handlesFirst, last: handlesLast },
