@@ -30,6 +30,7 @@ export {
   DEFAULT_SERVER_LIMITS,
   type PlainSendRequest,
   type PlainTransport,
+  type ServerLimitStats,
   type ServerLimits,
   type TransportFaults,
 } from './plain/index.js'
