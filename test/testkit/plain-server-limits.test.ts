@@ -69,7 +69,10 @@ function heldAfter(stream: Uint8Array, sent: number): number {
 describe('the plain DC under hostile clients', () => {
   it('stops reading a connection it rejected: later chunks are neither served nor counted', async () => {
     cluster = await startCluster()
-    const raw = await peer()
+    // Half-open: it keeps writing after the DC has ended its side, which an ordinary socket would not.
+    const dc = cluster.dcs[0]!
+    const raw = await openRawPeer(dc.port, dc.host, true)
+    peers.push(raw)
     await raw.write(Buffer.from('GET / HTTP/1.1\r\n'))
     await until(() => raw.received().length >= 8, 5_000, 'the -404')
     for (let i = 0; i < 5; i++) await raw.write(Buffer.concat([tag, frame(new Uint8Array(8))]))

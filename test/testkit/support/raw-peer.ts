@@ -11,10 +11,13 @@ export interface RawPeer {
   write(bytes: Uint8Array): Promise<void>
 }
 
-/** Connects to `port` on loopback; resolves once connected. Write errors after a close are ignored. */
-export function openRawPeer(port: number, host = '127.0.0.1'): Promise<RawPeer> {
+/**
+ * Connects to `port` on loopback; resolves once connected. Write errors after a close are ignored.
+ * `allowHalfOpen` keeps our side writable after the DC ends its own, as a hostile client would.
+ */
+export function openRawPeer(port: number, host = '127.0.0.1', allowHalfOpen = false): Promise<RawPeer> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, host)
+    const socket = connect({ port, host, allowHalfOpen })
     socket.setNoDelay(true)
     const chunks: Buffer[] = []
     socket.on('data', (chunk) => chunks.push(chunk))
