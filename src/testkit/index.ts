@@ -38,8 +38,11 @@ export {
   type ConnectOptions,
   connect,
   type DcAddress,
+  DEFAULT_SERVER_LIMITS,
   type PlainSendRequest,
   type PlainTransport,
+  type ServerLimitStats,
+  type ServerLimits,
   type TransportFaults,
 } from './plain/index.js'
 export { type RecoveryTally, type TallyCounts, tallyRecovery } from './recovery-tally.js'

@@ -16,6 +16,7 @@ import {
   type TestkitInvoker,
   tallyRecovery,
 } from '../../src/testkit/index.js'
+import { faultyWorld } from './support/faulty-world.js'
 
 /**
  * The issue's load run: 50,000 calls from 200 concurrent callers against a cluster injecting every
@@ -96,31 +97,9 @@ function kindOf(error: unknown): Outcome {
 describe('the engine over a faulty cluster, under load', () => {
   it(`${CALLS} calls from ${CALLERS} callers: all end, typed, bounded, no violation, nothing leaked`, async () => {
     const baseline = resources()
-    const accounts = Object.fromEntries(
-      Array.from({ length: ACCOUNTS }, (_, i) => [
-        `acct${i}`,
-        { homeDc: (i % 5) + 1, authorizedOn: [1, (i % 5) + 1] },
-      ]),
-    )
-    const cluster: Cluster = await startCluster({
-      seed: 6,
-      accounts,
-      files: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`file-${i}`, (i % 5) + 1])),
-      statsDcs: { 'news-0': 3, 'news-1': 4, 'news-2': 5 },
-      floodRules: [
-        { method: 'messages.sendMessage', scope: 'peer', max: 5, perMs: 1000 },
-        { method: 'contacts.resolveUsername', scope: 'account', max: 20, perMs: 1000 },
-      ],
-      faults: { internalErrorRate: 0.01, timeoutRate: 0.005, workerBusyRate: 0.001 },
-      transportFaults: {
-        slowRate: 0.02,
-        slowMs: 50,
-        dropRate: 0.0005,
-        halfFrameRate: 0.0005,
-        garbageRate: 0.0005,
-        gzipRate: 0.05,
-      },
-    })
+    const world = faultyWorld(6, ACCOUNTS, 0.0005)
+    const accounts = world.accounts ?? {}
+    const cluster: Cluster = await startCluster(world)
     const redirects = new WeakMap<object, number>()
     const invokers: TestkitInvoker[] = Object.keys(accounts).map((account) =>
       createTestkitInvoker(cluster, {

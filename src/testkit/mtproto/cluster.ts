@@ -1,3 +1,4 @@
+import { resolveServerLimits, type ServerLimitStats, type ServerLimits } from '../plain/server-limits.js'
 import {
   createRandom,
   type RpcFaults,
@@ -21,8 +22,11 @@ export interface MtprotoClusterInfo {
   seed: number
 }
 
-/** Options of {@link startMtprotoCluster}. */
-export interface MtprotoClusterOptions {
+/**
+ * Options of {@link startMtprotoCluster}. The resource limits are the plain cluster's
+ * ({@link ServerLimits}, same defaults, checked here) except the frame size, fixed at 2 MiB.
+ */
+export interface MtprotoClusterOptions extends Omit<ServerLimits, 'maxRequestBytes'> {
   /** How many DCs (ids 1..dcCount). Default 5, as Telegram's production cluster. */
   dcCount?: number
   /**
@@ -46,8 +50,6 @@ export interface MtprotoClusterOptions {
   transportFaults?: MtprotoTransportFaults
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string
-  /** Connections idle this long are closed. Default 120 000 ms. */
-  idleTimeoutMs?: number
 }
 
 /** Transport faults of the MTProto cluster, each a probability per answered call in [0, 1]. */
@@ -59,7 +61,7 @@ export interface MtprotoTransportFaults {
 }
 
 /** The server side's account of a run: the shared rules' counters plus the transport's. */
-export interface MtprotoClusterReport extends WorldStats {
+export interface MtprotoClusterReport extends WorldStats, Readonly<ServerLimitStats> {
   /** TCP connections accepted so far. */
   readonly connections: number
   /** Connections open now. */
@@ -106,6 +108,7 @@ export async function startMtprotoCluster(options: MtprotoClusterOptions = {}): 
   const dcCount = options.dcCount ?? 5
   const host = options.host ?? '127.0.0.1'
   const seed = options.seed ?? 1
+  const limits = resolveServerLimits(options)
   if (!Number.isInteger(dcCount) || dcCount < 1 || dcCount > 100)
     throw new RangeError('dcCount must be 1..100')
 
@@ -135,7 +138,10 @@ export async function startMtprotoCluster(options: MtprotoClusterOptions = {}): 
         keys: new Map(),
         clock,
         stats,
-        idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
+        idleTimeoutMs: limits.idleTimeoutMs,
+        partialFrameTimeoutMs: limits.partialFrameTimeoutMs,
+        maxBufferedBytes: limits.maxBufferedBytes,
+        maxConnections: limits.maxConnections,
       })
       servers.push(server)
       dcs.push({ id, host, port: await server.listen(host) })
@@ -174,6 +180,7 @@ export async function startMtprotoCluster(options: MtprotoClusterOptions = {}): 
         ...structuredClone(world?.rules.stats ?? emptyWorldStats()),
         connections: protocol.connections.opened,
         openConnections: protocol.connections.open,
+        ...protocol.limits,
         transportFaults: { ...faultCounts },
         protocol,
       }

@@ -47,7 +47,14 @@ export interface DcContext {
   readonly keys: Map<bigint, AuthKeyRecord>
   readonly clock: MsgIdClock
   readonly stats: StatsCollector
+  /** Connections that send nothing this long are closed (`Infinity`: never). */
   readonly idleTimeoutMs: number
+  /** A frame unfinished this long closes its connection (default: never, for contexts built by hand). */
+  readonly partialFrameTimeoutMs?: number
+  /** Bytes of unfinished frames all connections sharing `stats` may hold (default: no bound). */
+  readonly maxBufferedBytes?: number
+  /** Connections all DCs sharing `stats` may have open; one more gets -429 (default: no bound). */
+  readonly maxConnections?: number
 }
 
 interface Outgoing {
@@ -73,6 +80,9 @@ export class MtprotoConnection {
   private pingDisconnectTimer: LongTimer | undefined
   private closeGraceTimer: NodeJS.Timeout | undefined
   private framingCounted = false
+  /** Bytes of unfinished frames charged to the cluster's count. */
+  private charged = 0
+  private partialFrameTimer: NodeJS.Timeout | undefined
 
   constructor(
     private readonly socket: Socket,
@@ -80,7 +90,12 @@ export class MtprotoConnection {
   ) {
     dc.stats.connectionOpened()
     socket.setNoDelay(true)
-    socket.setTimeout(dc.idleTimeoutMs, () => socket.destroy())
+    if (dc.idleTimeoutMs !== Number.POSITIVE_INFINITY) {
+      socket.setTimeout(dc.idleTimeoutMs, () => {
+        if (!this.closed) dc.stats.limitReached('idleTimeouts')
+        socket.destroy()
+      })
+    }
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
     socket.on('end', () => this.onPeerEnd())
     // Socket errors (resets) always end in 'close', which is where we clean up.
@@ -95,14 +110,25 @@ export class MtprotoConnection {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return
+    const othersHold = this.dc.stats.bufferedBytes - this.charged
+    if (
+      othersHold + this.frames.pendingBytes + chunk.length >
+      (this.dc.maxBufferedBytes ?? Number.POSITIVE_INFINITY)
+    ) {
+      this.dc.stats.limitReached('bufferRefusals')
+      this.fail("unfinished frames past the cluster's buffer limit")
+      return
+    }
     let payloads: Uint8Array[]
     try {
-      // Copied: the frame codec may hold on to partial frames across reads.
-      payloads = this.frames.decode(new Uint8Array(chunk))
+      // The codec copies what it keeps, so the socket's chunk is not held across reads.
+      payloads = this.frames.decode(chunk)
     } catch (error) {
       this.fail(describe(error))
       return
     }
+    this.settleBuffer()
+    this.watchPartialFrame(payloads.length > 0)
     if (!this.framingCounted && this.frames.kind !== undefined) {
       this.framingCounted = true
       this.dc.stats.framing(this.frames.kind)
@@ -111,6 +137,33 @@ export class MtprotoConnection {
       if (this.closed) return
       this.onPayload(payload)
     }
+  }
+
+  /** Brings the cluster's count of unfinished-frame bytes up to date with this connection's. */
+  private settleBuffer(): void {
+    const held = this.closed ? 0 : this.frames.pendingBytes
+    this.dc.stats.buffered(held - this.charged)
+    this.charged = held
+  }
+
+  /**
+   * Times the frame being received, from its first byte (or the end of the one before) until it is
+   * whole: idle time alone would let a peer hold a buffer for ever by sending a byte a minute.
+   */
+  private watchPartialFrame(finishedOne: boolean): void {
+    const unfinished = this.frames.pendingBytes > 0
+    if (finishedOne || !unfinished) {
+      clearTimeout(this.partialFrameTimer)
+      this.partialFrameTimer = undefined
+    }
+    const timeoutMs = this.dc.partialFrameTimeoutMs ?? Number.POSITIVE_INFINITY
+    if (!unfinished || this.partialFrameTimer !== undefined || timeoutMs === Number.POSITIVE_INFINITY) return
+    this.partialFrameTimer = setTimeout(() => {
+      this.partialFrameTimer = undefined
+      if (this.closed) return
+      this.dc.stats.limitReached('partialFrameTimeouts')
+      this.socket.destroy()
+    }, timeoutMs)
   }
 
   private onPayload(payload: Uint8Array): void {
@@ -502,8 +555,11 @@ export class MtprotoConnection {
     this.dc.stats.transportError(reason)
     this.closed = true
     this.outbox = []
+    this.settleBuffer()
+    clearTimeout(this.partialFrameTimer)
     if (this.socket.destroyed) return
-    // Half-close and let the client read the error and hang up; cut it if it does not.
+    // Half-close and let the client read the error and hang up; cut it if it does not. Until then its
+    // bytes are still read (so its FIN is seen) but dropped unparsed: `closed` stops onData.
     this.socket.end(this.frames.encodeTransportError(404))
     this.closeGraceTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS)
   }
@@ -526,6 +582,8 @@ export class MtprotoConnection {
     this.outbox = []
     this.pingDisconnectTimer?.cancel()
     clearTimeout(this.closeGraceTimer)
+    clearTimeout(this.partialFrameTimer)
+    this.settleBuffer()
     this.dc.stats.connectionClosed()
   }
 }

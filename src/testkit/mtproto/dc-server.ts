@@ -11,6 +11,10 @@ export class DcServer {
   constructor(private readonly context: DcContext) {
     // Half-open: a client that sends and then shuts its side still gets the answers owed to it.
     this.server = createServer({ allowHalfOpen: true }, (socket: Socket) => {
+      if (context.stats.openConnections >= (context.maxConnections ?? Number.POSITIVE_INFINITY)) {
+        refuseConnection(socket, context)
+        return
+      }
       const connection = new MtprotoConnection(socket, context)
       this.connections.add(connection)
       socket.once('close', () => this.connections.delete(connection))
@@ -47,4 +51,20 @@ export class DcServer {
     this.dropConnections()
     await closed
   }
+}
+
+/** How long a refused connection may take to drain its transport error before it is cut, in ms. */
+const REFUSAL_GRACE_MS = 1000
+
+/** Too many connections: Telegram writes transport error -429 (intermediate framing) and closes. */
+function refuseConnection(socket: Socket, context: DcContext): void {
+  context.stats.limitReached('connectionsRefused')
+  socket.on('error', () => socket.destroy())
+  socket.pause()
+  const grace = setTimeout(() => socket.destroy(), REFUSAL_GRACE_MS)
+  socket.once('close', () => clearTimeout(grace))
+  const packet = Buffer.alloc(8)
+  packet.writeUInt32LE(4, 0)
+  packet.writeInt32LE(-429, 4)
+  socket.end(packet, () => socket.destroy())
 }

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import { crc32 } from 'node:zlib'
+import { ByteQueue } from '../byte-queue.js'
 
 /** The MTProto TCP transports a DC understands, told apart by the first bytes a client sends. */
 export type FramingKind = 'abridged' | 'intermediate' | 'padded-intermediate' | 'full'
@@ -29,14 +30,15 @@ const PADDED_INTERMEDIATE_TAG = 0xdddddddd
 export class FrameCodec {
   /** The detected transport; undefined until enough bytes have arrived to tell. */
   kind: FramingKind | undefined
-  private pending: Uint8Array = new Uint8Array(0)
+  // Received bytes not yet a whole frame; a growing buffer, so a frame in many pieces costs linear time.
+  private readonly pending = new ByteQueue(MAX_FRAME_PAYLOAD + 16)
   // TCPFull numbers packets in each direction; a gap means lost or injected data.
   private inboundSeq = 0
   private outboundSeq = 0
 
   /** Takes bytes from the socket and returns every payload completed by them. */
   decode(chunk: Uint8Array): Uint8Array[] {
-    this.pending = this.pending.length === 0 ? chunk : concat(this.pending, chunk)
+    this.pending.append(chunk)
     if (this.kind === undefined && !this.detect()) return []
     const payloads: Uint8Array[] = []
     for (;;) {
@@ -88,19 +90,25 @@ export class FrameCodec {
     return this.kind === 'padded-intermediate' ? concat(uint32le(4), body) : this.encode(body)
   }
 
+  /** Bytes received but not yet a whole frame. */
+  get pendingBytes(): number {
+    return this.pending.length
+  }
+
   private detect(): boolean {
-    const first = this.pending[0]
+    const pending = this.pending.bytes()
+    const first = pending[0]
     if (first === undefined) return false
     if (first === ABRIDGED_TAG) {
       this.kind = 'abridged'
-      this.pending = this.pending.subarray(1)
+      this.pending.consume(1)
       return true
     }
-    if (this.pending.length < 4) return false
-    const tag = readUint32(this.pending, 0)
+    if (pending.length < 4) return false
+    const tag = readUint32(pending, 0)
     if (tag === INTERMEDIATE_TAG || tag === PADDED_INTERMEDIATE_TAG) {
       this.kind = tag === INTERMEDIATE_TAG ? 'intermediate' : 'padded-intermediate'
-      this.pending = this.pending.subarray(4)
+      this.pending.consume(4)
       return true
     }
     // TCPFull has no tag: its first word is already the first packet's length.
@@ -121,33 +129,36 @@ export class FrameCodec {
   }
 
   private nextAbridged(): Uint8Array | undefined {
-    const first = this.pending[0]
+    const pending = this.pending.bytes()
+    const first = pending[0]
     if (first === undefined) return undefined
     // The top bit asks for a quick ack, which we never send; the length is in 4-byte words.
     let words = first & 0x7f
     let headerLength = 1
     if (words === 0x7f) {
-      if (this.pending.length < 4) return undefined
-      words = this.pending[1]! | (this.pending[2]! << 8) | (this.pending[3]! << 16)
+      if (pending.length < 4) return undefined
+      words = pending[1]! | (pending[2]! << 8) | (pending[3]! << 16)
       headerLength = 4
     }
     return this.take(headerLength, words * 4)
   }
 
   private nextIntermediate(): Uint8Array | undefined {
-    if (this.pending.length < 4) return undefined
+    const pending = this.pending.bytes()
+    if (pending.length < 4) return undefined
     // Top bit: quick ack request, ignored as above.
-    return this.take(4, readUint32(this.pending, 0) & 0x7fffffff)
+    return this.take(4, readUint32(pending, 0) & 0x7fffffff)
   }
 
   private nextFull(): Uint8Array | undefined {
-    if (this.pending.length < 4) return undefined
-    const total = readUint32(this.pending, 0)
+    const pending = this.pending.bytes()
+    if (pending.length < 4) return undefined
+    const total = readUint32(pending, 0)
     if (total < 12 || total % 4 !== 0 || total > MAX_FRAME_PAYLOAD + 12) {
       throw new FramingError(`TCPFull length ${total} is not a valid packet length`)
     }
-    if (this.pending.length < total) return undefined
-    const packet = this.pending.subarray(0, total)
+    if (pending.length < total) return undefined
+    const packet = pending.subarray(0, total)
     const expectedCrc = readUint32(packet, total - 4)
     if (crc32(packet.subarray(0, total - 4)) !== expectedCrc) {
       throw new FramingError('TCPFull checksum mismatch')
@@ -156,17 +167,19 @@ export class FrameCodec {
     if (seq !== this.inboundSeq)
       throw new FramingError(`TCPFull sequence ${seq}, expected ${this.inboundSeq}`)
     this.inboundSeq++
-    this.pending = this.pending.subarray(total)
-    return packet.slice(8, total - 4)
+    const payload = packet.slice(8, total - 4)
+    this.pending.consume(total)
+    return payload
   }
 
   private take(headerLength: number, length: number): Uint8Array | undefined {
     if (length === 0 || length > MAX_FRAME_PAYLOAD) {
       throw new FramingError(`frame length ${length} is out of range`)
     }
-    if (this.pending.length < headerLength + length) return undefined
-    const payload = this.pending.slice(headerLength, headerLength + length)
-    this.pending = this.pending.subarray(headerLength + length)
+    const pending = this.pending.bytes()
+    if (pending.length < headerLength + length) return undefined
+    const payload = pending.slice(headerLength, headerLength + length)
+    this.pending.consume(headerLength + length)
     return payload
   }
 }

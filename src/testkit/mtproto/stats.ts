@@ -1,3 +1,4 @@
+import type { ServerLimitStats } from '../plain/server-limits.js'
 import type { FramingKind } from './framing.js'
 
 /** What the cluster's protocol machinery has seen, for assertions in tests. */
@@ -27,6 +28,8 @@ export interface MtprotoStats {
    * Answered with `500 INTERNAL`; a healthy test expects this to stay empty.
    */
   internalErrors: string[]
+  /** What the DCs' resource limits did (see `ServerLimits`), across the cluster. */
+  limits: ServerLimitStats
 }
 
 /** Mutable counters behind {@link MtprotoStats}. */
@@ -43,6 +46,38 @@ export class StatsCollector {
     calls: {},
     rpcErrors: {},
     internalErrors: [],
+    limits: {
+      connectionsRefused: 0,
+      idleTimeouts: 0,
+      partialFrameTimeouts: 0,
+      bufferRefusals: 0,
+      bufferedBytes: 0,
+      peakBufferedBytes: 0,
+    },
+  }
+
+  /** Connections open now, across the DCs sharing this collector. */
+  get openConnections(): number {
+    return this.data.connections.open
+  }
+
+  /** Bytes of unfinished frames held now, across the DCs sharing this collector. */
+  get bufferedBytes(): number {
+    return this.data.limits.bufferedBytes
+  }
+
+  /** A connection's unfinished frames grew or shrank by `deltaBytes`. */
+  buffered(deltaBytes: number): void {
+    const limits = this.data.limits
+    limits.bufferedBytes += deltaBytes
+    limits.peakBufferedBytes = Math.max(limits.peakBufferedBytes, limits.bufferedBytes)
+  }
+
+  /** A limit closed a connection. */
+  limitReached(
+    kind: 'connectionsRefused' | 'idleTimeouts' | 'partialFrameTimeouts' | 'bufferRefusals',
+  ): void {
+    this.data.limits[kind]++
   }
 
   connectionOpened(): void {

@@ -1,9 +1,13 @@
 import { World, type WorldOptions, type WorldStats } from '../world/index.js'
-import { type ConnectionGauge, type DcCounters, DcServer } from './dc-server.js'
+import { type ClusterGauge, type DcCounters, DcServer } from './dc-server.js'
+import { resolveServerLimits, type ServerLimitStats, type ServerLimits } from './server-limits.js'
 import type { TransportFaults } from './transport-faults.js'
 
-/** Options of {@link startCluster}: the world's rules plus transport faults and where to listen. */
-export interface ClusterOptions extends WorldOptions {
+/**
+ * Options of {@link startCluster}: the world's rules plus transport faults, where to listen, and
+ * what one client may hold (the {@link ServerLimits}, checked here: a bad value throws).
+ */
+export interface ClusterOptions extends WorldOptions, ServerLimits {
   /** Number of DCs when `dcIds` is not given (default 5, ids 1..N). */
   readonly dcCount?: number
   readonly transportFaults?: TransportFaults
@@ -19,7 +23,7 @@ export interface DcAddress {
 }
 
 /** The server side's account of a run. */
-export interface ClusterReport extends WorldStats {
+export interface ClusterReport extends WorldStats, Readonly<ServerLimitStats> {
   readonly connections: number
   /** Connections open now, across all DCs. */
   readonly openConnections: number
@@ -54,11 +58,14 @@ function sum(counters: readonly DcCounters[], pick: (c: DcCounters) => number): 
  * `dcs`), MTProto's intermediate transport, plain messages, real TL answers.
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const limits = resolveServerLimits(options)
   const dcIds = options.dcIds ?? Array.from({ length: options.dcCount ?? 5 }, (_, i) => i + 1)
   const world = new World({ ...options, dcIds })
   const host = options.host ?? '127.0.0.1'
-  const gauge: ConnectionGauge = { open: 0, max: 0 }
-  const servers = dcIds.map((id) => new DcServer(id, world, options.transportFaults ?? {}, host, gauge))
+  const gauge: ClusterGauge = { open: 0, max: 0, bufferedBytes: 0, peakBufferedBytes: 0 }
+  const servers = dcIds.map(
+    (id) => new DcServer(id, world, options.transportFaults ?? {}, host, gauge, limits),
+  )
   try {
     await Promise.all(servers.map((server) => server.start(0)))
   } catch (error) {
@@ -87,6 +94,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         maxConcurrentConnections: gauge.max,
         requests: sum(counters, (c) => c.requests),
         badFrames: sum(counters, (c) => c.badFrames),
+        connectionsRefused: sum(counters, (c) => c.connectionsRefused),
+        idleTimeouts: sum(counters, (c) => c.idleTimeouts),
+        partialFrameTimeouts: sum(counters, (c) => c.partialFrameTimeouts),
+        bufferRefusals: sum(counters, (c) => c.bufferRefusals),
+        bufferedBytes: gauge.bufferedBytes,
+        peakBufferedBytes: gauge.peakBufferedBytes,
         transportFaults,
       }
     },

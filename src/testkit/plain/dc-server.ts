@@ -10,10 +10,12 @@ import {
   encodeResult,
   type PlainRequest,
 } from './protocol.js'
+import type { ResolvedServerLimits } from './server-limits.js'
 import { type AnswerFault, chooseAnswerFault, type TransportFaults } from './transport-faults.js'
 
-/** Largest request the server accepts; a claim above it closes the connection. */
-const MAX_REQUEST_BYTES = 1 << 20
+/** How long a refused connection may take to drain its transport error before it is cut, in ms. */
+const REFUSAL_GRACE_MS = 1000
+const TAG_BYTE = INTERMEDIATE_TAG & 0xff
 
 /** Counters one DC keeps for the cluster's report. */
 export interface DcCounters {
@@ -22,13 +24,23 @@ export interface DcCounters {
   openConnections: number
   requests: number
   badFrames: number
+  /** Connections closed on arrival because the cluster already had `maxConnections` open. */
+  connectionsRefused: number
+  /** Connections closed after `idleTimeoutMs` without a byte. */
+  idleTimeouts: number
+  /** Connections closed because a request was not finished within `partialFrameTimeoutMs`. */
+  partialFrameTimeouts: number
+  /** Connections refused because their unfinished requests would pass `maxBufferedBytes`. */
+  bufferRefusals: number
   faults: Record<Exclude<AnswerFault, undefined> | 'slow' | 'gzip', number>
 }
 
-/** Connections open across the whole cluster, and the most seen at once. */
-export interface ConnectionGauge {
+/** What the whole cluster holds, shared by its DCs: connections and bytes of unfinished requests. */
+export interface ClusterGauge {
   open: number
   max: number
+  bufferedBytes: number
+  peakBufferedBytes: number
 }
 
 /** The 4-byte transport error the real server writes before closing on bad input. */
@@ -49,7 +61,14 @@ interface Connection {
   readonly channel: string
   readonly socket: Socket
   readonly reader: FrameReader
-  tagged: boolean
+  /** Bytes of the transport tag read so far (4: chosen); the tag may arrive split across segments. */
+  tagBytes: number
+  /** Bytes of unfinished requests this connection has charged to the cluster's gauge. */
+  charged: number
+  /** Armed while a request is unfinished; closes the connection when it stays so too long. */
+  partialTimer: ReturnType<typeof setTimeout> | undefined
+  /** Armed once the connection is refused, in case the peer never lets the error drain. */
+  graceTimer: ReturnType<typeof setTimeout> | undefined
   /** Answers ready in this tick; flushed together, in one container when there are several. */
   batch: ReadyAnswer[]
   flushScheduled: boolean
@@ -67,6 +86,10 @@ export class DcServer {
     openConnections: 0,
     requests: 0,
     badFrames: 0,
+    connectionsRefused: 0,
+    idleTimeouts: 0,
+    partialFrameTimeouts: 0,
+    bufferRefusals: 0,
     faults: { drop: 0, 'half-frame': 0, garbage: 0, slow: 0, gzip: 0 },
   }
   private server: Server | undefined
@@ -81,7 +104,8 @@ export class DcServer {
     private readonly world: World,
     private readonly faults: TransportFaults,
     private readonly host: string,
-    private readonly clusterConnections: ConnectionGauge,
+    private readonly gauge: ClusterGauge,
+    private readonly limits: ResolvedServerLimits,
   ) {}
 
   /** The port it listens on (0 until started). */
@@ -120,46 +144,84 @@ export class DcServer {
   }
 
   private accept(socket: Socket): void {
+    // A connection accepted while stop() runs would outlive it and keep the listener from closing.
+    if (!this.server) {
+      socket.destroy()
+      return
+    }
     socket.setNoDelay(true)
+    const counters = this.counters
+    const gauge = this.gauge
+    if (gauge.open >= this.limits.maxConnections) {
+      // Telegram's answer to too many connections: transport error -429, then close.
+      counters.connectionsRefused++
+      socket.on('error', () => socket.destroy())
+      socket.pause()
+      const grace = setTimeout(() => socket.destroy(), REFUSAL_GRACE_MS)
+      socket.once('close', () => clearTimeout(grace))
+      socket.end(transportError(-429), () => socket.destroy())
+      return
+    }
     const connection: Connection = {
       channel: `${this.id}/${this.nextChannel++}`,
       socket,
-      reader: new FrameReader(MAX_REQUEST_BYTES),
-      tagged: false,
+      reader: new FrameReader(this.limits.maxRequestBytes),
+      tagBytes: 0,
+      charged: 0,
+      partialTimer: undefined,
+      graceTimer: undefined,
       batch: [],
       flushScheduled: false,
       closed: false,
     }
     this.connections.add(connection)
-    const counters = this.counters
     counters.connections++
     counters.openConnections++
     counters.maxConcurrentConnections = Math.max(counters.maxConcurrentConnections, counters.openConnections)
-    this.clusterConnections.open++
-    this.clusterConnections.max = Math.max(this.clusterConnections.max, this.clusterConnections.open)
+    gauge.open++
+    gauge.max = Math.max(gauge.max, gauge.open)
+    if (this.limits.idleTimeoutMs !== Number.POSITIVE_INFINITY) {
+      socket.setTimeout(this.limits.idleTimeoutMs, () => {
+        if (connection.closed) return
+        counters.idleTimeouts++
+        this.close(connection)
+      })
+    }
     socket.on('data', (chunk: Buffer) => this.receive(connection, chunk))
     socket.on('error', () => this.close(connection))
     socket.on('close', () => {
       if (this.connections.delete(connection)) {
         counters.openConnections--
-        this.clusterConnections.open--
+        gauge.open--
       }
       connection.closed = true
+      this.settleBuffer(connection)
+      clearTimeout(connection.partialTimer)
+      clearTimeout(connection.graceTimer)
     })
   }
 
   private receive(connection: Connection, chunk: Buffer): void {
+    // A refused connection is paused, but a chunk already read may still be delivered: ignore it.
+    if (connection.closed) return
     let data: Uint8Array = chunk
-    if (!connection.tagged) {
-      if (
-        data.length < 4 ||
-        new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true) !== INTERMEDIATE_TAG
-      ) {
-        this.reject(connection)
-        return
+    if (connection.tagBytes < 4) {
+      const tagEnd = Math.min(data.length, 4 - connection.tagBytes)
+      for (let i = 0; i < tagEnd; i++) {
+        if (data[i] !== TAG_BYTE) {
+          this.reject(connection)
+          return
+        }
       }
-      connection.tagged = true
-      data = data.subarray(4)
+      connection.tagBytes += tagEnd
+      data = data.subarray(tagEnd)
+    }
+    const gauge = this.gauge
+    const othersHold = gauge.bufferedBytes - connection.charged
+    if (othersHold + connection.reader.pending + data.length > this.limits.maxBufferedBytes) {
+      this.counters.bufferRefusals++
+      this.reject(connection)
+      return
     }
     let packets: Uint8Array[]
     try {
@@ -168,6 +230,8 @@ export class DcServer {
       this.reject(connection)
       return
     }
+    this.settleBuffer(connection)
+    this.watchPartialFrame(connection, packets.length > 0)
     for (const packet of packets) {
       let request: PlainRequest
       try {
@@ -180,6 +244,37 @@ export class DcServer {
       this.counters.requests++
       this.serve(connection, request)
     }
+  }
+
+  /** Brings the cluster's count of buffered bytes up to date with this connection's. */
+  private settleBuffer(connection: Connection): void {
+    // A tag still arriving counts too: tests poll this figure to know each segment has landed.
+    const tag = connection.tagBytes < 4 ? connection.tagBytes : 0
+    const held = connection.closed ? 0 : connection.reader.pending + tag
+    const gauge = this.gauge
+    gauge.bufferedBytes += held - connection.charged
+    gauge.peakBufferedBytes = Math.max(gauge.peakBufferedBytes, gauge.bufferedBytes)
+    connection.charged = held
+  }
+
+  /**
+   * Times the request being received: from its first byte (or the end of the one before it) until
+   * it is whole. Idle time alone would let a peer hold a buffer for ever by sending a byte a minute.
+   */
+  private watchPartialFrame(connection: Connection, finishedOne: boolean): void {
+    const unfinished = connection.reader.pending > 0 || connection.tagBytes < 4
+    if (finishedOne || !unfinished) {
+      clearTimeout(connection.partialTimer)
+      connection.partialTimer = undefined
+    }
+    const timeoutMs = this.limits.partialFrameTimeoutMs
+    if (!unfinished || connection.partialTimer !== undefined || timeoutMs === Number.POSITIVE_INFINITY) return
+    connection.partialTimer = setTimeout(() => {
+      connection.partialTimer = undefined
+      if (connection.closed) return
+      this.counters.partialFrameTimeouts++
+      this.close(connection)
+    }, timeoutMs)
   }
 
   private serve(connection: Connection, request: PlainRequest): void {
@@ -274,11 +369,21 @@ export class DcServer {
     return id
   }
 
-  /** Bad input: the real server writes transport error -404 and closes. */
+  /**
+   * Bad input: the real server writes transport error -404 and closes. Nothing more is read from
+   * the connection, so a peer that keeps sending is neither served nor counted again.
+   */
   private reject(connection: Connection): void {
+    if (connection.closed) return
     this.counters.badFrames++
-    if (!connection.closed) connection.socket.end(transportError(-404))
     connection.closed = true
+    connection.batch = []
+    this.settleBuffer(connection)
+    clearTimeout(connection.partialTimer)
+    const socket = connection.socket
+    socket.pause()
+    connection.graceTimer = setTimeout(() => socket.destroy(), REFUSAL_GRACE_MS)
+    socket.end(transportError(-404), () => socket.destroy())
   }
 
   private close(connection: Connection): void {

@@ -12,4 +12,5 @@ export {
   type DcAddress,
   startCluster,
 } from './cluster.js'
+export { DEFAULT_SERVER_LIMITS, type ServerLimitStats, type ServerLimits } from './server-limits.js'
 export type { TransportFaults } from './transport-faults.js'
