@@ -39,7 +39,7 @@ export interface ServerLimitStats {
 export type ResolvedServerLimits = Required<ServerLimits>
 
 /** The defaults, written once: docs/bad-input.md lists the same figures. */
-export const DEFAULT_SERVER_LIMITS: ResolvedServerLimits = {
+export const DEFAULT_SERVER_LIMITS: Readonly<Required<ServerLimits>> = {
   maxConnections: 1024,
   maxRequestBytes: 1 << 20,
   maxBufferedBytes: 64 << 20,
