@@ -199,7 +199,9 @@ export function createPool(options: PoolOptions): AccountPool {
       if (choice === undefined) throw lastError ?? new NoAccountAvailableError(method)
       const { member, now } = choice
       const remainingMs = deadlineAt - now
-      if (remainingMs <= 0) throw new DeadlineExceededError(method, budgetMs)
+      // The first visit always goes to the invoker, which treats a budget of 0 as it does for any
+      // call (an instant answer still counts); only a later visit can find the budget spent.
+      if (remainingMs <= 0 && tried.size > 0) throw new DeadlineExceededError(method, budgetMs)
       // The soonest untried account is held too: so is every other, so sit out its window.
       if (choice.readyAt > now) last = true
       const handle = last ? callOptions.handle : { ...callOptions.handle, flood: false }

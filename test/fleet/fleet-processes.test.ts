@@ -51,7 +51,9 @@ describe('a fleet of worker processes sharing one account', () => {
 
   it('commits violations the server counts when each process keeps its own memory', async () => {
     const report = await runFleet(common())
+    // Each process still holds its own later calls on windows it met itself (a few, by timing);
+    // what it cannot know are the other processes' windows, which the server counts as violations.
     expect(report.floodViolations).toBeGreaterThan(4)
-    expect(report.heldLocally).toBe(0)
+    expect(report.floodWaitsReceived).toBeGreaterThan(report.heldLocally)
   }, 240_000)
 })

@@ -8,8 +8,9 @@ const root = resolve(import.meta.dirname, '../..')
 const folders: string[] = []
 
 /**
- * A PATH of its own: `sh` and `chmod` from the system, no redis-server, and optionally a stand-in
- * `apt-get` that logs its arguments and, on `install`, puts a stand-in redis-server on that PATH.
+ * A PATH of its own: `sh` and `chmod` from the system, none of the services, and optionally a
+ * stand-in `apt-get` that logs its arguments and, on `install`, puts a stand-in for each package
+ * it is given on that PATH.
  */
 function fakeSystem(withAptGet: boolean): { bin: string; log: string } {
   const bin = mkdtempSync(join(tmpdir(), 'mtproto-errors-services-'))
@@ -24,8 +25,10 @@ function fakeSystem(withAptGet: boolean): { bin: string; log: string } {
         '#!/bin/sh',
         `echo "DEBIAN_FRONTEND=$DEBIAN_FRONTEND $*" >> '${log}'`,
         'if [ "$1" = install ]; then',
-        `  printf '#!/bin/sh\\necho Redis server v=0.0.0\\n' > '${bin}/redis-server'`,
-        `  chmod +x '${bin}/redis-server'`,
+        '  for name in "$@"; do case "$name" in -*|install) ;; *)',
+        `    printf '#!/bin/sh\\necho stand-in\\n' > '${bin}/'"$name"`,
+        `    chmod +x '${bin}/'"$name" ;;`,
+        '  esac; done',
         'fi',
         '',
       ].join('\n'),
@@ -54,16 +57,17 @@ afterEach(() => {
 })
 
 describe('the services global setup', () => {
-  it('installs redis-server with apt-get, non-interactively, when it is missing', async () => {
+  it('installs redis-server and prometheus with apt-get, non-interactively, when they are missing', async () => {
     const { bin, log } = fakeSystem(true)
     const run = await runSetup(bin)
     if (process.getuid?.() === 0) {
       expect(run, run.output).toMatchObject({ ok: true })
       expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
         'DEBIAN_FRONTEND=noninteractive update',
-        'DEBIAN_FRONTEND=noninteractive install -y --no-install-recommends redis-server',
+        'DEBIAN_FRONTEND=noninteractive install -y --no-install-recommends redis-server prometheus',
       ])
       expect(existsSync(join(bin, 'redis-server'))).toBe(true)
+      expect(existsSync(join(bin, 'prometheus'))).toBe(true)
     } else {
       // Not root: apt-get is never tried, and the run stops with what to install.
       expect(run.ok).toBe(false)
@@ -77,14 +81,16 @@ describe('the services global setup', () => {
     const run = await runSetup(bin)
     expect(run.ok).toBe(false)
     expect(run.output).toMatch(
-      /redis-server is not installed[\s\S]*apt-get install redis-server[\s\S]*brew install redis/,
+      /redis-server and prometheus not installed[\s\S]*apt-get install redis-server[\s\S]*brew install redis[\s\S]*apt-get install prometheus/,
     )
   }, 60_000)
 
-  it('installs nothing where redis-server is already there', async () => {
+  it('installs nothing where the services are already there', async () => {
     const { bin, log } = fakeSystem(true)
-    writeFileSync(join(bin, 'redis-server'), '#!/bin/sh\necho Redis server v=0.0.0\n')
-    chmodSync(join(bin, 'redis-server'), 0o755)
+    for (const name of ['redis-server', 'prometheus']) {
+      writeFileSync(join(bin, name), '#!/bin/sh\necho stand-in\n')
+      chmodSync(join(bin, name), 0o755)
+    }
     const run = await runSetup(bin)
     expect(run, run.output).toMatchObject({ ok: true })
     expect(existsSync(log)).toBe(false)
