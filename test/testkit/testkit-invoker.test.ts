@@ -92,7 +92,7 @@ describe('createTestkitInvoker', () => {
     cluster = await startCluster({ accounts: { alice: { homeDc: 2 } } })
     const started = cluster
     expect(() => createTestkitInvoker(started, { account: 'alice', defaultDcId: 1 })).toThrow(
-      /not authorized on DC 1 \(defaultDcId\).*authorizedOn: \[1, 2\]/,
+      /^createTestkitInvoker: defaultDcId 1: account 'alice' is not authorized on DC 1,.*authorizedOn: \[1, 2\]/,
     )
     expect(() => createTestkitInvoker(started, { account: 'carol' })).toThrow(/no account 'carol'/)
   })
