@@ -13,13 +13,7 @@ import {
 } from '../../src/redis/index.js'
 import { freePort } from '../../src/testkit/redis-server.js'
 import { anyValue, checkedOrWorks } from '../option-values.js'
-import {
-  clientFor,
-  commandStats,
-  eventually,
-  type RedisSuite,
-  useRedisServer,
-} from './helpers.js'
+import { clientFor, commandStats, eventually, type RedisSuite, useRedisServer } from './helpers.js'
 
 let prefixCount = 0
 
@@ -78,162 +72,156 @@ const anyMessage = fc.oneof(
   anyKey.map((key) => `del ${key}`),
 )
 
-describe(
-  'values from Redis are parsed strictly and bounded, never obeyed blindly',
-  () => {
-    const suite = useRedisServer()
+describe('values from Redis are parsed strictly and bounded, never obeyed blindly', () => {
+  const suite = useRedisServer()
 
-    it('takes a valid change message, clamps a long one, and reports anything else', async () => {
-      const prefix = freshPrefix()
-      const store = await openStore(suite, { prefix })
-      const { windows, rejected } = recorder(store)
-      let sentinel = 0
-      await fc.assert(
-        fc.asyncProperty(anyMessage, async (message) => {
-          windows.length = 0
-          rejected.length = 0
-          await suite.operator.publish(`${prefix}changes`, message)
-          // One channel, one connection: once the sentinel has arrived, so has the message before it.
-          const mark = `sentinel|${++sentinel}`
-          await suite.operator.publish(`${prefix}changes`, `set 1000 ${mark}`)
-          await eventually(() => windows.some((event) => event.key === mark))
-          const own = windows.filter((event) => event.key !== mark)
-          const set = strictSet(message)
-          const del = message.startsWith('del ') && message.length > 4 && message.length <= 4 + 1024
-          if (set !== undefined) {
-            expect(own).toEqual([
-              expect.objectContaining({ key: set.key, remainingMs: Math.min(set.ms, HOUR_MS) }),
-            ])
-            expect(rejected).toEqual(
-              set.ms > HOUR_MS ? [expect.objectContaining({ source: 'message', action: 'clamped' })] : [],
-            )
-          } else if (message === 'clear' || del) {
-            expect(own).toEqual([])
-            expect(rejected).toEqual([])
-          } else {
-            expect(own).toEqual([])
-            expect(rejected).toEqual([expect.objectContaining({ source: 'message', action: 'ignored' })])
-            expect(rejected[0]?.value.length).toBeLessThanOrEqual(60)
-          }
-          const now = Date.now()
-          for (const [, untilMs] of store.open?.(now) ?? [])
-            expect(untilMs).toBeLessThanOrEqual(now + HOUR_MS)
-        }),
-        { numRuns: 60 },
-      )
-    })
+  it('takes a valid change message, clamps a long one, and reports anything else', async () => {
+    const prefix = freshPrefix()
+    const store = await openStore(suite, { prefix })
+    const { windows, rejected } = recorder(store)
+    let sentinel = 0
+    await fc.assert(
+      fc.asyncProperty(anyMessage, async (message) => {
+        windows.length = 0
+        rejected.length = 0
+        await suite.operator.publish(`${prefix}changes`, message)
+        // One channel, one connection: once the sentinel has arrived, so has the message before it.
+        const mark = `sentinel|${++sentinel}`
+        await suite.operator.publish(`${prefix}changes`, `set 1000 ${mark}`)
+        await eventually(() => windows.some((event) => event.key === mark))
+        const own = windows.filter((event) => event.key !== mark)
+        const set = strictSet(message)
+        const del = message.startsWith('del ') && message.length > 4 && message.length <= 4 + 1024
+        if (set !== undefined) {
+          expect(own).toEqual([
+            expect.objectContaining({ key: set.key, remainingMs: Math.min(set.ms, HOUR_MS) }),
+          ])
+          expect(rejected).toEqual(
+            set.ms > HOUR_MS ? [expect.objectContaining({ source: 'message', action: 'clamped' })] : [],
+          )
+        } else if (message === 'clear' || del) {
+          expect(own).toEqual([])
+          expect(rejected).toEqual([])
+        } else {
+          expect(own).toEqual([])
+          expect(rejected).toEqual([expect.objectContaining({ source: 'message', action: 'ignored' })])
+          expect(rejected[0]?.value.length).toBeLessThanOrEqual(60)
+        }
+        const now = Date.now()
+        for (const [, untilMs] of store.open?.(now) ?? []) expect(untilMs).toBeLessThanOrEqual(now + HOUR_MS)
+      }),
+      { numRuns: 60 },
+    )
+  })
 
-    it('loads keys written by anyone on resync: clamps long TTLs, ignores keys without one', async () => {
-      await fc.assert(
-        fc.asyncProperty(
-          fc.uniqueArray(
-            fc.record({
-              key: fc.oneof(
-                fc.string({ minLength: 1, maxLength: 12 }),
-                fc.string({ minLength: 1025, maxLength: 1030 }),
-              ),
-              ttlMs: fc.option(fc.oneof(fc.integer({ min: 1_000, max: 2 * HOUR_MS }), fc.constant(3e12)), {
-                nil: undefined,
-              }),
+  it('loads keys written by anyone on resync: clamps long TTLs, ignores keys without one', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(
+          fc.record({
+            key: fc.oneof(
+              fc.string({ minLength: 1, maxLength: 12 }),
+              fc.string({ minLength: 1025, maxLength: 1030 }),
+            ),
+            ttlMs: fc.option(fc.oneof(fc.integer({ min: 1_000, max: 2 * HOUR_MS }), fc.constant(3e12)), {
+              nil: undefined,
             }),
-            { selector: (entry) => entry.key, maxLength: 8 },
-          ),
-          async (entries) => {
-            const prefix = freshPrefix()
-            for (const { key, ttlMs } of entries) {
-              if (ttlMs === undefined) await suite.operator.set(prefix + key, 'x')
-              else await suite.operator.set(prefix + key, 'x', 'PX', ttlMs)
-            }
-            const store = createRedisFloodStore({
-              redis: clientFor(suite.server.port),
-              prefix,
-              maxWindowMs: HOUR_MS,
-            })
-            suite.opened.push(store)
-            const { rejected } = recorder(store)
-            const before = Date.now()
-            expect(await store.whenSynced()).toBe(true)
-            const after = Date.now()
-            for (const { key, ttlMs } of entries) {
-              const until = store.get(key, after)
-              if (ttlMs === undefined || key.length > 1024) {
-                expect(until, key).toBeUndefined()
+          }),
+          { selector: (entry) => entry.key, maxLength: 8 },
+        ),
+        async (entries) => {
+          const prefix = freshPrefix()
+          for (const { key, ttlMs } of entries) {
+            if (ttlMs === undefined) await suite.operator.set(prefix + key, 'x')
+            else await suite.operator.set(prefix + key, 'x', 'PX', ttlMs)
+          }
+          const store = createRedisFloodStore({
+            redis: clientFor(suite.server.port),
+            prefix,
+            maxWindowMs: HOUR_MS,
+          })
+          suite.opened.push(store)
+          const { rejected } = recorder(store)
+          const before = Date.now()
+          expect(await store.whenSynced()).toBe(true)
+          const after = Date.now()
+          for (const { key, ttlMs } of entries) {
+            const until = store.get(key, after)
+            if (ttlMs === undefined || key.length > 1024) {
+              expect(until, key).toBeUndefined()
+              expect(rejected).toContainEqual(expect.objectContaining({ source: 'sync', action: 'ignored' }))
+            } else {
+              expect(until, key).toBeDefined()
+              expect(until as number).toBeLessThanOrEqual(after + Math.min(ttlMs, HOUR_MS))
+              expect(until as number).toBeGreaterThan(before + Math.min(ttlMs, HOUR_MS) - 1_000)
+              if (ttlMs > HOUR_MS) {
                 expect(rejected).toContainEqual(
-                  expect.objectContaining({ source: 'sync', action: 'ignored' }),
+                  expect.objectContaining({ source: 'sync', action: 'clamped' }),
                 )
-              } else {
-                expect(until, key).toBeDefined()
-                expect(until as number).toBeLessThanOrEqual(after + Math.min(ttlMs, HOUR_MS))
-                expect(until as number).toBeGreaterThan(before + Math.min(ttlMs, HOUR_MS) - 1_000)
-                if (ttlMs > HOUR_MS) {
-                  expect(rejected).toContainEqual(
-                    expect.objectContaining({ source: 'sync', action: 'clamped' }),
-                  )
-                }
               }
             }
-            await store.close()
-          },
-        ),
-        { numRuns: 12 },
-      )
-    })
+          }
+          await store.close()
+        },
+      ),
+      { numRuns: 12 },
+    )
+  })
 
-    it('keeps the error grammar when a clamped window from Redis holds a call back', async () => {
-      const prefix = freshPrefix()
-      const store = await openStore(suite, { prefix })
-      const { windows } = recorder(store)
-      const key = 'alice|messages.sendMessage'
-      await suite.operator.publish(`${prefix}changes`, `set 9007199254740991 ${key}`)
-      await eventually(() => windows.length === 1)
-      const invoke = createInvoker({ account: 'alice', floodStore: store, send: () => 'ok' })
-      const error = await invoke('messages.sendMessage', { peer: 1 }).catch((caught: unknown) => caught)
-      expect(error).toBeInstanceOf(FloodError)
-      expect((error as FloodError).type).toMatch(/^FLOOD_WAIT_\d+$/)
-      expect((error as FloodError).seconds).toBeLessThanOrEqual(HOUR_MS / 1000)
-    })
+  it('keeps the error grammar when a clamped window from Redis holds a call back', async () => {
+    const prefix = freshPrefix()
+    const store = await openStore(suite, { prefix })
+    const { windows } = recorder(store)
+    const key = 'alice|messages.sendMessage'
+    await suite.operator.publish(`${prefix}changes`, `set 9007199254740991 ${key}`)
+    await eventually(() => windows.length === 1)
+    const invoke = createInvoker({ account: 'alice', floodStore: store, send: () => 'ok' })
+    const error = await invoke('messages.sendMessage', { peer: 1 }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(FloodError)
+    expect((error as FloodError).type).toMatch(/^FLOOD_WAIT_\d+$/)
+    expect((error as FloodError).seconds).toBeLessThanOrEqual(HOUR_MS / 1000)
+  })
 
-    /**
-     * Records a window of `windowMs` while Redis is frozen for `pausedMs` (the write times out on our
-     * side and stays in Redis's socket), then waits until Redis has run it. Returns the key's PTTL
-     * then and the time left in the window by our clock.
-     */
-    async function recordWhilePaused(
-      windowMs: number,
-      pausedMs: number,
-    ): Promise<{ ttl: number; leftMs: number }> {
-      const prefix = freshPrefix()
-      const store = await openStore(suite, { prefix, commandTimeoutMs: 100 })
-      const key = 'alice|messages.sendMessage'
-      const runs = async () => {
-        const stats = await commandStats(suite.operator)
-        return (stats.get('evalsha') ?? 0) + (stats.get('eval') ?? 0)
-      }
-      const before = await runs()
-      suite.server.pause()
-      const now = Date.now()
-      await expect(store.record(key, now + windowMs, now)).rejects.toBeInstanceOf(FloodStoreUnavailableError)
-      // Keep Redis frozen for the scenario's time (this is the fault, not a wait for absence).
-      await eventually(() => Date.now() > now + pausedMs, 5_000)
-      suite.server.resume()
-      await eventually(async () => (await runs()) > before)
-      return { ttl: await suite.operator.pttl(prefix + key), leftMs: now + windowMs - Date.now() }
+  /**
+   * Records a window of `windowMs` while Redis is frozen for `pausedMs` (the write times out on our
+   * side and stays in Redis's socket), then waits until Redis has run it. Returns the key's PTTL
+   * then and the time left in the window by our clock.
+   */
+  async function recordWhilePaused(
+    windowMs: number,
+    pausedMs: number,
+  ): Promise<{ ttl: number; leftMs: number }> {
+    const prefix = freshPrefix()
+    const store = await openStore(suite, { prefix, commandTimeoutMs: 100 })
+    const key = 'alice|messages.sendMessage'
+    const runs = async () => {
+      const stats = await commandStats(suite.operator)
+      return (stats.get('evalsha') ?? 0) + (stats.get('eval') ?? 0)
     }
+    const before = await runs()
+    suite.server.pause()
+    const now = Date.now()
+    await expect(store.record(key, now + windowMs, now)).rejects.toBeInstanceOf(FloodStoreUnavailableError)
+    // Keep Redis frozen for the scenario's time (this is the fault, not a wait for absence).
+    await eventually(() => Date.now() > now + pausedMs, 5_000)
+    suite.server.resume()
+    await eventually(async () => (await runs()) > before)
+    return { ttl: await suite.operator.pttl(prefix + key), leftMs: now + windowMs - Date.now() }
+  }
 
-    it('drops a write that a paused Redis runs after its window has ended', async () => {
-      const { ttl } = await recordWhilePaused(300, 500)
-      expect(ttl).toBe(-2)
-    })
+  it('drops a write that a paused Redis runs after its window has ended', async () => {
+    const { ttl } = await recordWhilePaused(300, 500)
+    expect(ttl).toBe(-2)
+  })
 
-    it('sets only what is left of a window that a paused Redis runs late', async () => {
-      const { ttl, leftMs } = await recordWhilePaused(5_000, 1_000)
-      // At most what was left when Redis woke, plus the command timeout of slack; never the full window.
-      expect(ttl).toBeGreaterThan(0)
-      expect(ttl).toBeLessThanOrEqual(leftMs + 100 + 50)
-      expect(ttl).toBeLessThan(4_500)
-    })
-  },
-)
+  it('sets only what is left of a window that a paused Redis runs late', async () => {
+    const { ttl, leftMs } = await recordWhilePaused(5_000, 1_000)
+    // At most what was left when Redis woke, plus the command timeout of slack; never the full window.
+    expect(ttl).toBeGreaterThan(0)
+    expect(ttl).toBeLessThanOrEqual(leftMs + 100 + 50)
+    expect(ttl).toBeLessThan(4_500)
+  })
+})
 
 describe('close() when Redis was never reachable', () => {
   it('leaves no timer behind', async () => {
