@@ -7,6 +7,7 @@
 import childProcess, { ChildProcess } from 'node:child_process'
 import { syncBuiltinESMExports } from 'node:module'
 import { Server, Socket } from 'node:net'
+import { afterEach, vi } from 'vitest'
 
 function refuse(what: string): never {
   throw new Error(
@@ -27,3 +28,10 @@ childProcess.spawnSync = () => refuse('starting a child process')
 childProcess.execSync = () => refuse('starting a child process')
 childProcess.execFileSync = () => refuse('starting a child process')
 syncBuiltinESMExports()
+
+// The unit project shares one module graph per worker (isolate: false in vitest.config.ts), so a
+// test that forgot to put the clock or a global back would leak into the next file: put them back.
+afterEach(() => {
+  vi.useRealTimers()
+  vi.unstubAllGlobals()
+})
