@@ -1,6 +1,6 @@
 /**
  * The recovery engine's cost on the happy path: `send` called directly against the same `send`
- * through `invoke` with the default chain. The issue's target: under 1 µs of overhead per call.
+ * through `invoke` with the default chain. The target: under 1 µs of overhead per call.
  * Also measured: a call with an AbortSignal, and a call while the flood store holds a window for
  * another key (every call then builds and looks up its flood keys).
  *

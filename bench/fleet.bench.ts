@@ -10,9 +10,9 @@
  */
 import { Redis } from 'ioredis'
 import { createRedisFloodStore } from '../src/redis/index.js'
-import { type FleetReport, runFleet } from '../src/testkit/fleet/index.js'
 import { type Cluster, startCluster } from '../src/testkit/plain/index.js'
 import { hasRedisServer, type RedisServer, startRedisServer } from '../src/testkit/redis-server.js'
+import { type FleetReport, runFleet } from '../test/support/fleet/index.js'
 
 if (!hasRedisServer()) {
   console.log('fleet bench skipped: redis-server is not installed (apt-get install redis-server)')

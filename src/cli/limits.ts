@@ -1,6 +1,6 @@
 /**
  * What the CLI accepts, bounded so that no input can make it hold unbounded memory or echo
- * unbounded text (issue 13: 50 MB of hex on stdin took 1.6 GB; a 1 MB argument was echoed whole).
+ * unbounded text (without them, 50 MB of hex on stdin took 1.6 GB and a 1 MB argument was echoed whole).
  * Past a limit the command stops reading, says which limit, and exits 2. docs/catalog.md lists them.
  */
 export const CLI_LIMITS = {

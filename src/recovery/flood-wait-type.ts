@@ -18,5 +18,6 @@ export function floodWaitSecondsOf(value: unknown): number | undefined {
 
 /** `FLOOD_WAIT_<seconds>` (or another prefix) for a wait of `ms`, always with digits only after it. */
 export function floodWaitTypeForMs(ms: number, prefix = 'FLOOD_WAIT'): string {
-  return `${prefix}_${floodWaitSecondsOf(ms / 1000) ?? 0}`
+  // Never coerce: an object whose `toString` is not a function would throw here.
+  return `${prefix}_${(typeof ms === 'number' ? floodWaitSecondsOf(ms / 1000) : undefined) ?? 0}`
 }

@@ -144,8 +144,8 @@ function checkAuthorizedOn(cluster: Cluster, account: string, dcId: number): voi
   if (cluster.world.isAuthorized(account, dcId)) return
   const home = cluster.world.homeDcOf(account)
   throw new RangeError(
-    `createTestkitInvoker: defaultDcId ${dcId} is a DC account '${account}' is not authorized on, so every ` +
-      `call would end in 401 AUTH_KEY_UNREGISTERED. Start the cluster with accounts: { ${account}: ` +
+    `createTestkitInvoker: defaultDcId ${dcId}: account '${account}' is not authorized on DC ${dcId}, so ` +
+      `every call would end in 401 AUTH_KEY_UNREGISTERED. Start the cluster with accounts: { ${account}: ` +
       `{ homeDc: ${home}, authorizedOn: [${dcId}, ${home}] } }, or leave defaultDcId out`,
   )
 }

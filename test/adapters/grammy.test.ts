@@ -8,7 +8,7 @@ import {
 } from '../../src/adapters/grammy/index.js'
 import { MemoryFloodStore } from '../../src/index.js'
 import { type BotApiServerOptions, startBotApiServer } from '../../src/testkit/clients/bot-api-server.js'
-import { scaledClock } from '../../src/testkit/clients/scaled-clock.js'
+import { scaledClock } from '../support/scaled-clock.js'
 
 const TOKEN = '123456:SECRET'
 /** Protocol time runs 40 times faster than real time: a 2 s retry_after takes 50 ms. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runFleet } from '../../src/testkit/fleet/index.js'
 import { type Cluster, startCluster } from '../../src/testkit/plain/index.js'
 import { type RedisServer, startRedisServer } from '../../src/testkit/redis-server.js'
+import { runFleet } from '../support/fleet/index.js'
 
 let redis: RedisServer
 let cluster: Cluster

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   createBreakerPolicy,
   createPool,
@@ -168,8 +168,8 @@ describe('the account pool', () => {
     })
     const calls = Array.from({ length: 6 }, () => capture(pool('messages.getHistory', {})))
     await clock.advance(0)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-    expect(calls.every((c) => c.settled)).toBe(true)
+    // The sends answer on the real event loop: poll for the settlements instead of guessing a delay.
+    await vi.waitFor(() => expect(calls.every((c) => c.settled)).toBe(true))
     expect(sent.filter((s) => s.account === 'alice')).toHaveLength(3)
   })
 

@@ -22,6 +22,14 @@ describe('testkit options: accepted and working, or refused at once naming the o
     )
   })
 
+  it('names the host when no socket can listen on it, for either protocol', async () => {
+    for (const protocol of ['plain', 'mtproto'] as const) {
+      await expect(startCluster({ protocol, host: 'no such host' })).rejects.toThrow(
+        /^startCluster: host "no such host" is no address to listen on here \((ENOTFOUND|EAI_AGAIN)\)$/,
+      )
+    }
+  })
+
   it('checks nested rates by their path', async () => {
     await expect(startCluster({ transportFaults: { dropRate: 1.5 } })).rejects.toThrow(
       new RangeError('startCluster: transportFaults.dropRate must be a number >= 0 and <= 1, got 1.5'),

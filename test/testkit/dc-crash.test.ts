@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { detailsOf, TransportError } from '../../src/index.js'
 import {
   type Cluster,
@@ -34,7 +34,10 @@ async function crashDuringCalls(downMs: number, maxAttempts: number) {
       (invoke as TestkitInvoker)('messages.getHistory', { peer: `chat-${i}` }),
     ),
   )
-  await new Promise((resolve) => setTimeout(resolve, 20))
+  // Crash once the DC has every call (help.getConfig and the CALLS), rather than after a guessed
+  // delay; their answers are held back by the slow fault, so the calls are in flight.
+  const running = cluster
+  await vi.waitFor(() => expect(running.report().requests).toBe(CALLS + 1), { interval: 5 })
   const inFlight = invoke.pendingCount
   await cluster.stopDc(2)
   await new Promise((resolve) => setTimeout(resolve, downMs))

@@ -19,9 +19,9 @@ import {
 import { faultyWorld } from './support/faulty-world.js'
 
 /**
- * The issue's load run: 50,000 calls from 200 concurrent callers against a cluster injecting every
- * fault it has. `TESTKIT_LOAD_CALLS` and `TESTKIT_LOAD_CALLERS` scale it for a quick local run; the
- * default is what the issue asks for.
+ * The load run: 50,000 calls from 200 concurrent callers against a cluster injecting every fault it
+ * has. `TESTKIT_LOAD_CALLS` and `TESTKIT_LOAD_CALLERS` scale it for a quick local run; the default
+ * is the size the testkit and the engine are held to.
  */
 const CALLS = Number(process.env.TESTKIT_LOAD_CALLS ?? 50_000)
 const CALLERS = Number(process.env.TESTKIT_LOAD_CALLERS ?? 200)

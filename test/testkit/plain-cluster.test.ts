@@ -1,5 +1,5 @@
 import { connect as connectSocket } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { FloodError, RpcError, SeeOtherError } from '../../src/index.js'
 import { type Cluster, ConnectionError, connect, startCluster } from '../../src/testkit/plain/index.js'
 
@@ -84,9 +84,12 @@ describe('the plain cluster over loopback TCP', () => {
 
   it('fails pending calls with a ConnectionError when a DC dies, and reconnects when it is back', async () => {
     cluster = await startCluster({ accounts, transportFaults: { slowRate: 1, slowMs: 300 } })
-    const client = connect(cluster, { account: 'alice' })
+    const running = cluster
+    const client = connect(running, { account: 'alice' })
+    const requestsBefore = running.report().requests
     const pending = client.send({ method: 'users.getFullUser', dcId: 2 })
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The DC has the call (its answer is held back 300 ms) before it dies: polled, not guessed.
+    await vi.waitFor(() => expect(running.report().requests).toBe(requestsBefore + 1), { interval: 5 })
     await cluster.stopDc(2)
     await expect(pending).rejects.toBeInstanceOf(ConnectionError)
     await expect(client.send({ method: 'users.getFullUser', dcId: 2 })).rejects.toBeInstanceOf(

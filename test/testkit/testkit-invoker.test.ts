@@ -93,7 +93,7 @@ describe('createTestkitInvoker', () => {
     cluster = await startCluster({ accounts: { alice: { homeDc: 2 } } })
     const started = cluster
     expect(() => createTestkitInvoker(started, { account: 'alice', defaultDcId: 1 })).toThrow(
-      /defaultDcId 1 is a DC account .alice. is not authorized on.*authorizedOn: \[1, 2\]/,
+      /^createTestkitInvoker: defaultDcId 1: account 'alice' is not authorized on DC 1,.*authorizedOn: \[1, 2\]/,
     )
     expect(() => createTestkitInvoker(started, { account: 'carol' })).toThrow(/no account 'carol'/)
   })

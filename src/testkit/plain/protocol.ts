@@ -1,5 +1,5 @@
 /**
- * The plain testkit protocol. Requests are ours to define (the issue leaves them open); answers are
+ * The plain testkit protocol. Requests are ours to define (no Telegram server speaks this protocol); answers are
  * real TL built with the wire encoder, so the client side decodes exactly what a real server sends.
  *
  * Packet (unencrypted MTProto message): auth_key_id:long(0) msg_id:long length:int body

@@ -1,5 +1,5 @@
 import { TelegramClient } from '@mtcute/node'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loginMtcute, mtcuteOptions } from '../../../src/testkit/mtproto/client-options.js'
 import { type MtprotoCluster, startMtprotoCluster } from '../../../src/testkit/mtproto/cluster.js'
 import { DefaultWorld } from '../../../src/testkit/mtproto/default-world.js'
@@ -58,13 +58,21 @@ describe('MTProto cluster with the shared rules and faults', () => {
   })
 
   it('drops connections at the seeded rate, before the world sees the call', async () => {
-    cluster = await startMtprotoCluster({ dcCount: 2, transportFaults: { dropRate: 1 } })
-    const client = newClient(cluster)
+    const dropping = await startMtprotoCluster({ dcCount: 2, transportFaults: { dropRate: 1 } })
+    cluster = dropping
+    const client = newClient(dropping)
     // Every call is cut on the way, so this never settles; the server side is what we check.
     void client.call({ _: 'help.getConfig' }).catch(() => {})
-    await new Promise((resolve) => setTimeout(resolve, 1500))
-    const report = cluster.report()
-    expect(report.transportFaults.drop).toBeGreaterThanOrEqual(1)
+    // Polled: the drop is the positive event; once it is counted, the call it cut is past the point
+    // where the world would have seen it.
+    const report = await vi.waitFor(
+      () => {
+        const current = dropping.report()
+        expect(current.transportFaults.drop).toBeGreaterThanOrEqual(1)
+        return current
+      },
+      { timeout: 5_000, interval: 20 },
+    )
     expect(report.calls).toBe(0)
     expect(report.connections).toBeGreaterThanOrEqual(1)
   })

@@ -1,5 +1,5 @@
-import type { Clock } from '../../recovery/clock.js'
-import { LongTimer, MAX_TIMER_DELAY_MS, type TimerHost } from '../../recovery/long-timer.js'
+import type { Clock } from '../../src/recovery/clock.js'
+import { LongTimer, MAX_TIMER_DELAY_MS, type TimerHost } from '../../src/recovery/long-timer.js'
 
 /**
  * A clock on which time runs `factor` times faster than on the wall clock: a 35 s flood wait takes

@@ -6,10 +6,10 @@
  */
 
 import { Redis } from 'ioredis'
-import { createInvoker, type FloodStore, MemoryFloodStore } from '../../index.js'
-import { setLongTimeout } from '../../recovery/long-timer.js'
-import { createRedisFloodStore, type RedisFloodStore } from '../../redis/index.js'
-import { connect } from '../plain/client.js'
+import { createInvoker, type FloodStore, MemoryFloodStore } from '../../../src/index.js'
+import { setLongTimeout } from '../../../src/recovery/long-timer.js'
+import { createRedisFloodStore, type RedisFloodStore } from '../../../src/redis/index.js'
+import { connect } from '../../../src/testkit/plain/client.js'
 import type { FleetGo, FleetWorkerConfig, FleetWorkerResult } from './protocol.js'
 
 const config = JSON.parse(process.argv[2] ?? '{}') as FleetWorkerConfig

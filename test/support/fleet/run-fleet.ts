@@ -7,8 +7,8 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
-import { setLongTimeout } from '../../recovery/long-timer.js'
-import type { Cluster } from '../plain/cluster.js'
+import { setLongTimeout } from '../../../src/recovery/long-timer.js'
+import type { Cluster } from '../../../src/testkit/plain/cluster.js'
 import type { FleetGo, FleetWorkerConfig, FleetWorkerResult } from './protocol.js'
 
 /** Options of {@link runFleet}. */
