@@ -16,3 +16,4 @@ export {
   type RedisFloodStoreOptions,
   type RedisFloodStoreState,
 } from './redis-flood-store.js'
+export { paceKeyOf, type RedisPaceSlot } from './redis-pace.js'

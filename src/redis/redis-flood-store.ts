@@ -1,8 +1,10 @@
 import type { Redis } from 'ioredis'
 import type { FloodStore } from '../flood/flood-store.js'
 import { MemoryFloodStore } from '../flood/memory-flood-store.js'
+import type { PaceLimit, PaceSlot, PaceStore } from '../flood/pace-store.js'
 import { Emitter, type Unsubscribe } from '../recovery/events.js'
 import { channelOf, parseChange, scanPatternOf } from './messages.js'
+import { createRedisPace, type RedisPace, type RedisPaceSlot } from './redis-pace.js'
 import { DELETE_SCRIPT, EXTEND_SCRIPT } from './scripts.js'
 
 /** Options of {@link createRedisFloodStore}. */
@@ -30,6 +32,11 @@ export interface RedisFloodStoreOptions {
    * receipt, so it must be the clock the invoker uses. Default `Date.now`, as the invoker's.
    */
   readonly now?: () => number
+  /**
+   * Put before every pace key (see `reserve`). Default: the prefix with a final `flood:` made
+   * `pace:` (`mtproto-errors:pace:`), else `pace:` and the prefix. Must not start with `prefix`.
+   */
+  readonly pacePrefix?: string
 }
 
 /** Where the store stands with Redis. */
@@ -73,8 +80,8 @@ export interface FloodStoreRemoteWindowEvent {
 
 /** A background step failed (resync, writing back a kept window). `record` failures reject instead. */
 export interface FloodStoreErrorEvent {
-  /** Which step. */
-  readonly operation: 'sync' | 'write-back'
+  /** Which step (`reserve`: a slot came from this process's schedule instead). */
+  readonly operation: 'sync' | 'write-back' | 'reserve' | 'release'
   /** What failed. */
   readonly error: unknown
 }
@@ -92,7 +99,16 @@ export interface RedisFloodStoreEvents {
 }
 
 /** A flood store shared through Redis. Created by {@link createRedisFloodStore}. */
-export interface RedisFloodStore extends FloodStore {
+export interface RedisFloodStore extends FloodStore, Required<PaceStore> {
+  /**
+   * Books a slot for one send under every limit in `limits`, shared by every process on this Redis:
+   * one script run (GCRA with reservations on Redis's clock). While Redis cannot be asked, the slot
+   * comes from this process's own schedule and carries `storeError`. Never rejects for Redis's sake;
+   * rejects with a `RangeError` for a limit with a zero or negative count, period or burst.
+   */
+  reserve(limits: readonly PaceLimit[], nowMs: number): Promise<RedisPaceSlot>
+  /** Gives back a slot `reserve` booked that the send will not use, where no later booking followed it. */
+  release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): Promise<void>
   /** Where the store stands with Redis. */
   readonly state: RedisFloodStoreState
   /** Subscribes to an event (`down`, `synced`, `remoteWindow`, `error`); returns the function that unsubscribes. */
@@ -158,6 +174,11 @@ export function createRedisFloodStore(options: RedisFloodStoreOptions): RedisFlo
   return new SharedFloodStore(options)
 }
 
+/** The default pace prefix: beside the flood keys, never under them (the resync scans those). */
+function pacePrefixOf(prefix: string): string {
+  return prefix.endsWith('flood:') ? `${prefix.slice(0, -'flood:'.length)}pace:` : `pace:${prefix}`
+}
+
 class SharedFloodStore implements RedisFloodStore {
   private readonly events = new Emitter<RedisFloodStoreEvents>()
   private readonly mirror: MemoryFloodStore
@@ -178,6 +199,7 @@ class SharedFloodStore implements RedisFloodStore {
   private retryTimer: ReturnType<typeof setTimeout> | undefined = undefined
   private lastError: unknown = undefined
   private readonly waiters = new Set<() => void>()
+  private readonly pace: RedisPace
 
   constructor(options: RedisFloodStoreOptions) {
     this.prefix = options.prefix ?? DEFAULT_PREFIX
@@ -204,7 +226,21 @@ class SharedFloodStore implements RedisFloodStore {
       autoResubscribe: false,
       commandTimeout,
     })
+    this.pace = createRedisPace({
+      redis: this.writer,
+      prefix: options.pacePrefix ?? pacePrefixOf(this.prefix),
+      isReady: () => this.writerReady && this.current !== 'closed',
+      onError: (operation, error) => this.events.emit('error', { operation, error }),
+    })
     this.watch()
+  }
+
+  reserve(limits: readonly PaceLimit[], nowMs: number): Promise<RedisPaceSlot> {
+    return this.pace.reserve(limits, nowMs)
+  }
+
+  release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): Promise<void> {
+    return this.pace.release(limits, slot, nowMs)
   }
 
   get size(): number {

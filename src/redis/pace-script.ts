@@ -1,0 +1,67 @@
+/**
+ * The Lua scripts behind shared pacing: GCRA with reservations, over several limits at once.
+ *
+ * Each limit keeps one number in Redis, its theoretical arrival time (TAT), in ms on Redis's own
+ * clock (`TIME`), so the processes' clocks never matter; the key expires when the TAT passes,
+ * because from then on a missing key and a stale one book the same slot. With T = period / count
+ * and tolerance tau = (burst - 1) * T, a reservation takes
+ * `slot = max(now, max over limits of (TAT - tau))`, then moves every TAT to `max(TAT, slot) + T`,
+ * and answers the delay `slot - now`. Numbers cross the wire as decimal strings, because Redis
+ * truncates a Lua number to an integer and T is rarely whole (1000 / 30).
+ */
+
+/**
+ * Reserve. KEYS: one per limit. ARGV: T and tau of each limit, in KEYS order, ms (decimal strings).
+ * Returns `{ delay, tat1, tat2, ... }` as strings: the delay from now to the slot, and each limit's
+ * TAT after the booking (which `release` compares, to give back only the last booking).
+ */
+export const RESERVE_SCRIPT = `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
+local slot = now
+local tats = {}
+for i = 1, #KEYS do
+  local tat = tonumber(redis.call('GET', KEYS[i]))
+  tats[i] = tat
+  if tat ~= nil then
+    local earliest = tat - tonumber(ARGV[2 * i])
+    if earliest > slot then slot = earliest end
+  end
+end
+local reply = { string.format('%.3f', slot - now) }
+for i = 1, #KEYS do
+  local tat = tats[i]
+  if tat == nil or tat < slot then tat = slot end
+  tat = tat + tonumber(ARGV[2 * i - 1])
+  local text = string.format('%.3f', tat)
+  redis.call('SET', KEYS[i], text, 'PX', math.max(1, math.ceil(tat - now)))
+  reply[i + 1] = text
+end
+return reply
+`
+
+/**
+ * Release. KEYS: one per limit, as reserved. ARGV: T of each limit, then the TAT each limit had
+ * right after the booking (as `RESERVE_SCRIPT` returned it), in KEYS order. A limit whose TAT has
+ * moved since was booked again by someone else: giving the slot back there would hand a later
+ * send a slot already taken, so it is left alone. Returns how many limits gave the slot back.
+ */
+export const RELEASE_SCRIPT = `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
+local n = #KEYS
+local given = 0
+for i = 1, n do
+  local current = redis.call('GET', KEYS[i])
+  if current == ARGV[n + i] then
+    local tat = tonumber(current) - tonumber(ARGV[i])
+    if tat > now then
+      redis.call('SET', KEYS[i], string.format('%.3f', tat), 'PX', math.max(1, math.ceil(tat - now)))
+    else
+      redis.call('DEL', KEYS[i])
+    end
+    given = given + 1
+  end
+end
+return given
+`
