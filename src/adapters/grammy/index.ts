@@ -11,11 +11,22 @@ export {
   type BotApiTransformerOptions,
   botApiTransformer,
 } from './bot-api-transformer.js'
+export {
+  type BotApiLimits,
+  type BotApiLimitsOption,
+  botPaceLimits,
+  chatKindOf,
+  isBotApiOverload,
+  isSendingMethod,
+  messagesPosted,
+  TELEGRAM_BOT_LIMITS,
+} from './bot-limits.js'
 export type {
   BotApiEvents,
   BotFloodWaitEvent,
   BotGiveUpEvent,
   BotMigratedEvent,
+  BotPacedEvent,
   BotRetryEvent,
 } from './events.js'
 export { botAccountOf, chatKeyOf, defaultMethodClassOf } from './flood-key.js'
