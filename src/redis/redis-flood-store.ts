@@ -107,6 +107,16 @@ export interface RedisFloodStore extends FloodStore, Required<PaceStore> {
    * rejects with a `RangeError` for a limit with a zero or negative count, period or burst.
    */
   reserve(limits: readonly PaceLimit[], nowMs: number): Promise<RedisPaceSlot>
+  /**
+   * Books `limits`, and `later` too unless the slot lies more than `maxHoleMs` past their own
+   * earliest (then `deferred` is set: book them once the slot comes). See `DeferringPaceStore`.
+   */
+  reserveOrDefer(
+    limits: readonly PaceLimit[],
+    later: readonly PaceLimit[],
+    maxHoleMs: number,
+    nowMs: number,
+  ): Promise<RedisPaceSlot>
   /** Gives back a slot `reserve` booked that the send will not use, where no later booking followed it. */
   release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): Promise<void>
   /** Where the store stands with Redis. */
@@ -237,6 +247,15 @@ class SharedFloodStore implements RedisFloodStore {
 
   reserve(limits: readonly PaceLimit[], nowMs: number): Promise<RedisPaceSlot> {
     return this.pace.reserve(limits, nowMs)
+  }
+
+  reserveOrDefer(
+    limits: readonly PaceLimit[],
+    later: readonly PaceLimit[],
+    maxHoleMs: number,
+    nowMs: number,
+  ): Promise<RedisPaceSlot> {
+    return this.pace.reserveOrDefer(limits, later, maxHoleMs, nowMs)
   }
 
   release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): Promise<void> {

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis'
-import { checkPaceLimit, createLocalPaceSchedule } from '../flood/local-pace-schedule.js'
+import { checkPaceLimit, createLocalPaceSchedule, type DeferringSlot } from '../flood/local-pace-schedule.js'
 import type { PaceLimit, PaceSlot } from '../flood/pace-store.js'
 import { RELEASE_SCRIPT, RESERVE_SCRIPT } from './pace-script.js'
 
 /** A slot booked through the Redis store. */
-export interface RedisPaceSlot extends PaceSlot {
+export interface RedisPaceSlot extends DeferringSlot {
   /**
    * Set when Redis could not be asked (unreachable, slow, or an error): the slot then comes from
    * this process's own schedule, which other processes do not see. What failed.
@@ -30,15 +30,22 @@ export interface RedisPaceHost {
   onError(operation: 'reserve' | 'release', error: unknown): void
 }
 
-/** The pace half of the Redis store: `reserve` and `release` of {@link PaceStore}. */
+/** The pace half of the Redis store: `reserve`, `reserveOrDefer` and `release`. */
 export interface RedisPace {
   reserve(limits: readonly PaceLimit[], nowMs: number): Promise<RedisPaceSlot>
+  reserveOrDefer(
+    limits: readonly PaceLimit[],
+    later: readonly PaceLimit[],
+    maxHoleMs: number,
+    nowMs: number,
+  ): Promise<RedisPaceSlot>
   release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): Promise<void>
 }
 
-/** Where a slot was booked, and the TATs it left behind there. */
+/** What a slot booked in Redis: the keys it moved, their T, and their TATs right after. */
 interface Booking {
-  readonly redis: boolean
+  readonly keys: readonly string[]
+  readonly periods: readonly string[]
   readonly tats: readonly string[]
 }
 
@@ -69,55 +76,73 @@ export function createRedisPace(host: RedisPaceHost): RedisPace {
   redis.defineCommand('mtproto_pace_reserve', { lua: RESERVE_SCRIPT })
   redis.defineCommand('mtproto_pace_release', { lua: RELEASE_SCRIPT })
   const local = createLocalPaceSchedule()
-  const bookings = new WeakMap<PaceSlot, Booking>()
+  const inRedis = new WeakMap<PaceSlot, Booking>()
   /** The local schedule's own slot behind each slot booked locally. */
-  const localSlots = new WeakMap<PaceSlot, PaceSlot>()
+  const inLocal = new WeakMap<PaceSlot, PaceSlot>()
 
-  function reserveLocally(limits: readonly PaceLimit[], nowMs: number, error: unknown): RedisPaceSlot {
-    const booked = local.reserve(limits, nowMs)
-    const slot: RedisPaceSlot = { delayMs: booked.delayMs, storeError: error }
-    bookings.set(slot, { redis: false, tats: [] })
-    localSlots.set(slot, booked)
+  async function reserveOrDefer(
+    limits: readonly PaceLimit[],
+    later: readonly PaceLimit[],
+    maxHoleMs: number,
+    nowMs: number,
+  ): Promise<RedisPaceSlot> {
+    if (limits.length + later.length === 0) return { delayMs: 0, deferred: false }
+    for (const limit of limits) checkPaceLimit(limit)
+    for (const limit of later) checkPaceLimit(limit)
+    const fallBack = (error: unknown): RedisPaceSlot => {
+      const booked = local.reserveOrDefer(limits, later, maxHoleMs, nowMs)
+      const slot: RedisPaceSlot = { delayMs: booked.delayMs, deferred: booked.deferred, storeError: error }
+      inLocal.set(slot, booked)
+      return slot
+    }
+    if (!host.isReady()) return fallBack(new Error('Redis is not connected'))
+    const all = [...limits, ...later]
+    const keys = all.map((limit) => paceKeyOf(host.prefix, limit.key))
+    const periods = all.map((limit) => decimal(limit.periodMs / limit.count))
+    const args = all.flatMap((limit, i) => [
+      periods[i] as string,
+      decimal((limit.burst - 1) * (limit.periodMs / limit.count)),
+    ])
+    let reply: string[]
+    try {
+      const head = [String(limits.length), decimal(Math.max(0, maxHoleMs))]
+      reply = await redis.mtproto_pace_reserve(keys.length, ...keys, ...head, ...args)
+    } catch (error) {
+      host.onError('reserve', error)
+      return fallBack(error)
+    }
+    const delayMs = Math.max(0, Number(reply[0]))
+    const tats = reply.slice(2)
+    const slot: RedisPaceSlot = {
+      delayMs: Number.isFinite(delayMs) ? delayMs : 0,
+      deferred: reply[1] === '1',
+    }
+    inRedis.set(slot, { keys: keys.slice(0, tats.length), periods: periods.slice(0, tats.length), tats })
     return slot
   }
 
   return {
-    async reserve(limits, nowMs) {
-      if (limits.length === 0) return { delayMs: 0 }
-      for (const limit of limits) checkPaceLimit(limit)
-      if (!host.isReady()) return reserveLocally(limits, nowMs, new Error('Redis is not connected'))
-      const keys = limits.map((limit) => paceKeyOf(host.prefix, limit.key))
-      const args = limits.flatMap((limit) => {
-        const t = limit.periodMs / limit.count
-        return [decimal(t), decimal((limit.burst - 1) * t)]
-      })
-      let reply: string[]
-      try {
-        reply = await redis.mtproto_pace_reserve(keys.length, ...keys, ...args)
-      } catch (error) {
-        host.onError('reserve', error)
-        return reserveLocally(limits, nowMs, error)
-      }
-      const delayMs = Math.max(0, Number(reply[0]))
-      const slot: RedisPaceSlot = { delayMs: Number.isFinite(delayMs) ? delayMs : 0 }
-      bookings.set(slot, { redis: true, tats: reply.slice(1) })
-      return slot
-    },
+    reserve: (limits, nowMs) => reserveOrDefer(limits, [], 0, nowMs),
+    reserveOrDefer,
 
     async release(limits, slot, nowMs) {
-      const booking = bookings.get(slot)
-      if (booking === undefined) return
-      bookings.delete(slot)
-      if (!booking.redis) {
-        const booked = localSlots.get(slot)
-        if (booked !== undefined) local.release(limits, booked, nowMs)
+      const booked = inLocal.get(slot)
+      if (booked !== undefined) {
+        inLocal.delete(slot)
+        local.release(limits, booked, nowMs)
         return
       }
-      if (!host.isReady() || booking.tats.length !== limits.length) return
-      const keys = limits.map((limit) => paceKeyOf(host.prefix, limit.key))
-      const periods = limits.map((limit) => decimal(limit.periodMs / limit.count))
+      const booking = inRedis.get(slot)
+      if (booking === undefined) return
+      inRedis.delete(slot)
+      if (!host.isReady() || booking.keys.length === 0) return
       try {
-        await redis.mtproto_pace_release(keys.length, ...keys, ...periods, ...booking.tats)
+        await redis.mtproto_pace_release(
+          booking.keys.length,
+          ...booking.keys,
+          ...booking.periods,
+          ...booking.tats,
+        )
       } catch (error) {
         // Best effort: a slot not given back only spaces the next send once more than needed.
         host.onError('release', error)

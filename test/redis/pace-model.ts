@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import type { PaceLimit } from '../../src/flood/pace-store.js'
 
+const spacing = (limit: PaceLimit) => limit.periodMs / limit.count
+
 /**
  * The reference for pacing tests, written from the definition and nothing else: a GCRA with
  * reservations over several limits, on an explicit clock. Deliberately naive (a plain object of
@@ -11,16 +13,45 @@ export class PaceModel {
 
   /** Books a slot at `now` for `limits`; returns the delay. */
   reserve(limits: readonly PaceLimit[], now: number): number {
-    const spacing = (limit: PaceLimit) => limit.periodMs / limit.count
+    const slot = this.slotFor(limits, now)
+    this.book(limits, slot)
+    return slot - now
+  }
+
+  /**
+   * Books `limits`, and `later` unless the slot is more than `maxHole` past the slot `later` alone
+   * would get; returns the delay and whether `later` was left out.
+   */
+  reserveOrDefer(
+    limits: readonly PaceLimit[],
+    later: readonly PaceLimit[],
+    maxHole: number,
+    now: number,
+  ): { delay: number; deferred: boolean } {
+    const slot = this.slotFor(limits, now)
+    const soonest = this.slotFor(later, now)
+    if (later.length > 0 && slot - soonest > maxHole) {
+      this.book(limits, slot)
+      return { delay: slot - now, deferred: true }
+    }
+    const both = Math.max(slot, soonest)
+    this.book([...limits, ...later], both)
+    return { delay: both - now, deferred: false }
+  }
+
+  private slotFor(limits: readonly PaceLimit[], now: number): number {
     let slot = now
     for (const limit of limits) {
       const known = this.tat[limit.key]
       if (known !== undefined) slot = Math.max(slot, known - (limit.burst - 1) * spacing(limit))
     }
+    return slot
+  }
+
+  private book(limits: readonly PaceLimit[], slot: number): void {
     for (const limit of limits) {
       this.tat[limit.key] = Math.max(this.tat[limit.key] ?? -Infinity, slot) + spacing(limit)
     }
-    return slot - now
   }
 }
 

@@ -99,7 +99,7 @@ describe.skipIf(!redisAvailable)('pacing through the Redis store, against a real
     ]
     await store.reserve(limits, 0) // loads the script (EVALSHA misses once, then EVAL)
     const before = await commandStats(operator)
-    expect(await store.reserve([], 0)).toEqual({ delayMs: 0 })
+    expect(await store.reserve([], 0)).toEqual({ delayMs: 0, deferred: false })
     for (let i = 0; i < 5; i++) await store.reserve(limits, 0)
     const after = await commandStats(operator)
     expect((after.get('evalsha') ?? 0) - (before.get('evalsha') ?? 0)).toBe(5)
@@ -143,6 +143,27 @@ describe.skipIf(!redisAvailable)('pacing through the Redis store, against a real
     const third = await b.reserve([limit], 0)
     await b.release([limit], again, 0)
     expect((await a.reserve([limit], 0)).delayMs).toBeGreaterThan(third.delayMs + 9_900)
+  })
+
+  it('books the bot’s limit later when a chat holds the send far off, so the bot’s slots stay free', async () => {
+    const [a, b] = (await openStores(2)) as [RedisFloodStore, RedisFloodStore]
+    const chat: PaceLimit = { key: 'bot9|chat=-1', count: 1, periodMs: 5_000, burst: 1 }
+    const bot: PaceLimit = { key: 'bot9', count: 10, periodMs: 1_000, burst: 1 }
+    const first = await a.reserveOrDefer([chat], [bot], 100, 0)
+    expect(first).toMatchObject({ delayMs: 0, deferred: false })
+    // The chat's next slot is 5 s off: the bot is left alone...
+    const second = await b.reserveOrDefer([chat], [bot], 100, 0)
+    expect(second.deferred).toBe(true)
+    expect(second.delayMs).toBeGreaterThan(4_900)
+    // ...so another chat's message takes the bot's next slot, 100 ms on, not 5 s.
+    const other = await a.reserveOrDefer([{ ...chat, key: 'bot9|chat=-2' }], [bot], 100, 0)
+    expect(other).toMatchObject({ deferred: false })
+    expect(other.delayMs).toBeGreaterThan(50)
+    expect(other.delayMs).toBeLessThanOrEqual(100)
+    // Where the bot binds, both are booked at the bot's slot, in the one round trip.
+    const busy = await b.reserveOrDefer([{ ...chat, key: 'bot9|chat=-3' }], [bot], 100, 0)
+    expect(busy.deferred).toBe(false)
+    expect(busy.delayMs).toBeGreaterThan(150)
   })
 
   it('rejects a limit it cannot keep, before any command', async () => {
