@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { FloodStore } from '../flood/flood-store.js'
 import { MemoryFloodStore } from '../flood/memory-flood-store.js'
-import type { PaceLimit, PaceSlot, PaceStore } from '../flood/pace-store.js'
+import type { PaceLimit, PaceSlot } from '../flood/pace-store.js'
 import { Emitter, type Unsubscribe } from '../recovery/events.js'
 import { channelOf, parseChange, scanPatternOf } from './messages.js'
 import { createRedisPace, type RedisPace, type RedisPaceSlot } from './redis-pace.js'
@@ -99,26 +99,7 @@ export interface RedisFloodStoreEvents {
 }
 
 /** A flood store shared through Redis. Created by {@link createRedisFloodStore}. */
-export interface RedisFloodStore extends FloodStore, Required<PaceStore> {
-  /**
-   * Books a slot for one send under every limit in `limits`, shared by every process on this Redis:
-   * one script run (GCRA with reservations on Redis's clock). While Redis cannot be asked, the slot
-   * comes from this process's own schedule and carries `storeError`. Never rejects for Redis's sake;
-   * rejects with a `RangeError` for a limit with a zero or negative count, period or burst.
-   */
-  reserve(limits: readonly PaceLimit[], nowMs: number): Promise<RedisPaceSlot>
-  /**
-   * Books `limits`, and `later` too unless the slot lies more than `maxHoleMs` past their own
-   * earliest (then `deferred` is set: book them once the slot comes). See `DeferringPaceStore`.
-   */
-  reserveOrDefer(
-    limits: readonly PaceLimit[],
-    later: readonly PaceLimit[],
-    maxHoleMs: number,
-    nowMs: number,
-  ): Promise<RedisPaceSlot>
-  /** Gives back a slot `reserve` booked that the send will not use, where no later booking followed it. */
-  release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): Promise<void>
+export interface RedisFloodStore extends FloodStore, RedisPace {
   /** Where the store stands with Redis. */
   readonly state: RedisFloodStoreState
   /** Subscribes to an event (`down`, `synced`, `remoteWindow`, `error`); returns the function that unsubscribes. */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import { checkPaceLimit, createLocalPaceSchedule, type DeferringSlot } from '../flood/local-pace-schedule.js'
-import type { PaceLimit, PaceSlot } from '../flood/pace-store.js'
+import type { PaceLimit, PaceSlot, PaceStore } from '../flood/pace-store.js'
 import { RELEASE_SCRIPT, RESERVE_SCRIPT } from './pace-script.js'
 
 /** A slot booked through the Redis store. */
@@ -31,14 +31,26 @@ export interface RedisPaceHost {
 }
 
 /** The pace half of the Redis store: `reserve`, `reserveOrDefer` and `release`. */
-export interface RedisPace {
+export interface RedisPace extends Required<PaceStore> {
+  /**
+   * Books a slot for one send under every limit in `limits`, shared by every process on this
+   * Redis: one script run (GCRA with reservations on Redis's clock). While Redis cannot be asked,
+   * the slot comes from this process's own schedule and carries `storeError`. Never rejects for
+   * Redis's sake; rejects with a `RangeError` for a limit with a zero or negative count, period or
+   * burst.
+   */
   reserve(limits: readonly PaceLimit[], nowMs: number): Promise<RedisPaceSlot>
+  /**
+   * Books `limits`, and `later` too unless the slot lies more than `maxHoleMs` past their own
+   * earliest (then `deferred` is set: book them once the slot comes). See `DeferringPaceStore`.
+   */
   reserveOrDefer(
     limits: readonly PaceLimit[],
     later: readonly PaceLimit[],
     maxHoleMs: number,
     nowMs: number,
   ): Promise<RedisPaceSlot>
+  /** Gives back a slot booked here that the send will not use, where no later booking followed it. */
   release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): Promise<void>
 }
 
