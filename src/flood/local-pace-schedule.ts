@@ -33,6 +33,7 @@ export interface DeferringSlot extends PaceSlot {
  * leaves `later` alone and says so. `release` gives back whatever the slot booked.
  */
 export interface DeferringPaceStore {
+  /** Books `limits`, and `later` too unless that leaves a hole longer than `maxHoleMs` before the slot. */
   reserveOrDefer(
     limits: readonly PaceLimit[],
     later: readonly PaceLimit[],

@@ -5,6 +5,7 @@
  * `grammy` (a peer dependency).
  * @packageDocumentation
  */
+export type { PaceLimit, PaceSlot, PaceStore } from '../../flood/pace-store.js'
 export { type BotApiErrorBody, type BotApiErrorInfo, classifyBotApiError } from './bot-api-errors.js'
 export {
   type BotApiTransformer,
