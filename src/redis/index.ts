@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 
+export type { DeferringPaceStore, DeferringSlot } from '../flood/local-pace-schedule.js'
+export type { PaceLimit, PaceSlot, PaceStore } from '../flood/pace-store.js'
 export {
   createRedisFloodStore,
   type FloodStoreDownEvent,
@@ -17,3 +19,4 @@ export {
   type RedisFloodStoreOptions,
   type RedisFloodStoreState,
 } from './redis-flood-store.js'
+export { paceKeyOf, type RedisPace, type RedisPaceSlot } from './redis-pace.js'

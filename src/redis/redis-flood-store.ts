@@ -1,11 +1,13 @@
 import type { Redis } from 'ioredis'
 import type { FloodStore } from '../flood/flood-store.js'
 import { MemoryFloodStore } from '../flood/memory-flood-store.js'
+import type { PaceLimit, PaceSlot } from '../flood/pace-store.js'
 import { checkNumber, clipText, renderValue } from '../recovery/check-option.js'
 import { Emitter, type Unsubscribe } from '../recovery/events.js'
 import { globalTimerHost, LongTimer, type TimerHost } from '../recovery/long-timer.js'
 import { checkStoreOptions } from './check-store-options.js'
 import { channelOf, isFloodKey, parseChange, parseDurationMs, scanPatternOf } from './messages.js'
+import { createRedisPace, type RedisPace, type RedisPaceSlot } from './redis-pace.js'
 import { DELETE_SCRIPT, EXTEND_SCRIPT } from './scripts.js'
 
 /** Options of {@link createRedisFloodStore}. */
@@ -39,6 +41,11 @@ export interface RedisFloodStoreOptions {
    * receipt, so it must be the clock the invoker uses. Default `Date.now`, as the invoker's.
    */
   readonly now?: () => number
+  /**
+   * Put before every pace key (see `reserve`). Default: the prefix with a final `flood:` made
+   * `pace:` (`mtproto-errors:pace:`), else `pace:` and the prefix. Must not start with `prefix`.
+   */
+  readonly pacePrefix?: string
 }
 
 /** Where the store stands with Redis. */
@@ -98,8 +105,8 @@ export interface FloodStoreValueRejectedEvent {
 
 /** A background step failed (resync, writing back a kept window). `record` failures reject instead. */
 export interface FloodStoreErrorEvent {
-  /** Which step. */
-  readonly operation: 'sync' | 'write-back'
+  /** Which step (`reserve`: a slot came from this process's schedule instead). */
+  readonly operation: 'sync' | 'write-back' | 'reserve' | 'release'
   /** What failed. */
   readonly error: unknown
 }
@@ -119,7 +126,7 @@ export interface RedisFloodStoreEvents {
 }
 
 /** A flood store shared through Redis. Created by {@link createRedisFloodStore}. */
-export interface RedisFloodStore extends FloodStore {
+export interface RedisFloodStore extends FloodStore, RedisPace {
   /** Where the store stands with Redis. */
   readonly state: RedisFloodStoreState
   /** Subscribes to an event (`down`, `synced`, `remoteWindow`, `error`, `valueRejected`); returns the function that unsubscribes. */
@@ -209,6 +216,11 @@ export function createRedisFloodStore(options: RedisFloodStoreOptions): RedisFlo
   return new SharedFloodStore(options)
 }
 
+/** The default pace prefix: beside the flood keys, never under them (the resync scans those). */
+function pacePrefixOf(prefix: string): string {
+  return prefix.endsWith('flood:') ? `${prefix.slice(0, -'flood:'.length)}pace:` : `pace:${prefix}`
+}
+
 class SharedFloodStore implements RedisFloodStore {
   private readonly events = new Emitter<RedisFloodStoreEvents>()
   private readonly mirror: MemoryFloodStore
@@ -236,6 +248,7 @@ class SharedFloodStore implements RedisFloodStore {
   private retryTimer: LongTimer | undefined = undefined
   private lastError: unknown = undefined
   private readonly waiters = new Set<() => void>()
+  private readonly pace: RedisPace
 
   constructor(options: RedisFloodStoreOptions) {
     checkStoreOptions(options)
@@ -267,7 +280,30 @@ class SharedFloodStore implements RedisFloodStore {
       commandTimeout,
       disconnectTimeout: DISCONNECT_TIMEOUT_MS,
     })
+    this.pace = createRedisPace({
+      redis: this.writer,
+      prefix: options.pacePrefix ?? pacePrefixOf(this.prefix),
+      isReady: () => this.writerReady && this.current !== 'closed',
+      onError: (operation, error) => this.events.emit('error', { operation, error }),
+    })
     this.watch()
+  }
+
+  reserve(limits: readonly PaceLimit[], nowMs: number): Promise<RedisPaceSlot> {
+    return this.pace.reserve(limits, nowMs)
+  }
+
+  reserveOrDefer(
+    limits: readonly PaceLimit[],
+    later: readonly PaceLimit[],
+    maxHoleMs: number,
+    nowMs: number,
+  ): Promise<RedisPaceSlot> {
+    return this.pace.reserveOrDefer(limits, later, maxHoleMs, nowMs)
+  }
+
+  release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): Promise<void> {
+    return this.pace.release(limits, slot, nowMs)
   }
 
   get size(): number {

@@ -2,6 +2,8 @@ import type { Transformer } from 'grammy'
 import { isInstanceOf } from '../../error/foreign-value.js'
 import { isRpcError, RpcError } from '../../error/rpc-error.js'
 import type { FloodStore } from '../../flood/flood-store.js'
+import { createLocalPaceSchedule } from '../../flood/local-pace-schedule.js'
+import type { PaceStore } from '../../flood/pace-store.js'
 import { checkBoolean, checkFunction, checkString } from '../../recovery/check-option.js'
 import { checkInvokerOptions } from '../../recovery/check-options.js'
 import type { Clock } from '../../recovery/clock.js'
@@ -13,8 +15,10 @@ import type { SendRequest } from '../../recovery/options.js'
 import { detailsOf } from '../../recovery/recovery-details.js'
 import { type BotApiErrorBody, classifyBotApiError } from './bot-api-errors.js'
 import { type BotPolicyState, botApiPolicies } from './bot-api-policies.js'
+import { type BotApiLimitsOption, isBotApiOverload, resolveBotLimits } from './bot-limits.js'
 import type { BotApiEvents } from './events.js'
 import { botAccountOf, botFloodKeyOf, chatKeyOf, defaultMethodClassOf } from './flood-key.js'
+import { botPacePolicy } from './pace-policy.js'
 
 /**
  * Options of {@link botApiTransformer}. Times in milliseconds. What `@grammyjs/auto-retry` calls
@@ -50,6 +54,19 @@ export interface BotApiTransformerOptions {
   readonly retryNetworkErrors?: boolean
   /** Repeat a call on the supergroup a group became (`migrate_to_chat_id`), once. Default `true`. */
   readonly followChatMigration?: boolean
+  /**
+   * Pace messages to known limits, so the server rarely has to refuse one: `'telegram'` for
+   * Telegram's published numbers (about 30 a second per bot, 1 a second per private chat after a
+   * burst of 3, 20 a minute per group or channel, 1000 a second with `allow_paid_broadcast`), an
+   * object to set some of them yourself, `false` (the default) for none. Opt-in, because Telegram
+   * may raise a bot's limits and asks bots to follow its 429s rather than fixed numbers.
+   */
+  readonly limits?: BotApiLimitsOption
+  /**
+   * Where message slots are booked. Default: the flood store when it can book them (the Redis
+   * store can, so a fleet of processes shares one pace), else a schedule in this process.
+   */
+  readonly paceStore?: PaceStore
   /** Which limit a method counts against; default: posting methods share one, edits another. */
   readonly methodClassOf?: (method: string) => string
   /** Time source, for tests. */
@@ -64,6 +81,8 @@ export interface BotApiTransformer extends Transformer {
   on<K extends keyof BotApiEvents>(name: K, listener: (event: BotApiEvents[K]) => void): Unsubscribe
   /** The flood store in use. */
   readonly floodStore: FloodStore
+  /** Where message slots are booked, when `limits` is on. */
+  readonly paceStore: PaceStore | undefined
   /** The engine behind the transformer (pending calls, `close()`). */
   readonly invoker: Invoker
 }
@@ -100,13 +119,23 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
     followChatMigration,
     retryServerErrors,
     retryNetworkErrors,
-    ...limits
+    limits: limitsOption,
+    paceStore: paceStoreOption,
+    ...budgets
   } = options
+  const knownLimits = resolveBotLimits(limitsOption)
+  const paceStore =
+    knownLimits === undefined ? undefined : (paceStoreOption ?? paceStoreOf(options.floodStore))
+  const policies = botApiPolicies(state)
+  if (knownLimits !== undefined && paceStore !== undefined) {
+    // After the flood gate (a known window holds the call first), before everything that repeats.
+    policies.splice(1, 0, botPacePolicy({ limits: knownLimits, store: paceStore, events }))
+  }
   const invoke = createInvoker({
-    ...limits,
+    ...budgets,
     send,
     account: account ?? botAccountOf(options.token),
-    policies: botApiPolicies(state),
+    policies,
     floodKeyOf: botFloodKeyOf(methodClassOf ?? defaultMethodClassOf),
     floodScopeOf: (_error, call) => (chatKeyOf(call.params) === undefined ? 'method' : 'peer'),
     // Bot API errors are classified by their own table; MTProto's catalogue would only be asked
@@ -140,6 +169,7 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
       retryAt: event.retryAt,
       willWait: event.willWait,
       fromStore: false,
+      overloaded: isBotApiOverload(event.method, state.current?.params, event.waitMs),
     })
   })
   invoke.on('floodWindowHit', (event) => {
@@ -151,8 +181,10 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
       retryAt: event.retryAt,
       willWait: event.willWait,
       fromStore: true,
+      overloaded: false,
     })
   })
+  invoke.on('storeError', (event) => events.emit('storeError', event))
   invoke.on('retry', (event) => {
     events.emit('retry', {
       method: event.method,
@@ -218,8 +250,15 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
         events.on(name, listener),
     },
     floodStore: { value: invoke.floodStore },
+    paceStore: { value: paceStore },
     invoker: { value: invoke },
   }) as unknown as BotApiTransformer
+}
+
+/** The flood store itself when it books slots too (the Redis store does), else a schedule of our own. */
+function paceStoreOf(floodStore: FloodStore | undefined): PaceStore {
+  const candidate = floodStore as Partial<PaceStore> | undefined
+  return typeof candidate?.reserve === 'function' ? (candidate as PaceStore) : createLocalPaceSchedule()
 }
 
 function chatOf(params: unknown): unknown {

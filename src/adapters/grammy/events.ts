@@ -1,4 +1,5 @@
 import type { AttemptRecord } from '../../recovery/attempt.js'
+import type { StoreErrorEvent } from '../../recovery/events.js'
 import type { GiveUpReason } from '../../recovery/recovery-details.js'
 import type { BotApiErrorInfo } from './bot-api-errors.js'
 
@@ -18,6 +19,24 @@ export interface BotFloodWaitEvent {
   readonly willWait: boolean
   /** The call was not sent: the window was already known. */
   readonly fromStore: boolean
+  /**
+   * The wait looks like the Bot API server's own overload answer, not a quota: 60 s or more, and
+   * longer than the period of every published limit the call counts against (see
+   * `isBotApiOverload`). Waited out all the same, but not evidence of a rate.
+   */
+  readonly overloaded: boolean
+}
+
+/** A message waits for its slot under the bot's and the chat's limits (`limits` option). */
+export interface BotPacedEvent {
+  /** The Bot API method. */
+  readonly method: string
+  /** The call's `chat_id`, when it has one. */
+  readonly chatId: unknown
+  /** The pace keys the slot was booked under (bot, chat). */
+  readonly keys: readonly string[]
+  /** How long the call waits for its slot, ms. */
+  readonly delayMs: number
 }
 
 /** A call is about to be repeated after a 5xx or a network failure. */
@@ -68,4 +87,8 @@ export interface BotApiEvents {
   migrated: BotMigratedEvent
   /** See {@link BotGiveUpEvent}. */
   giveUp: BotGiveUpEvent
+  /** See {@link BotPacedEvent}. */
+  paced: BotPacedEvent
+  /** The flood or pace store failed; a slot then came from this process alone (see `StoreErrorEvent`). */
+  storeError: StoreErrorEvent
 }

@@ -5,17 +5,29 @@
  * `grammy` (a peer dependency).
  * @packageDocumentation
  */
+export type { PaceLimit, PaceSlot, PaceStore } from '../../flood/pace-store.js'
 export { type BotApiErrorBody, type BotApiErrorInfo, classifyBotApiError } from './bot-api-errors.js'
 export {
   type BotApiTransformer,
   type BotApiTransformerOptions,
   botApiTransformer,
 } from './bot-api-transformer.js'
+export {
+  type BotApiLimits,
+  type BotApiLimitsOption,
+  botPaceLimits,
+  chatKindOf,
+  isBotApiOverload,
+  isSendingMethod,
+  messagesPosted,
+  TELEGRAM_BOT_LIMITS,
+} from './bot-limits.js'
 export type {
   BotApiEvents,
   BotFloodWaitEvent,
   BotGiveUpEvent,
   BotMigratedEvent,
+  BotPacedEvent,
   BotRetryEvent,
 } from './events.js'
 export { botAccountOf, chatKeyOf, defaultMethodClassOf } from './flood-key.js'

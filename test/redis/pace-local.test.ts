@@ -1,0 +1,106 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { createLocalPaceSchedule } from '../../src/flood/local-pace-schedule.js'
+import type { PaceLimit } from '../../src/flood/pace-store.js'
+import { burstViolation, limitsArb, PaceModel } from './pace-model.js'
+
+describe('the local pace schedule (the fallback while Redis is unreachable)', () => {
+  it('books exactly the slots of the model, whatever the order of calls and the time between them', () => {
+    const catalogue = fc.sample(limitsArb, { numRuns: 1, seed: 7 })[0] as PaceLimit[]
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.subarray(catalogue, { minLength: 1 }), fc.integer({ min: 0, max: 20_000 })), {
+          maxLength: 40,
+        }),
+        (steps) => {
+          const schedule = createLocalPaceSchedule()
+          const model = new PaceModel()
+          let now = 1_000_000
+          for (const [limits, advance] of steps) {
+            now += advance
+            expect(schedule.reserve(limits, now).delayMs).toBeCloseTo(model.reserve(limits, now), 6)
+          }
+        },
+      ),
+    )
+  })
+
+  it('leaves the later limits alone exactly when the model does, and books what the model books', () => {
+    const catalogue = fc.sample(limitsArb, { numRuns: 1, seed: 11 })[0] as PaceLimit[]
+    const bot: PaceLimit = { key: 'bot1', count: 30, periodMs: 1000, burst: 1 }
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.subarray(catalogue, { minLength: 1 }),
+            fc.boolean(),
+            fc.integer({ min: 0, max: 3_000 }),
+          ),
+          { maxLength: 40 },
+        ),
+        fc.integer({ min: 0, max: 500 }),
+        (steps, maxHole) => {
+          const schedule = createLocalPaceSchedule()
+          const model = new PaceModel()
+          let now = 0
+          for (const [limits, withBot, advance] of steps) {
+            now += advance
+            const later = withBot ? [bot] : []
+            const got = schedule.reserveOrDefer(limits, later, maxHole, now)
+            const want = model.reserveOrDefer(limits, later, maxHole, now)
+            expect(got.deferred).toBe(want.deferred)
+            expect(got.delayMs).toBeCloseTo(want.delay, 6)
+          }
+        },
+      ),
+    )
+  })
+
+  it('lets at most `burst` sends leave together, then one per period / count', () => {
+    fc.assert(
+      fc.property(limitsArb, fc.integer({ min: 1, max: 30 }), (limits, sends) => {
+        const schedule = createLocalPaceSchedule()
+        const times = Array.from({ length: sends }, () => schedule.reserve(limits, 0).delayMs)
+        for (const limit of limits) expect(burstViolation(times, limit, 1e-6)).toBeUndefined()
+        // And no slower than the tightest limit allows: the last send leaves when that limit says.
+        const last = Math.max(...limits.map((l) => Math.max(0, sends - l.burst) * (l.periodMs / l.count)))
+        expect(Math.max(...times)).toBeCloseTo(last, 6)
+      }),
+    )
+  })
+
+  it('gives back only the last booking, and never books a slot before now after a release', () => {
+    const schedule = createLocalPaceSchedule()
+    const limit: PaceLimit = { key: 'bot1', count: 1, periodMs: 1000, burst: 1 }
+    const first = schedule.reserve([limit], 0)
+    const second = schedule.reserve([limit], 0)
+    expect(second.delayMs).toBe(1000)
+    // The first is not the last booking: giving it back changes nothing.
+    schedule.release([limit], first, 0)
+    expect(schedule.reserve([limit], 0).delayMs).toBe(2000)
+    const fourth = schedule.reserve([limit], 0)
+    expect(fourth.delayMs).toBe(3000)
+    schedule.release([limit], fourth, 0)
+    expect(schedule.reserve([limit], 0).delayMs).toBe(3000)
+    // A deferring booking gives back only what it booked.
+    const bot: PaceLimit = { key: 'bot2', count: 10, periodMs: 1000, burst: 1 }
+    const deferred = schedule.reserveOrDefer([limit], [bot], 50, 0)
+    expect(deferred).toEqual({ delayMs: 4000, deferred: true })
+    expect(schedule.reserve([bot], 0).delayMs).toBe(0)
+    schedule.release([limit, bot], deferred, 0)
+    expect(schedule.reserve([limit], 0).delayMs).toBe(4000)
+  })
+
+  it('rejects a limit it cannot keep with a clear message, instead of dividing by zero', () => {
+    const schedule = createLocalPaceSchedule()
+    for (const bad of [
+      { key: 'k', count: 0, periodMs: 1000, burst: 1 },
+      { key: 'k', count: 1, periodMs: -1, burst: 1 },
+      { key: 'k', count: 1, periodMs: 1000, burst: 0 },
+      { key: 'k', count: Number.NaN, periodMs: 1000, burst: 1 },
+    ]) {
+      expect(() => schedule.reserve([bad], 0)).toThrow(/pace limit k: needs count > 0/)
+    }
+    expect(schedule.size).toBe(0)
+  })
+})

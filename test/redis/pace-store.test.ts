@@ -1,0 +1,200 @@
+import fc from 'fast-check'
+import type { Redis } from 'ioredis'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { PaceLimit } from '../../src/flood/pace-store.js'
+import {
+  createRedisFloodStore,
+  type FloodStoreErrorEvent,
+  paceKeyOf,
+  type RedisFloodStore,
+} from '../../src/redis/index.js'
+import { type RedisServer, startRedisServer } from '../../src/testkit/redis-server.js'
+import { clientFor, commandStats, inspector } from './helpers.js'
+import { burstViolation, limitsArb, PaceModel } from './pace-model.js'
+
+let server: RedisServer
+let operator: Redis
+const opened: RedisFloodStore[] = []
+let prefixCount = 0
+
+function freshPrefix(): string {
+  return `pace${++prefixCount}:flood:`
+}
+
+async function openStores(count: number, prefix = freshPrefix()): Promise<RedisFloodStore[]> {
+  const stores = Array.from({ length: count }, () =>
+    createRedisFloodStore({ redis: clientFor(server.port), prefix, commandTimeoutMs: 300 }),
+  )
+  opened.push(...stores)
+  for (const store of stores) expect(await store.whenSynced()).toBe(true)
+  return stores
+}
+
+describe('pacing through the Redis store, against a real redis-server', () => {
+  beforeAll(async () => {
+    server = await startRedisServer()
+    operator = inspector(server.port)
+  })
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()))
+  })
+
+  afterAll(async () => {
+    operator?.disconnect()
+    await server?.dispose()
+  })
+
+  it('books the model’s slots across several processes whose clocks disagree (the script reads TIME)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        limitsArb,
+        fc.array(
+          fc.record({
+            process: fc.integer({ min: 0, max: 2 }),
+            pick: fc.integer({ min: 1, max: 7 }),
+            // What each process believes the time is: anything at all.
+            clientNowMs: fc.integer({ min: -1e12, max: 4e12 }),
+          }),
+          { minLength: 1, maxLength: 25 },
+        ),
+        async (catalogue, steps) => {
+          const stores = await openStores(3)
+          const model = new PaceModel()
+          const started = Date.now()
+          const times = new Map<string, number[]>()
+          for (const { process, pick, clientNowMs } of steps) {
+            // A non-empty subset of the catalogue, chosen by the bits of `pick`.
+            const chosen = catalogue.filter((_, i) => (pick >> i) & 1)
+            const limits = chosen.length > 0 ? chosen : catalogue.slice(0, 1)
+            const before = Date.now() - started
+            const { delayMs } = await (stores[process] as RedisFloodStore).reserve(limits, clientNowMs)
+            const elapsed = Date.now() - started
+            const expected = model.reserve(limits, 0)
+            // The model runs with no time passing; Redis's clock moved by at most `elapsed` ms
+            // since the first booking, which can only bring a slot closer, never push it later.
+            expect(delayMs).toBeLessThanOrEqual(expected + 0.01)
+            expect(delayMs).toBeGreaterThanOrEqual(expected - elapsed - 1)
+            for (const limit of limits) {
+              const list = times.get(limit.key) ?? []
+              list.push(before + delayMs)
+              times.set(limit.key, list)
+            }
+          }
+          for (const limit of catalogue) {
+            expect(burstViolation(times.get(limit.key) ?? [], limit, 50)).toBeUndefined()
+          }
+          await Promise.all(opened.splice(0).map((store) => store.close()))
+        },
+      ),
+      { numRuns: 25 },
+    )
+  })
+
+  it('costs one script run per reservation and no command at all for no limits', async () => {
+    const [store] = (await openStores(1)) as [RedisFloodStore]
+    const limits: PaceLimit[] = [
+      { key: 'bot9', count: 30, periodMs: 1000, burst: 1 },
+      { key: 'bot9|chat=-100', count: 18, periodMs: 60_000, burst: 3 },
+    ]
+    await store.reserve(limits, 0) // loads the script (EVALSHA misses once, then EVAL)
+    const before = await commandStats(operator)
+    expect(await store.reserve([], 0)).toEqual({ delayMs: 0, deferred: false })
+    for (let i = 0; i < 5; i++) await store.reserve(limits, 0)
+    const after = await commandStats(operator)
+    expect((after.get('evalsha') ?? 0) - (before.get('evalsha') ?? 0)).toBe(5)
+    expect((after.get('eval') ?? 0) - (before.get('eval') ?? 0)).toBe(0)
+  })
+
+  it('lays keys out under one hash tag per bot, apart from the flood keys, and lets them expire', async () => {
+    const prefix = freshPrefix()
+    const [store] = (await openStores(1, prefix)) as [RedisFloodStore]
+    const limits: PaceLimit[] = [
+      { key: 'bot9|send', count: 2, periodMs: 1000, burst: 1 },
+      { key: 'bot9|send|peer=-100', count: 1, periodMs: 3000, burst: 1 },
+    ]
+    await store.reserve(limits, 0)
+    const pacePrefix = prefix.replace(/flood:$/, 'pace:')
+    expect(paceKeyOf(pacePrefix, 'bot9|send|peer=-100')).toBe(`${pacePrefix}{bot9}|send|peer=-100`)
+    expect((await operator.keys(`${pacePrefix}*`)).sort()).toEqual([
+      `${pacePrefix}{bot9}|send`,
+      `${pacePrefix}{bot9}|send|peer=-100`,
+    ])
+    // Each key lives until its TAT: T ahead of the booking.
+    const ttl = await operator.pttl(`${pacePrefix}{bot9}|send|peer=-100`)
+    expect(ttl).toBeGreaterThan(2_500)
+    expect(ttl).toBeLessThanOrEqual(3_000)
+    expect(await operator.pttl(`${pacePrefix}{bot9}|send`)).toBeLessThanOrEqual(500)
+    // The flood store's mirror did not mistake them for windows.
+    expect(store.size).toBe(0)
+  })
+
+  it('gives back the last booking only, so a send that never left does not space the next one', async () => {
+    const [a, b] = (await openStores(2)) as [RedisFloodStore, RedisFloodStore]
+    const limit: PaceLimit = { key: 'bot9', count: 1, periodMs: 10_000, burst: 1 }
+    await a.reserve([limit], 0)
+    const second = await a.reserve([limit], 0)
+    expect(second.delayMs).toBeGreaterThan(9_900)
+    await a.release([limit], second, 0)
+    const again = await b.reserve([limit], 0)
+    expect(again.delayMs).toBeGreaterThan(9_900)
+    expect(again.delayMs).toBeLessThanOrEqual(10_000)
+    // b booked after `again`: giving `again` back now would hand out a taken slot, so nothing moves.
+    const third = await b.reserve([limit], 0)
+    await b.release([limit], again, 0)
+    expect((await a.reserve([limit], 0)).delayMs).toBeGreaterThan(third.delayMs + 9_900)
+  })
+
+  it('books the bot’s limit later when a chat holds the send far off, so the bot’s slots stay free', async () => {
+    const [a, b] = (await openStores(2)) as [RedisFloodStore, RedisFloodStore]
+    const chat: PaceLimit = { key: 'bot9|chat=-1', count: 1, periodMs: 5_000, burst: 1 }
+    const bot: PaceLimit = { key: 'bot9', count: 10, periodMs: 1_000, burst: 1 }
+    const first = await a.reserveOrDefer([chat], [bot], 100, 0)
+    expect(first).toMatchObject({ delayMs: 0, deferred: false })
+    // The chat's next slot is 5 s off: the bot is left alone...
+    const second = await b.reserveOrDefer([chat], [bot], 100, 0)
+    expect(second.deferred).toBe(true)
+    expect(second.delayMs).toBeGreaterThan(4_900)
+    // ...so another chat's message takes the bot's next slot, 100 ms on, not 5 s.
+    const other = await a.reserveOrDefer([{ ...chat, key: 'bot9|chat=-2' }], [bot], 100, 0)
+    expect(other).toMatchObject({ deferred: false })
+    expect(other.delayMs).toBeGreaterThan(50)
+    expect(other.delayMs).toBeLessThanOrEqual(100)
+    // Where the bot binds, both are booked at the bot's slot, in the one round trip.
+    const busy = await b.reserveOrDefer([{ ...chat, key: 'bot9|chat=-3' }], [bot], 100, 0)
+    expect(busy.deferred).toBe(false)
+    expect(busy.delayMs).toBeGreaterThan(150)
+  })
+
+  it('rejects a limit it cannot keep, before any command', async () => {
+    const [store] = (await openStores(1)) as [RedisFloodStore]
+    await expect(store.reserve([{ key: 'k', count: 0, periodMs: 1000, burst: 1 }], 0)).rejects.toThrow(
+      RangeError,
+    )
+  })
+
+  it('goes on pacing locally while Redis is down, marks the slots with storeError, and shares again after', async () => {
+    const [store] = (await openStores(1)) as [RedisFloodStore]
+    const errors: FloodStoreErrorEvent[] = []
+    store.on('error', (event) => errors.push(event))
+    const limit: PaceLimit = { key: 'bot9', count: 1, periodMs: 1000, burst: 1 }
+    await server.stop()
+    try {
+      const started = Date.now()
+      const first = await store.reserve([limit], 1_000_000)
+      const second = await store.reserve([limit], 1_000_000)
+      expect(Date.now() - started).toBeLessThan(1_000)
+      expect(first.storeError).toBeDefined()
+      expect([first.delayMs, second.delayMs]).toEqual([0, 1000])
+      // The local booking can be given back too.
+      await store.release([limit], second, 1_000_000)
+      expect((await store.reserve([limit], 1_000_000)).delayMs).toBe(1000)
+    } finally {
+      await server.start()
+    }
+    expect(await store.whenSynced(5_000)).toBe(true)
+    const shared = await store.reserve([limit], 0)
+    expect(shared.storeError).toBeUndefined()
+    expect(errors.every((event) => event.operation === 'reserve' || event.operation === 'sync')).toBe(true)
+  })
+})
