@@ -28,8 +28,12 @@ describe('the examples, run against the installed package', () => {
       copyFileSync(join(examples, file), join(consumerDir(), 'examples', file))
   })
 
-  it('covers every example but the demo', () => {
-    const files = readdirSync(examples).filter((file) => file.endsWith('.ts') && file !== 'demo.ts')
+  it('covers every example but the demo and the policy library', () => {
+    // own-policies.ts only defines policies (the code block of docs/recovery.md): it has nothing to
+    // print, and test/recovery/user-policy.test.ts runs it and checks it imports only the root.
+    const files = readdirSync(examples).filter(
+      (file) => file.endsWith('.ts') && file !== 'demo.ts' && file !== 'own-policies.ts',
+    )
     expect(files.sort()).toEqual(Object.keys(CLAIMS).sort())
   })
 

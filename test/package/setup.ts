@@ -31,6 +31,7 @@ const FROM_OUR_DEV_DEPENDENCIES = [
   'grammy',
   'ioredis',
   'long',
+  '@opentelemetry/api',
   'tsx',
   '@types/node',
 ] as const
