@@ -49,6 +49,13 @@ export type { KnownTemplate, TemplateParams } from './error/templates.generated.
 export { defaultFloodKeyOf, type FloodKeyCall, type FloodKeyScope } from './flood/flood-key.js'
 export type { FloodStore } from './flood/flood-store.js'
 export { MemoryFloodStore, type MemoryFloodStoreOptions } from './flood/memory-flood-store.js'
+// Paced sends: slots booked per rate limit (the Redis flood store books them too).
+export {
+  createMemoryPaceStore,
+  type MemoryPaceStore,
+  type MemoryPaceStoreOptions,
+} from './flood/memory-pace-store.js'
+export type { PaceLimit, PaceSlot, PaceStore } from './flood/pace-store.js'
 // Several accounts behind one call.
 export {
   type AccountPool,
@@ -94,6 +101,8 @@ export type {
   HomeDcChangedEvent,
   MigrateEvent,
   NotForUserEvent,
+  PacedEvent,
+  PaceLearnedEvent,
   RecoveryEvents,
   RetryEvent,
   SessionDeadEvent,
@@ -106,6 +115,13 @@ export type { HomeDcChange, HookContext, RecoveryHooks } from './recovery/hooks.
 export { createInvoker, type Invoker } from './recovery/invoker.js'
 export type { CatalogLookup, ErrorKnowledge } from './recovery/knowledge.js'
 export type { InvokerOptions, Send, SendRequest } from './recovery/options.js'
+export type { PacingOptions } from './recovery/pacing-options.js'
+export type {
+  DiscoverySnapshot,
+  PaceSnapshot,
+  PacingService,
+  PacingSnapshot,
+} from './recovery/pacing-service.js'
 export {
   type CallContext,
   type Decision,

@@ -10,4 +10,10 @@ export {
 } from './flood-key.js'
 export type { FloodStore } from './flood-store.js'
 export { MemoryFloodStore, type MemoryFloodStoreOptions } from './memory-flood-store.js'
+export {
+  createMemoryPaceStore,
+  type MemoryPaceStore,
+  type MemoryPaceStoreOptions,
+} from './memory-pace-store.js'
+export type { PaceLimit, PaceSlot, PaceStore } from './pace-store.js'
 export { paramsDigest, paramsFingerprint } from './params-fingerprint.js'
