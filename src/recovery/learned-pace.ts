@@ -88,13 +88,18 @@ export class LearnedPace {
    * whether the pace changed.
    */
   refused(estimate: QuotaEstimate, sentAtMs: number, tuning: PaceTuning, nowMs: number): boolean {
-    if (sentAtMs < this.changedAtMs) return false
+    if (sentAtMs <= this.changedAtMs) return false
     const before = this.rate
-    const measured = estimate.count / (estimate.periodMs + tuning.safetyMarginMs)
-    this.rate = Math.min(before * tuning.shrinkRatio, measured)
-    const ceiling = Math.max(measured, before * 0.9)
-    this.ceiling = Math.max(this.rate, this.measured ? Math.min(this.ceiling, ceiling) : ceiling)
-    this.measured = true
+    this.rate = before * tuning.shrinkRatio
+    if (estimate.measured) {
+      const measured = estimate.count / (estimate.periodMs + tuning.safetyMarginMs)
+      this.rate = Math.min(this.rate, measured)
+      // Never grow back to a rate the server has just refused; a fresh measure may lower the cap.
+      const cap = Math.max(measured, before * 0.9)
+      this.ceiling = this.measured ? Math.min(this.ceiling, cap) : cap
+      this.measured = true
+    }
+    this.ceiling = Math.max(this.ceiling, this.rate)
     this.changedAtMs = nowMs
     this.usedAtMs = nowMs
     return true
