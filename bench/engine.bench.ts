@@ -1,8 +1,9 @@
 /**
  * The recovery engine's cost on the happy path: `send` called directly against the same `send`
  * through `invoke` with the default chain. The issue's target: under 1 µs of overhead per call.
- * Also measured: a call with an AbortSignal, and a call while the flood store holds a window for
- * another key (every call then builds and looks up its flood keys).
+ * Also measured: a call with an AbortSignal, a call while the flood store holds a window for
+ * another method (the store's key groups tell in two lookups that none can hold it), and a call
+ * while another method's key is paced and in a window (pacing is on by default).
  *
  * Shared machines are noisy, so the tasks run in short alternating rounds and the figures are
  * medians over rounds: a burst of load then spoils one round, not the result.
@@ -22,12 +23,21 @@ const signal = new AbortController().signal
 const busyStore = new MemoryFloodStore()
 busyStore.record('default|messages.getHistory', Date.now() + 3_600_000, Date.now())
 const invokeBusyStore = createInvoker({ send, floodStore: busyStore })
+// Another method was refused once (an hour's wait): its key is paced and in a window from now on.
+const invokePacedElsewhere = createInvoker({
+  send: (request) =>
+    request.method === 'messages.forwardMessages' ? Promise.reject(floodWait) : Promise.resolve(result),
+})
+const floodWait = Object.assign(new Error('FLOOD_WAIT_3600'), { code: 420, errorMessage: 'FLOOD_WAIT_3600' })
+await invokePacedElsewhere('messages.forwardMessages', params).catch(() => undefined)
+if (invokePacedElsewhere.pacingSnapshot().paces.length !== 1) throw new Error('the paced key was not learned')
 
 const tasks: Record<string, () => Promise<unknown>> = {
   'send directly': () => send(),
   'invoke (default chain)': () => invoke('messages.sendMessage', params),
   'invoke with signal': () => invoke('messages.sendMessage', params, { signal }),
   'invoke, store holds another key': () => invokeBusyStore('messages.sendMessage', params),
+  'invoke, another key paced': () => invokePacedElsewhere('messages.sendMessage', params),
 }
 
 const samples = new Map<string, number[]>(Object.keys(tasks).map((name) => [name, []]))

@@ -46,7 +46,12 @@ export {
 } from './error/rpc-error.js'
 export type { KnownTemplate, TemplateParams } from './error/templates.generated.js'
 // Flood windows: keys and the in-memory store (the Redis one is `mtproto-errors/redis`).
-export { defaultFloodKeyOf, type FloodKeyCall, type FloodKeyScope } from './flood/flood-key.js'
+export {
+  defaultFloodKeyOf,
+  type FloodKeyCall,
+  type FloodKeyScope,
+  floodKeyGroup,
+} from './flood/flood-key.js'
 export type { FloodStore } from './flood/flood-store.js'
 export { MemoryFloodStore, type MemoryFloodStoreOptions } from './flood/memory-flood-store.js'
 // Paced sends: slots booked per rate limit (the Redis flood store books them too).

@@ -5,6 +5,7 @@ export {
   type FloodKeyParts,
   type FloodKeyScope,
   floodKey,
+  floodKeyGroup,
   PEER_PARAM_NAMES,
   PHONE_PARAM_NAMES,
 } from './flood-key.js'

@@ -91,6 +91,8 @@ export class Engine implements InvokerContext {
   private count = 0
   private readonly flights = new Map<string, Promise<unknown>>()
   private lifetime: AbortController | undefined = undefined
+  /** Whether flood keys are the default ones (see `FloodWindowSource.defaultKeys`). */
+  readonly defaultKeys: boolean
   private readonly keyOf: (call: FloodKeyCall, scope: FloodKeyScope) => string
   private readonly scopeOf: InvokerOptions['floodScopeOf']
   private readonly redactor: (params: unknown, method: string) => unknown
@@ -119,6 +121,7 @@ export class Engine implements InvokerContext {
     )
     this.homeDcId = options.homeDcId
     this.keyOf = options.floodKeyOf ?? defaultFloodKeyOf
+    this.defaultKeys = options.floodKeyOf === undefined
     this.scopeOf = options.floodScopeOf
     const choice = options.redact ?? true
     this.redactor =
