@@ -56,6 +56,16 @@ function slidingWindowServer(clock: FakeClock, initialMax: number, perMs: number
 
 type Options = Partial<Omit<InvokerOptions, 'clock' | 'random' | 'send'>>
 
+/** {@link pacedSetup} against a {@link slidingWindowServer} made with `limit`. */
+function limitedSetup(limit: [max: number, perMs: number, latencyMs?: number], options: Options = {}) {
+  let server!: ReturnType<typeof slidingWindowServer>
+  const made = pacedSetup((clock) => {
+    server = slidingWindowServer(clock, ...limit)
+    return server
+  }, options)
+  return { ...made, server }
+}
+
 /** An invoker on a fake clock whose FLOOD_WAITs count per method, as the catalogue says they do. */
 function pacedSetup(
   server: (clock: FakeClock) => { send: (request: SendRequest) => unknown },
@@ -73,11 +83,7 @@ function pacedSetup(
 
 describe('pacing: a refusal teaches the key its pace', () => {
   it('after n accepted then FLOOD_WAIT_X, releases held calls one at a time at n per (elapsed + X), a probe first', async () => {
-    let server!: ReturnType<typeof slidingWindowServer>
-    const { clock, invoke, log } = pacedSetup((c) => {
-      server = slidingWindowServer(c, 5, 2_000)
-      return server
-    })
+    const { clock, invoke, log, server } = limitedSetup([5, 2_000])
     const learned: unknown[] = []
     invoke.on('paceLearned', (event) => learned.push(event))
     const start = clock.now()
@@ -104,14 +110,7 @@ describe('pacing: a refusal teaches the key its pace', () => {
   })
 
   it('without pacing, the same burst is refused again when the window ends', async () => {
-    let server!: ReturnType<typeof slidingWindowServer>
-    const { clock, invoke } = pacedSetup(
-      (c) => {
-        server = slidingWindowServer(c, 5, 2_000)
-        return server
-      },
-      { pacing: false, maxFloodWaits: 20 },
-    )
+    const { clock, invoke, server } = limitedSetup([5, 2_000], { pacing: false, maxFloodWaits: 20 })
     const calls = Array.from({ length: 15 }, (_, i) => capture(invoke('m.send', { i })))
     await clock.advance(60_000)
     expect(calls.every((call) => call.value === 'ok')).toBe(true)
@@ -119,14 +118,9 @@ describe('pacing: a refusal teaches the key its pace', () => {
   })
 
   it('shrinks on a later refusal, grows back on success up to what was measured, and forgets after a quiet spell', async () => {
-    let server!: ReturnType<typeof slidingWindowServer>
-    const { clock, invoke } = pacedSetup(
-      (c) => {
-        server = slidingWindowServer(c, 5, 2_000)
-        return server
-      },
-      { pacing: { forgetAfterMs: 60_000, growthRatio: 0.1 } },
-    )
+    const { clock, invoke, server } = limitedSetup([5, 2_000], {
+      pacing: { forgetAfterMs: 60_000, growthRatio: 0.1 },
+    })
     const rates: number[] = []
     invoke.on('paceLearned', (event) => rates.push(event.ratePerSecond))
     const pace = () => invoke.pacingSnapshot().paces[0]
@@ -185,14 +179,9 @@ describe('pacing: a refusal teaches the key its pace', () => {
 
 describe('pacing: slow start for methods known to meet flood limits', () => {
   it('starts with one send in flight and widens the window with each success', async () => {
-    let server!: ReturnType<typeof slidingWindowServer>
-    const { clock, invoke } = pacedSetup(
-      (c) => {
-        server = slidingWindowServer(c, 1_000, 1_000, 10)
-        return server
-      },
-      { pacing: { discoverMethods: ['m.send'], maxInFlight: 16 } },
-    )
+    const { clock, invoke, server } = limitedSetup([1_000, 1_000, 10], {
+      pacing: { discoverMethods: ['m.send'], maxInFlight: 16 },
+    })
     const calls = Array.from({ length: 40 }, (_, i) => capture(invoke('m.send', { i })))
     await clock.advance(0)
     expect(server.arrivals).toHaveLength(1)
@@ -212,14 +201,9 @@ describe('pacing: slow start for methods known to meet flood limits', () => {
   })
 
   it('meets a limit with a few refusals instead of the whole burst, and other methods burst freely', async () => {
-    let server!: ReturnType<typeof slidingWindowServer>
-    const { clock, invoke } = pacedSetup(
-      (c) => {
-        server = slidingWindowServer(c, 5, 2_000, 10)
-        return server
-      },
-      { pacing: { discoverMethods: ['m.send'] } },
-    )
+    const { clock, invoke, server } = limitedSetup([5, 2_000, 10], {
+      pacing: { discoverMethods: ['m.send'] },
+    })
     const calls = Array.from({ length: 30 }, (_, i) => capture(invoke('m.send', { i })))
     await clock.advance(60_000)
     expect(calls.every((call) => call.value === 'ok')).toBe(true)
@@ -236,14 +220,7 @@ describe('pacing: slow start for methods known to meet flood limits', () => {
   })
 
   it('uses the catalogue by default: messages.sendMessage starts in slow start', async () => {
-    let server!: ReturnType<typeof slidingWindowServer>
-    const { clock, invoke } = pacedSetup(
-      (c) => {
-        server = slidingWindowServer(c, 100, 1_000)
-        return server
-      },
-      { catalog: { lookup } },
-    )
+    const { clock, invoke, server } = limitedSetup([100, 1_000], { catalog: { lookup } })
     const calls = Array.from({ length: 4 }, (_, i) => capture(invoke('messages.sendMessage', { i })))
     await clock.advance(0)
     expect(server.arrivals).toHaveLength(1)
@@ -329,17 +306,15 @@ describe('pacing: priorities, opt-out, and the call ending', () => {
   })
 
   it('delivers every call of a burst with the default budgets: a call waiting its turn is not failing', async () => {
-    let server!: ReturnType<typeof slidingWindowServer>
-    const { clock, invoke, log } = pacedSetup((c) => {
-      server = slidingWindowServer(c, 5, 3_000, 5)
-      return server
-    })
+    const { clock, invoke, log, server } = limitedSetup([5, 3_000, 5])
     const calls = Array.from({ length: 20 }, (_, i) => capture(invoke('m.send', { i })))
     await clock.advance(60_000)
     expect(
       calls.filter((call) => call.value !== 'ok').map((call) => detailsOf(call.error)?.giveUpReason),
     ).toEqual([])
     expect(log.of('giveUp')).toEqual([])
+    // The burst met the limit once (15 refused in flight); the paced release was never refused.
+    expect(server.refusals).toBe(15)
   })
 })
 
