@@ -188,8 +188,8 @@ export class Pacer implements PacingService, PaceQueueHost {
     const now = this.clock.now()
     try {
       const slot = this.store.reserve(limits, now)
-      if (!(slot instanceof Promise)) return slot
-      return slot.then(undefined, (error: unknown) => this.reserveLocally(limits, error))
+      if (!isThenable(slot)) return slot
+      return Promise.resolve(slot).then(undefined, (error: unknown) => this.reserveLocally(limits, error))
     } catch (error) {
       return this.reserveLocally(limits, error)
     }
@@ -238,6 +238,16 @@ export class Pacer implements PacingService, PaceQueueHost {
 
   private issue(call: CallContext, slowStart: SlowStart | undefined, paces: readonly LearnedPace[]): void {
     this.tickets.set(call, { sentAtMs: this.clock.now(), slowStart, paces })
+    // A call that ends while its send is in flight (abort, deadline, close) reports no outcome:
+    // its place in flight must still come back, or slow start would stall for good.
+    if (slowStart !== undefined) void call.done.then(() => this.abandon(call))
+  }
+
+  private abandon(call: CallContext): void {
+    const ticket = this.tickets.get(call)
+    if (ticket === undefined) return
+    this.tickets.delete(call)
+    if (ticket.slowStart?.done(false) === true) this.endSlowStart(ticket.slowStart)
   }
 
   private queueOf(pace: LearnedPace): PaceQueue {
@@ -337,6 +347,10 @@ export class Pacer implements PacingService, PaceQueueHost {
   private storeFailed(limits: readonly PaceLimit[], error: unknown): void {
     this.host.events.emit('storeError', { key: limits[0]?.key ?? '', error })
   }
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function'
 }
 
 function priorityOf(call: CallContext): CallPriority {

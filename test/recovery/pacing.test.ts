@@ -219,6 +219,30 @@ describe('pacing: slow start for methods known to meet flood limits', () => {
     expect(free.every((call) => call.value === 'ok')).toBe(true)
   })
 
+  it('gives a place in flight back when its call ends during the send', async () => {
+    const sent: unknown[] = []
+    const { clock, invoke } = pacedSetup(
+      () => ({
+        send: (request: SendRequest) => {
+          sent.push(request.params)
+          // The first send hangs until its call is aborted; the others answer at once.
+          if ((request.params as { i: number }).i === 0) return new Promise(() => undefined)
+          return 'ok'
+        },
+      }),
+      { pacing: { discoverMethods: ['m.send'] } },
+    )
+    const controller = new AbortController()
+    const first = capture(invoke('m.send', { i: 0 }, { signal: controller.signal }))
+    const second = capture(invoke('m.send', { i: 1 }))
+    await clock.advance(0)
+    expect(sent).toHaveLength(1)
+    controller.abort(new Error('gone'))
+    await clock.advance(0)
+    expect(first.error).toEqual(new Error('gone'))
+    expect(second.value).toBe('ok')
+  })
+
   it('uses the catalogue by default: messages.sendMessage starts in slow start', async () => {
     const { clock, invoke, server } = limitedSetup([100, 1_000], { catalog: { lookup } })
     const calls = Array.from({ length: 4 }, (_, i) => capture(invoke('messages.sendMessage', { i })))
