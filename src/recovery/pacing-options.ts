@@ -27,7 +27,10 @@ export interface PacingOptions {
    * queue per key already spaces every call.
    */
   readonly jitterMs?: number
-  /** Sends remembered per method to estimate a quota when a refusal comes. Default 32. */
+  /**
+   * Accepted sends remembered per method to measure a quota when a refusal comes: a quota above it
+   * is measured as this many. Default 512.
+   */
   readonly historySize?: number
   /** Most keys with a learned pace; past it the oldest idle ones are forgotten. Default 10,000. */
   readonly maxPacedKeys?: number
@@ -108,7 +111,7 @@ export function resolvePacing(options: PacingOptions | undefined, catalogue: boo
     safetyMarginMs: nonNegative('safetyMarginMs', options?.safetyMarginMs, 25),
     forgetAfterMs: positive('forgetAfterMs', options?.forgetAfterMs, 300_000),
     jitterMs: options?.jitterMs === undefined ? undefined : nonNegative('jitterMs', options.jitterMs, 0),
-    historySize: positive('historySize', options?.historySize, 32, true),
+    historySize: positive('historySize', options?.historySize, 512, true),
     maxPacedKeys: positive('maxPacedKeys', options?.maxPacedKeys, 10_000, true),
   }
 }
