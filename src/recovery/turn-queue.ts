@@ -20,6 +20,8 @@ export class TurnQueue {
   private interactiveHead = 0
   private bulkHead = 0
   private count = 0
+  /** Waiters removed while still in a list; dropped from it when their turn comes. */
+  private removed = new WeakSet<TurnWaiter>()
 
   /** Calls waiting. */
   get size(): number {
@@ -41,16 +43,16 @@ export class TurnQueue {
     }
   }
 
-  /** Removes `waiter` (its call ended). */
+  /**
+   * Removes `waiter` (its call ended). Lazily: it is skipped when its turn comes, so ending every
+   * call of a long broadcast queue (`close()`) costs O(1) each rather than a search each.
+   */
   remove(waiter: TurnWaiter): void {
-    for (const list of [this.interactive, this.bulk]) {
-      const at = list.indexOf(waiter)
-      if (at >= 0) {
-        list[at] = undefined
-        this.count--
-        return
-      }
-    }
+    if (this.removed.has(waiter)) return
+    this.removed.add(waiter)
+    this.count--
+    // The last one gone: drop the lists, so no ended call stays referenced from here.
+    if (this.count === 0) this.take()
   }
 
   /** Empties the queue, returning the waiters in turn order. */
@@ -67,13 +69,17 @@ export class TurnQueue {
       const head = fromInteractive ? this.interactiveHead++ : this.bulkHead++
       const waiter = list[head]
       list[head] = undefined
-      if (waiter !== undefined) {
-        this.count--
-        this.compact()
-        return waiter
-      }
+      if (waiter === undefined || this.removed.has(waiter)) continue
+      this.count--
+      this.compact()
+      return waiter
     }
-    this.compact()
+    // Nothing is waiting: whatever removed entries are left in the lists can go at once.
+    this.interactive.length = 0
+    this.bulk.length = 0
+    this.interactiveHead = 0
+    this.bulkHead = 0
+    this.removed = new WeakSet()
     return undefined
   }
 
