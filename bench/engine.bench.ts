@@ -74,3 +74,37 @@ console.log(
   `engine overhead per successful call: ${overhead} ns (target < 1000 ns), median of ${ROUNDS} rounds`,
 )
 if (overhead >= 1000) process.exitCode = 1
+
+/**
+ * What slow start costs where the server never refuses: K messages.sendMessage at once (a method the
+ * catalogue knows to meet flood limits), each answered after LATENCY_MS, on a fresh invoker each
+ * time (slow start begins anew), with pacing on and off. Median of FAN_OUT_RUNS.
+ */
+const FAN_OUT = 30
+const LATENCY_MS = 5
+const FAN_OUT_RUNS = 9
+const slowSend = (): Promise<unknown> =>
+  new Promise((resolve) => setTimeout(() => resolve(result), LATENCY_MS))
+async function fanOutMs(pacing: boolean): Promise<number> {
+  const fresh = createInvoker({ send: slowSend, pacing })
+  const started = performance.now()
+  await Promise.all(Array.from({ length: FAN_OUT }, () => fresh('messages.sendMessage', params)))
+  return performance.now() - started
+}
+const fanOut = { on: [] as number[], off: [] as number[] }
+for (let run = 0; run < FAN_OUT_RUNS; run++) {
+  fanOut.on.push(await fanOutMs(true))
+  fanOut.off.push(await fanOutMs(false))
+}
+console.table([
+  {
+    fan_out: `${FAN_OUT} at once, ${LATENCY_MS} ms answers`,
+    pacing: 'off',
+    'makespan ms (median)': median(fanOut.off).toFixed(1),
+  },
+  {
+    fan_out: `${FAN_OUT} at once, ${LATENCY_MS} ms answers`,
+    pacing: 'on (slow start)',
+    'makespan ms (median)': median(fanOut.on).toFixed(1),
+  },
+])
