@@ -14,7 +14,7 @@ export interface PacingOptions {
   readonly maxInFlight?: number
   /** The learned rate is multiplied by this on each later refusal (0 < x < 1). Default 0.7. */
   readonly shrinkRatio?: number
-  /** Successes add this share of the ceiling to the rate, at most once per window, up to it. Default 0.05. */
+  /** Each success adds this share of the best measured rate, up to that rate. Default 0.05. */
   readonly growthRatio?: number
   /** Added to every learned period, ms: the server counts arrivals, not departures. Default 25. */
   readonly safetyMarginMs?: number
