@@ -57,8 +57,6 @@ export class LearnedPace {
   usedAtMs: number
   /** Calls waiting for a turn on this key. */
   waiting = 0
-  /** When the pace last grew. */
-  private grewAtMs = Number.NEGATIVE_INFINITY
   /** When the next local turn may start (epoch ms), for snapshots. */
   nextSlotAtMs: number
 
@@ -93,14 +91,6 @@ export class LearnedPace {
   }
 
   /**
-   * The window those sends are counted in: the measured one, or longer when the rate has shrunk
-   * below one send per measured window (so a shrunk pace is not rounded down to one per window).
-   */
-  get windowMs(): number {
-    return Math.max(this.periodMs, this.windowCount / this.rate)
-  }
-
-  /**
    * A later refusal: shrink multiplicatively (and to the new estimate if that is lower). Refusals
    * of sends that left before the last change are the same episode and change nothing. Returns
    * whether the pace changed.
@@ -113,29 +103,23 @@ export class LearnedPace {
       this.periodMs = estimate.periodMs + tuning.safetyMarginMs
       const measured = estimate.count / this.periodMs
       this.rate = Math.min(this.rate, measured)
-      // Never grow back to a rate the server has just refused, however well the last burst went:
-      // a server that forgives on refusal (a penalty, not a window) shows a burst's rate each time.
-      const cap = before * 0.9
-      this.ceiling = this.measured ? Math.min(this.ceiling, cap) : Math.max(measured, cap)
+      // Never grow back to a rate the server has just refused; a fresh measure may lower the cap.
+      const cap = Math.max(measured, before * 0.9)
+      this.ceiling = this.measured ? Math.min(this.ceiling, cap) : cap
       this.measured = true
     }
     this.ceiling = Math.max(this.ceiling, this.rate)
     this.changedAtMs = nowMs
     this.usedAtMs = nowMs
-    this.grewAtMs = nowMs
     return true
   }
 
-  /**
-   * A send on this key succeeded: grow back toward the ceiling, additively and at most once per
-   * window (as TCP grows once per round trip), so a window's burst of successes counts once.
-   */
+  /** A send on this key succeeded: grow back toward the ceiling, additively. */
   succeeded(tuning: PaceTuning, nowMs: number): void {
     this.usedAtMs = nowMs
     if (!this.measured) this.rate = Math.min(this.rate * 2, MAX_UNMEASURED_RATE)
-    else if (this.rate < this.ceiling && nowMs - this.grewAtMs >= this.windowMs) {
+    else if (this.rate < this.ceiling) {
       this.rate = Math.min(this.ceiling, this.rate + this.ceiling * tuning.growthRatio)
-      this.grewAtMs = nowMs
     }
   }
 }

@@ -98,7 +98,7 @@ export class PaceQueue {
     const { pace } = this
     if (!this.host.windowed) return [{ key: pace.key, count: 1, periodMs: pace.intervalMs, burst: 1 }]
     const count = pace.windowCount
-    return [{ key: pace.key, count, periodMs: pace.windowMs, burst: count }]
+    return [{ key: pace.key, count, periodMs: pace.periodMs, burst: count }]
   }
 
   /** How long the window check holds the next send: a quota's worth left within one window. */
@@ -106,11 +106,11 @@ export class PaceQueue {
     if (!this.host.windowed) return 0
     const count = this.pace.windowCount
     if (this.grants.length < count) return 0
-    return (this.grants[this.grants.length - count] as number) + this.pace.windowMs - now
+    return (this.grants[this.grants.length - count] as number) + this.pace.periodMs - now
   }
 
   private idle(now: number): boolean {
-    const spell = this.host.windowed ? this.pace.windowMs : this.pace.intervalMs
+    const spell = this.host.windowed ? this.pace.periodMs : this.pace.intervalMs
     return now - this.lastGrantAtMs > spell
   }
 
