@@ -45,8 +45,6 @@ export interface PaceTuning {
 export class LearnedPace {
   /** Sends per ms now. */
   rate: number
-  /** The server's window as measured (plus the margin), ms: a burst of `windowCount` fits in it. */
-  periodMs: number
   /** The highest rate growth may reach: the quota measured, lowered by later refusals. */
   ceiling: number
   /** Whether a refusal after accepted sends has measured the quota (else the ceiling is unknown). */
@@ -71,8 +69,7 @@ export class LearnedPace {
     tuning: PaceTuning,
     nowMs: number,
   ) {
-    this.periodMs = estimate.periodMs + tuning.safetyMarginMs
-    this.rate = estimate.count / this.periodMs
+    this.rate = estimate.count / (estimate.periodMs + tuning.safetyMarginMs)
     this.measured = estimate.measured
     this.ceiling = estimate.measured ? this.rate : Number.POSITIVE_INFINITY
     this.changedAtMs = nowMs
@@ -85,11 +82,6 @@ export class LearnedPace {
     return 1 / this.rate
   }
 
-  /** Sends that may leave together in one window at the current rate (at least 1). */
-  get windowCount(): number {
-    return Math.max(1, Math.floor(this.rate * this.periodMs + 1e-9))
-  }
-
   /**
    * A later refusal: shrink multiplicatively (and to the new estimate if that is lower). Refusals
    * of sends that left before the last change are the same episode and change nothing. Returns
@@ -100,8 +92,7 @@ export class LearnedPace {
     const before = this.rate
     this.rate = before * tuning.shrinkRatio
     if (estimate.measured) {
-      this.periodMs = estimate.periodMs + tuning.safetyMarginMs
-      const measured = estimate.count / this.periodMs
+      const measured = estimate.count / (estimate.periodMs + tuning.safetyMarginMs)
       this.rate = Math.min(this.rate, measured)
       // Never grow back to a rate the server has just refused; a fresh measure may lower the cap.
       const cap = Math.max(measured, before * 0.9)

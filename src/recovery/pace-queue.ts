@@ -9,11 +9,6 @@ export interface PaceQueueHost {
   readonly clock: Clock
   readonly random: () => number
   readonly jitterMs: number
-  /**
-   * Whether the queue may send a window's quota together (the store is this process's own): else
-   * sends are evenly spaced, which a store shared by a fleet keeps safe across processes.
-   */
-  readonly windowed: boolean
   /** Books a slot; never throws (a failing shared store falls back to the local one). */
   reserve(limits: readonly PaceLimit[]): PaceSlot | Promise<PaceSlot>
   /** Gives a booked slot back; never throws. */
@@ -22,18 +17,11 @@ export interface PaceQueueHost {
   granted(call: CallContext, pace: LearnedPace, waitedMs: number): void
 }
 
-/** Grant times kept for the window check: more than any learned quota that matters. */
-const MAX_GRANTS = 512
-
 /**
  * The calls waiting on one paced key. It books one slot at a time, for whichever call is first
  * when the slot comes (so an interactive call that arrives meanwhile takes it before a queued bulk
  * one), and holds one timer however many calls wait. A shared store hands each process its own
  * slots, so processes pacing one key interleave instead of colliding.
- *
- * With a store of its own (`windowed`), it sends as the server counts: the first send after an
- * idle spell is a probe, and once it succeeded the rest of the window's quota leaves together,
- * the next quota one measured window after; a burst never goes out before its probe answered.
  */
 export class PaceQueue {
   private readonly waiting = new TurnQueue()
@@ -41,10 +29,6 @@ export class PaceQueue {
   private booking = false
   private booked: { limits: readonly PaceLimit[]; slot: PaceSlot } | undefined = undefined
   private lastGrantAtMs = Number.NEGATIVE_INFINITY
-  /** Recent grant times, oldest first (windowed only). */
-  private readonly grants: number[] = []
-  /** The probe sent after an idle spell, until its outcome is known (windowed only). */
-  private probe: CallContext | undefined = undefined
 
   constructor(
     private readonly host: PaceQueueHost,
@@ -72,20 +56,10 @@ export class PaceQueue {
     if (settled === undefined || !settled.ok || !settled.value) {
       this.waiting.remove(entry)
       if (this.waiting.size === 0) this.stop()
-      // A probe whose call ended before it was sent says nothing: let the next one probe.
-      this.settled(call)
       return false
     }
     this.host.granted(call, this.pace, this.host.clock.now() - queuedAtMs)
     return true
-  }
-
-  /** The send of `call` has ended (or will not happen): if it was the probe, the burst may follow. */
-  settled(call: CallContext): void {
-    if (this.probe !== call) return
-    this.probe = undefined
-    this.lastGrantAtMs = this.host.clock.now()
-    this.pump()
   }
 
   /** Lets every waiter go at once without a slot (the pace was forgotten or replaced). */
@@ -95,27 +69,10 @@ export class PaceQueue {
   }
 
   private limits(): readonly PaceLimit[] {
-    const { pace } = this
-    if (!this.host.windowed) return [{ key: pace.key, count: 1, periodMs: pace.intervalMs, burst: 1 }]
-    const count = pace.windowCount
-    return [{ key: pace.key, count, periodMs: pace.periodMs, burst: count }]
-  }
-
-  /** How long the window check holds the next send: a quota's worth left within one window. */
-  private windowWaitMs(now: number): number {
-    if (!this.host.windowed) return 0
-    const count = this.pace.windowCount
-    if (this.grants.length < count) return 0
-    return (this.grants[this.grants.length - count] as number) + this.pace.periodMs - now
-  }
-
-  private idle(now: number): boolean {
-    const spell = this.host.windowed ? this.pace.periodMs : this.pace.intervalMs
-    return now - this.lastGrantAtMs > spell
+    return [{ key: this.pace.key, count: 1, periodMs: this.pace.intervalMs, burst: 1 }]
   }
 
   private pump(): void {
-    if (this.probe !== undefined) return
     if (this.booking || this.booked !== undefined || this.waiting.size === 0) return
     this.booking = true
     const limits = this.limits()
@@ -134,9 +91,8 @@ export class PaceQueue {
     const now = clock.now()
     // After an idle spell (a window that just ended, a first send), several processes may be woken
     // by the same instant: a little jitter spreads their probes.
-    const idle = this.idle(now)
-    const delayMs =
-      Math.max(0, slot.delayMs, this.windowWaitMs(now)) + (idle ? this.host.random() * this.host.jitterMs : 0)
+    const idle = now - this.lastGrantAtMs > this.pace.intervalMs
+    const delayMs = Math.max(0, slot.delayMs) + (idle ? this.host.random() * this.host.jitterMs : 0)
     this.booked = { limits, slot }
     this.pace.nextSlotAtMs = now + delayMs
     this.timer = clock.setTimer(() => this.fire(), delayMs)
@@ -148,13 +104,7 @@ export class PaceQueue {
     this.booked = undefined
     const waiter = this.waiting.shift()
     if (waiter !== undefined) {
-      const now = this.host.clock.now()
-      if (this.host.windowed) {
-        if (this.idle(now)) this.probe = waiter.call
-        this.grants.push(now)
-        if (this.grants.length > MAX_GRANTS) this.grants.splice(0, this.grants.length - MAX_GRANTS)
-      }
-      this.lastGrantAtMs = now
+      this.lastGrantAtMs = this.host.clock.now()
       waiter.grant(true)
     } else if (booked !== undefined) this.host.release(booked.limits, booked.slot)
     this.pump()
