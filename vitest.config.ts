@@ -8,6 +8,7 @@ import { configDefaults, defineConfig } from 'vitest/config'
  * project unnoticed.
  */
 export const INTEGRATION_FILES = [
+  'test/adapters/default-delivery.test.ts',
   'test/adapters/docs-snippets.test.ts',
   'test/adapters/examples.test.ts',
   'test/adapters/fresh-login.test.ts',
@@ -36,6 +37,7 @@ export const INTEGRATION_FILES = [
   'test/testkit/engine-over-cluster.test.ts',
   'test/testkit/fleet-over-cluster.test.ts',
   'test/testkit/load.test.ts',
+  'test/testkit/mtproto/flood-receipts.test.ts',
   'test/testkit/mtproto/fuzz.test.ts',
   'test/testkit/mtproto/gramjs.test.ts',
   'test/testkit/mtproto/mtcute.test.ts',

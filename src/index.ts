@@ -47,9 +47,21 @@ export {
 } from './error/rpc-error.js'
 export type { KnownTemplate, TemplateParams } from './error/templates.generated.js'
 // Flood windows: keys and the in-memory store (the Redis one is `mtproto-errors/redis`).
-export { defaultFloodKeyOf, type FloodKeyCall, type FloodKeyScope } from './flood/flood-key.js'
+export {
+  defaultFloodKeyOf,
+  type FloodKeyCall,
+  type FloodKeyScope,
+  floodKeyGroup,
+} from './flood/flood-key.js'
 export type { FloodStore } from './flood/flood-store.js'
 export { MemoryFloodStore, type MemoryFloodStoreOptions } from './flood/memory-flood-store.js'
+// Paced sends: slots booked per rate limit (the Redis flood store books them too).
+export {
+  createMemoryPaceStore,
+  type MemoryPaceStore,
+  type MemoryPaceStoreOptions,
+} from './flood/memory-pace-store.js'
+export type { PaceLimit, PaceSlot, PaceStore } from './flood/pace-store.js'
 // Several accounts behind one call.
 export {
   type AccountPool,
@@ -96,6 +108,8 @@ export type {
   HomeDcChangedEvent,
   MigrateEvent,
   NotForUserEvent,
+  PacedEvent,
+  PaceLearnedEvent,
   RecoveryEvents,
   RetryEvent,
   SessionDeadEvent,
@@ -109,6 +123,13 @@ export { createInvoker, type Invoker } from './recovery/invoker.js'
 export type { CatalogLookup, ErrorKnowledge } from './recovery/knowledge.js'
 export { clearLongTimeout, LongTimer, setLongTimeout, type TimerHost } from './recovery/long-timer.js'
 export type { InvokerOptions, Send, SendRequest } from './recovery/options.js'
+export type { PacingOptions } from './recovery/pacing-options.js'
+export type {
+  DiscoverySnapshot,
+  PaceSnapshot,
+  PacingService,
+  PacingSnapshot,
+} from './recovery/pacing-service.js'
 export {
   type CallContext,
   type Decision,

@@ -101,6 +101,18 @@ export function accountKeyPrefix(account: string): string {
   return `${escapeAccount(account)}|`
 }
 
+/**
+ * The group of a key built by {@link floodKey}: its account and method (`acc|messages.sendMessage`),
+ * or `acc|*` for an account-wide key. Every scope of one method shares the group, so a store that
+ * counts groups tells in one lookup that no window can hold a call, without hashing its parameters.
+ */
+export function floodKeyGroup(key: string): string {
+  const first = key.indexOf('|')
+  if (first < 0) return key
+  const second = key.indexOf('|', first + 1)
+  return second < 0 ? key : key.slice(0, second)
+}
+
 // One account per invoker is the norm: remember the last escape instead of testing every time.
 let lastAccount = ''
 let lastEscaped = ''

@@ -29,6 +29,12 @@ export interface FloodStore {
   delete?(key: string): void | Promise<void>
   /** Forgets every window. Optional. */
   clear?(): void | Promise<void>
+  /**
+   * Whether a window may be held under a key of `group` (see `floodKeyGroup`): `false` lets the
+   * engine skip building a call's keys while other keys are in a window. Expired windows not yet
+   * purged may answer `true`. Optional; without it every scope's key is looked up.
+   */
+  hasGroup?(group: string): boolean
   /** The windows open at `nowMs`, as `[key, untilMs]` pairs, for reports (the account pool's). Optional. */
   open?(nowMs: number): Iterable<[string, number]>
 }

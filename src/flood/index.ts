@@ -5,10 +5,16 @@ export {
   type FloodKeyParts,
   type FloodKeyScope,
   floodKey,
+  floodKeyGroup,
   PEER_PARAM_NAMES,
   PHONE_PARAM_NAMES,
 } from './flood-key.js'
 export type { FloodStore } from './flood-store.js'
 export { MemoryFloodStore, type MemoryFloodStoreOptions } from './memory-flood-store.js'
+export {
+  createMemoryPaceStore,
+  type MemoryPaceStore,
+  type MemoryPaceStoreOptions,
+} from './memory-pace-store.js'
 export type { PaceLimit, PaceSlot, PaceStore } from './pace-store.js'
 export { paramsDigest, paramsFingerprint } from './params-fingerprint.js'

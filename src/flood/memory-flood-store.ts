@@ -1,3 +1,4 @@
+import { floodKeyGroup } from './flood-key.js'
 import type { FloodStore } from './flood-store.js'
 
 /** Options of {@link MemoryFloodStore}. */
@@ -24,6 +25,8 @@ const MIN_SWEEP_SIZE = 64
  */
 export class MemoryFloodStore implements FloodStore {
   private readonly windows = new Map<string, number>()
+  /** How many windows each key group holds, for {@link MemoryFloodStore.hasGroup}. */
+  private readonly groups = new Map<string, number>()
   private readonly maxKeys: number
   private sweepAt = MIN_SWEEP_SIZE
 
@@ -43,8 +46,13 @@ export class MemoryFloodStore implements FloodStore {
     const until = this.windows.get(key)
     if (until === undefined) return undefined
     if (until > nowMs) return until
-    this.windows.delete(key)
+    this.remove(key)
     return undefined
+  }
+
+  /** {@inheritDoc FloodStore.hasGroup} */
+  hasGroup(group: string): boolean {
+    return this.groups.has(group)
   }
 
   /** {@inheritDoc FloodStore.record} */
@@ -54,18 +62,23 @@ export class MemoryFloodStore implements FloodStore {
     if (held !== undefined && held >= untilMs) return
     // Re-inserting moves the key to the end, so eviction order stays "oldest record first".
     if (held !== undefined) this.windows.delete(key)
-    else if (this.windows.size >= this.sweepAt || this.windows.size >= this.maxKeys) this.makeRoom(nowMs)
+    else {
+      if (this.windows.size >= this.sweepAt || this.windows.size >= this.maxKeys) this.makeRoom(nowMs)
+      const group = floodKeyGroup(key)
+      this.groups.set(group, (this.groups.get(group) ?? 0) + 1)
+    }
     this.windows.set(key, untilMs)
   }
 
   /** {@inheritDoc FloodStore.delete} */
   delete(key: string): void {
-    this.windows.delete(key)
+    this.remove(key)
   }
 
   /** {@inheritDoc FloodStore.clear} */
   clear(): void {
     this.windows.clear()
+    this.groups.clear()
     this.sweepAt = MIN_SWEEP_SIZE
   }
 
@@ -79,7 +92,7 @@ export class MemoryFloodStore implements FloodStore {
     let dropped = 0
     for (const [key, until] of this.windows) {
       if (until <= nowMs) {
-        this.windows.delete(key)
+        this.remove(key)
         dropped++
       }
     }
@@ -90,8 +103,16 @@ export class MemoryFloodStore implements FloodStore {
     this.purge(nowMs)
     for (const key of this.windows.keys()) {
       if (this.windows.size < this.maxKeys) break
-      this.windows.delete(key)
+      this.remove(key)
     }
     this.sweepAt = Math.max(MIN_SWEEP_SIZE, this.windows.size * 2)
+  }
+
+  private remove(key: string): void {
+    if (!this.windows.delete(key)) return
+    const group = floodKeyGroup(key)
+    const left = (this.groups.get(group) ?? 1) - 1
+    if (left > 0) this.groups.set(group, left)
+    else this.groups.delete(group)
   }
 }

@@ -17,7 +17,10 @@ export interface CallLimits {
   readonly maxDelayMs: number
   /** Most 303 redirects followed in one call. Default 3. */
   readonly maxRedirects: number
-  /** Most flood waits slept through in one call (each must also fit the budget). Default 5. */
+  /**
+   * Most flood waits slept through in one call (each must also fit the budget). Default 5. Not
+   * applied to paced calls: a call waiting its turn is bounded by its deadline instead.
+   */
   readonly maxFloodWaits: number
 }
 
@@ -84,6 +87,16 @@ export interface CallOptions extends Partial<CallLimits> {
    * `request.context`; the engine never reads it, so it stays out of flood keys and reports.
    */
   readonly context?: unknown
+  /**
+   * On a paced key, interactive calls (the default: a reply a user waits for) take the next slots
+   * before bulk ones (a broadcast).
+   */
+  readonly priority?: 'interactive' | 'bulk'
+  /**
+   * `false` sends this call without waiting for a turn on a paced key or in slow start (windows the
+   * server announced are still honoured). Default: paced when the invoker paces.
+   */
+  readonly pace?: boolean
 }
 
 /** A read-only view of a call, given to hooks and key functions. */

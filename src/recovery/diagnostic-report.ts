@@ -1,6 +1,7 @@
 import { boundForDisplay } from '../error/format.js'
 import { VERSION } from '../version.js'
 import type { AttemptRecord } from './attempt.js'
+import type { PaceSnapshot } from './pacing-service.js'
 
 /** The facts a {@link DiagnosticReport} is built from. Params must already be redacted. */
 export interface DiagnosticReportInput {
@@ -20,6 +21,8 @@ export interface DiagnosticReportInput {
   readonly outcome: { readonly name: string; readonly code: number | undefined; readonly message: string }
   /** Every failed send of the call. */
   readonly attempts: readonly AttemptRecord[]
+  /** The paces that apply to the call's method when the report is made, if any. */
+  readonly pacing?: readonly PaceSnapshot[]
 }
 
 /**
@@ -46,6 +49,8 @@ export class DiagnosticReport {
   readonly outcome: DiagnosticReportInput['outcome']
   /** Every failed send, in order. */
   readonly attempts: readonly AttemptRecord[]
+  /** The paces that apply to the call's method when the report was made (empty: not paced). */
+  readonly pacing: readonly PaceSnapshot[]
 
   /** Builds a report; prefer the one attached to the thrown error. */
   constructor(input: DiagnosticReportInput) {
@@ -57,6 +62,7 @@ export class DiagnosticReport {
     this.durationMs = input.endedAt - input.startedAt
     this.outcome = input.outcome
     this.attempts = input.attempts
+    this.pacing = input.pacing ?? []
   }
 
   /** Plain data, ready for `JSON.stringify`. */
@@ -71,6 +77,7 @@ export class DiagnosticReport {
       durationMs: this.durationMs,
       outcome: this.outcome,
       attempts: this.attempts,
+      ...(this.pacing.length > 0 && { pacing: this.pacing }),
     }
   }
 
@@ -89,6 +96,12 @@ export class DiagnosticReport {
       lines.push(
         `  #${a.attempt} dc ${a.dcId ?? 'home'} at +${a.startedAt - this.startedAt} ms${wait}, ` +
           `took ${a.durationMs} ms: ${a.code ?? '-'} ${boundForDisplay(a.message)}`,
+      )
+    }
+    for (const pace of this.pacing) {
+      lines.push(
+        `paced: ${pace.key} at ${pace.ratePerSecond.toFixed(3)}/s (up to ${pace.ceilingPerSecond.toFixed(3)}/s), ` +
+          `${pace.waiting} waiting, next slot ${new Date(pace.nextSlotAt).toISOString()}`,
       )
     }
     lines.push('params:', JSON.stringify(this.params, null, 2) ?? 'undefined')

@@ -3,6 +3,8 @@ import type { FloodError, MigrateKind, RpcError } from '../error/rpc-error.js'
 import { defaultFloodKeyOf, type FloodKeyCall, type FloodKeyScope } from '../flood/flood-key.js'
 import type { FloodStore } from '../flood/flood-store.js'
 import { MemoryFloodStore } from '../flood/memory-flood-store.js'
+import { createMemoryPaceStore } from '../flood/memory-pace-store.js'
+import type { PaceStore } from '../flood/pace-store.js'
 import { type CallInfo, type CallLimits, DEFAULT_LIMITS, limitsFor } from './call-options.js'
 import { type Clock, systemClock } from './clock.js'
 import { InvokerClosedError } from './errors.js'
@@ -17,8 +19,21 @@ import {
   DEFAULT_MIN_FLOOD_WAIT_MS,
   type InvokerOptions,
 } from './options.js'
+import { Pacer } from './pacer.js'
+import { resolvePacing } from './pacing-options.js'
 import type { InvokerContext, OpenWindow } from './policy.js'
 import { redact } from './redact.js'
+
+/**
+ * The store paced slots are booked in, when not the local one: the one given, else the flood store
+ * when it books slots too (duck-typed, so the Redis store carries a fleet's pace without a second
+ * option).
+ */
+function paceStoreOf(options: InvokerOptions, floodStore: FloodStore): PaceStore | undefined {
+  if (options.paceStore !== undefined) return options.paceStore
+  const candidate = floodStore as Partial<PaceStore>
+  return typeof candidate.reserve === 'function' ? (candidate as PaceStore) : undefined
+}
 
 /** The package's own catalogue, used unless the invoker is given another or `false`. */
 const DEFAULT_CATALOG: CatalogLookup = { lookup }
@@ -66,6 +81,8 @@ export class Engine implements InvokerContext {
   readonly minFloodWaitMs: number
   /** Holds calls until flood windows end, one timer per key. */
   readonly gate: FloodGate
+  /** Paces calls on keys that were refused, and discovers limits of flood-prone methods. */
+  readonly pacing: Pacer
   /** The account's home DC, when known; moved by USER/PHONE/NETWORK_MIGRATE. */
   homeDcId: number | undefined
   /**
@@ -80,6 +97,8 @@ export class Engine implements InvokerContext {
   private count = 0
   private readonly flights = new Map<string, Promise<unknown>>()
   private lifetime: AbortController | undefined = undefined
+  /** Whether flood keys are the default ones (see `FloodWindowSource.defaultKeys`). */
+  readonly defaultKeys: boolean
   private readonly keyOf: (call: FloodKeyCall, scope: FloodKeyScope) => string
   private readonly scopeOf: InvokerOptions['floodScopeOf']
   private readonly redactor: (params: unknown, method: string) => unknown
@@ -96,9 +115,20 @@ export class Engine implements InvokerContext {
     this.limits = Object.freeze(limitsFor(options, DEFAULT_LIMITS))
     this.minFloodWaitMs = options.minFloodWaitMs ?? DEFAULT_MIN_FLOOD_WAIT_MS
     this.gate = new FloodGate(this.clock)
+    const pacing = options.pacing ?? true
+    const paceStore = paceStoreOf(options, this.floodStore)
+    this.pacing = new Pacer(
+      this,
+      paceStore ?? createMemoryPaceStore(),
+      pacing === false
+        ? undefined
+        : resolvePacing(pacing === true ? undefined : pacing, this.catalog !== undefined),
+      paceStore !== undefined,
+    )
     this.homeDcId = options.homeDcId
     this.authorized = options.authorized ?? false
     this.keyOf = options.floodKeyOf ?? defaultFloodKeyOf
+    this.defaultKeys = options.floodKeyOf === undefined
     this.scopeOf = options.floodScopeOf
     const choice = options.redact ?? true
     this.redactor =

@@ -212,7 +212,7 @@ export interface NotForUserEvent {
   readonly error: RpcError
 }
 
-/** A flood store failed to record a window (an asynchronous store). */
+/** A flood store failed to record a window, or a pace store to book a slot (then the slot is booked locally). */
 export interface StoreErrorEvent {
   /** The flood key concerned. */
   readonly key: string
@@ -232,6 +232,36 @@ export interface BreakerEvent {
   readonly nextProbeAt: number | undefined
   /** Consecutive failures counted on that DC. */
   readonly failures: number
+}
+
+/** A flood key's pace was learned from a refusal, or shrunk by a later one (see `PacingOptions`). */
+export interface PaceLearnedEvent {
+  /** The flood key now paced. */
+  readonly key: string
+  /** The method whose refusal taught it. */
+  readonly method: string
+  /** Sends per second allowed from now on. */
+  readonly ratePerSecond: number
+  /** The most the pace may grow back to, sends per second. */
+  readonly ceilingPerSecond: number
+  /** Milliseconds between sends at that rate. */
+  readonly intervalMs: number
+  /** What the refusal measured: `count` sends accepted per `periodMs`. */
+  readonly measured: { readonly count: number; readonly periodMs: number }
+  /** The wait the server asked for, ms. */
+  readonly waitMs: number
+}
+
+/** A call waited for its turn on a paced key, and goes now. */
+export interface PacedEvent {
+  /** The API method of the call. */
+  readonly method: string
+  /** The paced flood key. */
+  readonly key: string
+  /** How long it waited for its turn, ms. */
+  readonly waitedMs: number
+  /** The call's priority. */
+  readonly priority: 'interactive' | 'bulk'
 }
 
 /** Every event of the recovery engine, by name. */
@@ -260,4 +290,8 @@ export interface RecoveryEvents {
   storeError: StoreErrorEvent
   /** See {@link BreakerEvent}. */
   breaker: BreakerEvent
+  /** See {@link PaceLearnedEvent}. */
+  paceLearned: PaceLearnedEvent
+  /** See {@link PacedEvent}. */
+  paced: PacedEvent
 }

@@ -1,7 +1,7 @@
 import { RpcError } from '../error/rpc-error.js'
 import type { Failure } from './failure.js'
 import { floodWaitTypeForMs } from './flood-wait-type.js'
-import type { CallContext, OpenWindow, Policy } from './policy.js'
+import { type CallContext, type OpenWindow, PASS, type Policy } from './policy.js'
 
 function openWindow(call: CallContext): OpenWindow | undefined {
   const { invoker } = call
@@ -50,17 +50,52 @@ async function holdOrRefuse(call: CallContext, first: OpenWindow): Promise<Failu
 }
 
 /**
+ * Holds the call through open windows, then waits for its paced turn; after the turn, a window
+ * opened meanwhile (the probe was refused, another process recorded one) sends it round again.
+ * Every round waits for a window or a turn, so the loop is bounded by the call's deadline.
+ */
+async function gateAndPace(call: CallContext, first: OpenWindow | undefined): Promise<Failure | undefined> {
+  const { invoker } = call
+  for (let open = first; ; open = invoker.floodStore.size === 0 ? undefined : openWindow(call)) {
+    if (open !== undefined) {
+      const refused = await holdOrRefuse(call, open)
+      if (refused !== undefined || call.ended) return refused
+    }
+    const turn = invoker.pacing.turn(call)
+    if (!(turn === true || (await turn)) || call.ended) return undefined
+    if (invoker.floodStore.size === 0 || openWindow(call) === undefined) return undefined
+    // The turn is spent on a key that is closed again: give back the place it holds in flight.
+    invoker.pacing.sent(call, false)
+  }
+}
+
+/**
  * Before every send (the first and each repeat): if a flood window recorded earlier covers this
  * call, hold the call locally until the window ends, or, when the window is longer than the call's
  * budget, end it at once with a FloodError carrying `retryAt`. The server is not touched either way.
+ * Then, on a key whose pace was learned (or a flood-prone method in slow start), the call waits for
+ * its turn: interactive calls first, at the key's pace, a probe first after a window.
  *
- * While the store is empty this costs one property read, so the happy path stays free.
+ * While the store is empty and the method is not paced this costs a property read and a set
+ * lookup, so the happy path stays free.
  */
 export const floodGatePolicy: Policy = {
   name: 'floodGate',
   beforeSend(call) {
-    if (call.invoker.floodStore.size === 0) return undefined
-    const open = openWindow(call)
-    return open === undefined ? undefined : holdOrRefuse(call, open)
+    const { invoker } = call
+    const paced = invoker.pacing.concerns(call.method)
+    const open = invoker.floodStore.size === 0 ? undefined : openWindow(call)
+    if (open === undefined && !paced) return undefined
+    if (!paced) return holdOrRefuse(call, open as OpenWindow)
+    return gateAndPace(call, open)
+  },
+  onSuccess(call) {
+    const { pacing } = call.invoker
+    if (pacing.enabled) pacing.sent(call, true)
+  },
+  onFailure(call) {
+    const { pacing } = call.invoker
+    if (pacing.enabled) pacing.sent(call, false)
+    return PASS
   },
 }

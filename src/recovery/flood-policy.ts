@@ -36,7 +36,10 @@ function handleFlood(call: CallContext, error: FloodError): Decision | Promise<D
     call.annotate(error, { giveUpReason: 'flood-wait-too-long' })
     return STOP
   }
-  const key = invoker.floodKeyOf(call, invoker.floodScopeOf(error, call))
+  const scope = invoker.floodScopeOf(error, call)
+  const key = invoker.floodKeyOf(call, scope)
+  // Learn first: calls that meet the window from now on then find the key paced when it ends.
+  if (error.template === 'FLOOD_WAIT_%d') invoker.pacing.learn(call, key, scope, waitMs, now)
   invoker.recordFlood(key, now + waitMs, now)
   // The store never shortens a window, and may hold a longer one than this error's.
   const untilMs = Math.max(now + waitMs, invoker.floodStore.get(key, now) ?? 0)
@@ -54,7 +57,10 @@ function handleFlood(call: CallContext, error: FloodError): Decision | Promise<D
   const handles = call.handles('flood')
   const tooLong = untilMs - now > call.limits.maxFloodWaitMs
   const pastDeadline = untilMs >= call.deadlineAt
-  const exhausted = handles && call.count('flood') > call.limits.maxFloodWaits
+  // A paced call that meets a window is waiting its turn, not failing: only the deadline and
+  // maxFloodWaitMs bound it. Without pacing, maxFloodWaits stops a call that keeps being refused.
+  const counted = handles && call.count('flood') > call.limits.maxFloodWaits
+  const exhausted = counted && !invoker.pacing.appliesTo(call)
   const willWait = handles && !tooLong && !pastDeadline && !exhausted
   if (events.has('floodWait')) {
     events.emit('floodWait', {
@@ -88,7 +94,8 @@ function handleFlood(call: CallContext, error: FloodError): Decision | Promise<D
  * repeat if it fits the call's budget (`maxFloodWaitMs`, the deadline, `maxFloodWaits`), or give
  * the FloodError to the caller at once with `retryAt`. The non-waits (FROZEN_METHOD_INVALID, story
  * quotas, PREMIUM_SUB_ACTIVE_UNTIL, FLOOD_WAIT_X_OR_STARS_Y) go to the caller unslept.
- * FLOOD_PREMIUM_WAIT also emits `speedLimited`.
+ * FLOOD_PREMIUM_WAIT also emits `speedLimited`. A FLOOD_WAIT also teaches the key its pace
+ * (see `PacingOptions`); a paced call is not bounded by `maxFloodWaits`.
  */
 export const floodPolicy: Policy = {
   name: 'flood',

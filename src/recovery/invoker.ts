@@ -14,6 +14,7 @@ import { DeadlineExceededError, InvokerClosedError, RecoveryError, TransportErro
 import type { RecoveryEvents, Unsubscribe } from './events.js'
 import type { Failure } from './failure.js'
 import type { InvokerOptions, SendRequest } from './options.js'
+import type { PacingSnapshot } from './pacing-service.js'
 import { type Decision, type OpenWindow, PASS, type Policy, RETRY } from './policy.js'
 import { attachDetails, detailsOf, type RecoveryDetailsInit } from './recovery-details.js'
 
@@ -57,6 +58,11 @@ export interface Invoker {
    * on the invoker's clock), if any: lets a pool of accounts pick the one that can send soonest.
    */
   floodWindowOf(method: string, params?: unknown, nowMs?: number): OpenWindow | undefined
+  /**
+   * The paces learned so far (key, rate, next free slot, calls waiting) and the methods still in
+   * slow start: for dashboards. Diagnostic reports carry the paces of their call's method.
+   */
+  pacingSnapshot(): PacingSnapshot
   /** Whether `close()` was called. */
   readonly closed: boolean
   /** Aborted when the invoker closes: for what the transport keeps open on the invoker's behalf. */
@@ -267,6 +273,9 @@ export function createInvoker(options: InvokerOptions): Invoker {
           endedAt,
           outcome: { name: target.name, code, message },
           attempts: call.history,
+          pacing: engine.pacing
+            .snapshot()
+            .paces.filter((pace) => pace.method === call.method || pace.method === '*'),
         })
       })
       if (isRpcError(target) && target.code === 406 && engine.events.has('notForUser')) {
@@ -343,6 +352,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
       value: (method: string, params?: unknown, nowMs?: number) =>
         engine.openFloodWindow(method, params, nowMs ?? clock.now()),
     },
+    pacingSnapshot: { value: () => engine.pacing.snapshot() },
     closed: { get: () => engine.closed },
     lifetimeSignal: { get: () => engine.lifetimeSignal },
     close: { value: (reason?: unknown) => engine.close(reason) },

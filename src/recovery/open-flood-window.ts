@@ -1,4 +1,4 @@
-import type { FloodKeyCall, FloodKeyScope } from '../flood/flood-key.js'
+import { accountKeyPrefix, type FloodKeyCall, type FloodKeyScope } from '../flood/flood-key.js'
 import type { FloodStore } from '../flood/flood-store.js'
 import type { OpenWindow } from './policy.js'
 
@@ -17,6 +17,8 @@ export interface FloodWindowSource {
   readonly floodStore: FloodStore
   /** Builds the key of a call for a scope. */
   floodKeyOf(call: FloodKeyCall, scope: FloodKeyScope): string
+  /** Whether `floodKeyOf` builds keys as `defaultFloodKeyOf` does, so their groups can be trusted. */
+  readonly defaultKeys?: boolean
 }
 
 /**
@@ -32,6 +34,12 @@ export function findOpenFloodWindow(
 ): OpenWindow | undefined {
   const store = source.floodStore
   if (store.size === 0) return undefined
+  if (source.defaultKeys === true && store.hasGroup !== undefined) {
+    // Windows on other methods are the common case while one key is flooded: two lookups tell
+    // that none can hold this call, before any parameter is hashed.
+    const prefix = accountKeyPrefix(source.account)
+    if (!store.hasGroup(`${prefix}${method}`) && !store.hasGroup(`${prefix}*`)) return undefined
+  }
   const call = { account: source.account, method, params }
   let open: OpenWindow | undefined
   const seen: string[] = []

@@ -1,10 +1,12 @@
 import type { FloodError } from '../error/rpc-error.js'
 import type { FloodKeyCall, FloodKeyScope } from '../flood/flood-key.js'
 import type { FloodStore } from '../flood/flood-store.js'
+import type { PaceStore } from '../flood/pace-store.js'
 import type { CallInfo, CallLimits } from './call-options.js'
 import type { Clock } from './clock.js'
 import type { RecoveryHooks } from './hooks.js'
 import type { CatalogLookup } from './knowledge.js'
+import type { PacingOptions } from './pacing-options.js'
 import type { Policy } from './policy.js'
 
 /** What `send` receives for each attempt of a call. */
@@ -60,6 +62,17 @@ export interface InvokerOptions extends Partial<CallLimits>, RecoveryHooks {
   readonly catalog?: CatalogLookup | false
   /** Where flood windows are kept. Default: a new `MemoryFloodStore`. */
   readonly floodStore?: FloodStore
+  /**
+   * Pacing: after a refusal, calls on that flood key leave at the pace the refusal taught, a probe
+   * first; methods known to meet flood limits start a burst in slow start. `true` (default) or
+   * tuning; `false` turns it off (windows the server announced are still honoured).
+   */
+  readonly pacing?: boolean | PacingOptions
+  /**
+   * Where paced slots are booked. Default: the flood store when it also books slots (the Redis
+   * store does, so a fleet shares one pace per key), else one in memory.
+   */
+  readonly paceStore?: PaceStore
   /** Overrides what a flood error's window is counted against; `undefined` keeps the default. */
   readonly floodScopeOf?: (error: FloodError, call: CallInfo) => FloodKeyScope | undefined
   /** Builds the key of a call for a scope; default `defaultFloodKeyOf`. */

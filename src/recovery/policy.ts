@@ -8,6 +8,7 @@ import type { EventSink, RecoveryEvents } from './events.js'
 import type { Failure } from './failure.js'
 import type { RecoveryHooks } from './hooks.js'
 import type { ErrorKnowledge } from './knowledge.js'
+import type { PacingService } from './pacing-service.js'
 import type { FailureNotes } from './recovery-details.js'
 
 // The policy contract: everything a policy may see or do. The built-in policies use nothing else,
@@ -121,6 +122,8 @@ export interface InvokerContext {
   bindTempKey(dcId: number | undefined): Promise<unknown>
   /** What the catalogue and the built-in rules know about `error`. */
   knowledge(error: RpcError): ErrorKnowledge
+  /** Pacing of this invoker: turns on paced keys, slow start, what refusals teach. */
+  readonly pacing: PacingService
 }
 
 /**

@@ -95,6 +95,8 @@ describe('mtcute adapter: a real mtcute client, its middleware chain ending in a
 
     await clock.advance(2000)
     expect(await third).toMatchObject({ ok: true, value: { _: 'updateShortSentMessage' } })
+    // The key is paced now (2 accepted, then a 2 s wait): the fourth leaves one interval later.
+    await clock.advance(1100)
     expect(await fourth).toMatchObject({ ok: true })
     expect(sends('messages.sendMessage')).toBe(5)
     expect(world.stats.floodViolations).toBe(0)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { MemoryFloodStore } from '../../src/index.js'
+import { floodKey } from '../../src/flood/flood-key.js'
+import { floodKeyGroup, MemoryFloodStore } from '../../src/index.js'
 
 describe('MemoryFloodStore', () => {
   it('holds a window until it ends, then forgets it on the next read', () => {
@@ -54,5 +55,23 @@ describe('MemoryFloodStore', () => {
     expect(store.get('a', 0)).toBeUndefined()
     store.clear()
     expect(store.size).toBe(0)
+  })
+})
+
+describe('MemoryFloodStore key groups', () => {
+  it('tells whether any window of a method (or the account) is held, following records, reads and purges', () => {
+    const store = new MemoryFloodStore()
+    const peerKey = floodKey({ account: 'a', method: 'messages.sendMessage', scope: 'peer', value: '7' })
+    store.record(peerKey, 1_000, 0)
+    store.record(floodKey({ account: 'a', method: 'x', scope: 'account' }), 500, 0)
+    expect(floodKeyGroup(peerKey)).toBe('a|messages.sendMessage')
+    expect(store.hasGroup('a|messages.sendMessage')).toBe(true)
+    expect(store.hasGroup('a|*')).toBe(true)
+    expect(store.hasGroup('a|messages.getHistory')).toBe(false)
+    // A read past the end forgets the window and its group.
+    expect(store.get('a|*', 600)).toBeUndefined()
+    expect(store.hasGroup('a|*')).toBe(false)
+    store.purge(2_000)
+    expect(store.hasGroup('a|messages.sendMessage')).toBe(false)
   })
 })

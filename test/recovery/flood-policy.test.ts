@@ -22,7 +22,8 @@ describe('420 FLOOD: waits that fit the budget', () => {
   })
 
   it('treats FLOOD_WAIT_0 as a short pause, not a busy loop', async () => {
-    const { clock, invoke } = setup({ send: (r) => transport.send(r) })
+    // Unpaced, so the repeats show the pause alone (a paced key adds its learned spacing).
+    const { clock, invoke } = setup({ send: (r) => transport.send(r), pacing: false })
     const transport = sequence(clock, [rpc(420, 'FLOOD_WAIT_0'), rpc(420, 'FLOOD_WAIT_0')])
     const result = capture(invoke('contacts.resolveUsername', { username: 'a' }))
     await clock.advance(2_000)
@@ -41,8 +42,8 @@ describe('420 FLOOD: waits that fit the budget', () => {
     ])
   })
 
-  it('bounds the waits slept through in one call (maxFloodWaits)', async () => {
-    const { clock, invoke } = setup({ send: (r) => transport.send(r), maxFloodWaits: 2 })
+  it('bounds the waits slept through in one unpaced call (maxFloodWaits)', async () => {
+    const { clock, invoke } = setup({ send: (r) => transport.send(r), maxFloodWaits: 2, pacing: false })
     const transport = scriptedSend(clock, () => {
       throw rpc(420, 'FLOOD_WAIT_1')
     })
@@ -173,7 +174,8 @@ describe('the flood store and the gate', () => {
   })
 
   it('keeps concurrent calls to a flooded key away from send until the window ends, on one timer', async () => {
-    const { clock, invoke } = setup({ send: (r) => transport.send(r) })
+    // Unpaced: all are released together when the window ends (pacing spaces them: pacing.test.ts).
+    const { clock, invoke } = setup({ send: (r) => transport.send(r), pacing: false })
     let flooded = false
     const transport = scriptedSend(clock, () => {
       if (flooded) return 'ok'

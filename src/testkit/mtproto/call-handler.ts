@@ -23,6 +23,12 @@ export interface MtprotoCall {
    * `bytes` as Uint8Array, nested objects as `{ _: name, ... }`.
    */
   readonly params: Readonly<Record<string, unknown>>
+  /**
+   * What the client had seen when it sent the call: on its session (`channel`), every server
+   * message up to `seenUpTo`, being the highest it acknowledged (msgs_ack) or, since message ids
+   * follow the clock, any sent before this call's own msg_id (a later message on the same session).
+   */
+  readonly receipt?: { readonly channel: string; readonly seenUpTo: bigint }
 }
 
 /** What to answer a call with. */
@@ -33,8 +39,11 @@ export type CallOutcome =
    * account on this DC (after a sign-in or an import), `null` unbinds it (log out).
    */
   | { readonly result: unknown; readonly authorize?: string | null }
-  /** An `rpc_error`, e.g. `{ code: 303, message: 'USER_MIGRATE_2' }`. */
-  | { readonly error: { readonly code: number; readonly message: string } }
+  /**
+   * An `rpc_error`, e.g. `{ code: 303, message: 'USER_MIGRATE_2' }`. `floodKey` marks a flood
+   * refusal: the connection reports it to `delivered` with the message id it went out in.
+   */
+  | { readonly error: { readonly code: number; readonly message: string }; readonly floodKey?: string }
   /**
    * No answer: `close` drops the TCP connection (a crash or network fault), `silence` leaves the
    * call unanswered (a lost reply; the client must time out).
@@ -45,4 +54,6 @@ export type CallOutcome =
 export interface CallHandler {
   /** Answers one call: a result, an error, or a dropped reply. */
   handle(call: MtprotoCall): Promise<CallOutcome> | CallOutcome
+  /** A flood refusal for `floodKey` went out on `channel` in server message `messageId`. */
+  delivered?(floodKey: string, notice: { readonly channel: string; readonly messageId: bigint }): void
 }

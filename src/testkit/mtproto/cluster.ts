@@ -124,6 +124,7 @@ export async function startMtprotoCluster(options: MtprotoClusterOptions = {}): 
       if (!handler) throw new Error('cluster is still starting')
       return handler.handle(call)
     },
+    delivered: (floodKey, notice) => handler?.delivered?.(floodKey, notice),
   }
 
   const servers: DcServer[] = []
@@ -215,6 +216,7 @@ function withTransportFaults(
   // Its own stream, so turning transport faults on does not change the world's other decisions.
   const random = createRandom(seed ^ 0x7f4a7c15)
   return {
+    ...(inner.delivered !== undefined && { delivered: inner.delivered.bind(inner) }),
     handle: async (call) => {
       const roll = random()
       if (roll < drop) {
@@ -237,6 +239,7 @@ function emptyWorldStats(): WorldStats {
     ok: 0,
     errorsByType: {},
     floodViolations: 0,
+    floodViolationsStrict: 0,
     floodRefusedInFlight: 0,
     migrations: 0,
     injectedFaults: 0,

@@ -62,6 +62,8 @@ interface Outgoing {
   session: SessionState
   body: Uint8Array
   contentRelated: boolean
+  /** Told the msg_id the body went out with (for flood refusals: what the client must ack). */
+  onSent?: (msgId: bigint) => void
 }
 
 /**
@@ -324,6 +326,11 @@ export class MtprotoConnection {
   private onObject(record: AuthKeyRecord, session: SessionState, msgId: bigint, obj: TlObject): void {
     switch (obj._) {
       case 'mt_msgs_ack':
+        for (const id of (obj.msgIds as unknown[] | undefined) ?? []) {
+          const acked = BigInt(String(id))
+          if (acked > session.ackedUpTo) session.ackedUpTo = acked
+        }
+        return
       case 'mt_http_wait':
       case 'mt_msg_resend_req':
       case 'mt_msgs_state_info':
@@ -423,6 +430,7 @@ export class MtprotoConnection {
         layer: record.layer,
         method,
         params: query,
+        receipt: { channel: this.channelOf(session), seenUpTo: max(session.ackedUpTo, msgId) },
       })
     } catch (error) {
       this.dc.stats.internalError(`${method}: handler threw ${describe(error)}`)
@@ -439,7 +447,14 @@ export class MtprotoConnection {
       return
     }
     if ('error' in outcome) {
-      this.sendRpcError(record, session, msgId, outcome.error.code, outcome.error.message)
+      const { floodKey } = outcome
+      const handler = this.dc.handler
+      const onSent =
+        floodKey === undefined || handler.delivered === undefined
+          ? undefined
+          : (sentId: bigint) =>
+              handler.delivered?.(floodKey, { channel: this.channelOf(session), messageId: sentId })
+      this.sendRpcError(record, session, msgId, outcome.error.code, outcome.error.message, onSent)
       return
     }
     let encoded: Uint8Array
@@ -464,10 +479,16 @@ export class MtprotoConnection {
     msgId: bigint,
     code: number,
     message: string,
+    onSent?: (msgId: bigint) => void,
   ): void {
     this.dc.stats.rpcError(message)
     const body = this.serviceBody({ _: 'mt_rpc_error', errorCode: code, errorMessage: message })
-    this.queue(record, session, rpcResult(msgId, body), true)
+    this.queue(record, session, rpcResult(msgId, body), true, onSent)
+  }
+
+  /** A session's name for flood receipts: its DC and session id. */
+  private channelOf(session: SessionState): string {
+    return `${this.dc.dcId}/${session.id}`
   }
 
   private serviceBody(obj: TlObject): Uint8Array {
@@ -490,9 +511,10 @@ export class MtprotoConnection {
     session: SessionState,
     body: Uint8Array,
     contentRelated: boolean,
+    onSent?: (msgId: bigint) => void,
   ): void {
     if (this.closed) return
-    this.outbox.push({ record, session, body, contentRelated })
+    this.outbox.push({ record, session, body, contentRelated, ...(onSent !== undefined && { onSent }) })
     if (!this.flushScheduled) {
       this.flushScheduled = true
       setImmediate(() => this.flush())
@@ -517,11 +539,11 @@ export class MtprotoConnection {
 
   private send(batch: Outgoing[]): void {
     const { record, session } = batch[0]!
-    const messages = batch.map((item) => ({
-      msgId: this.dc.clock.next('response'),
-      seqNo: session.nextSeqNo(item.contentRelated),
-      body: item.body,
-    }))
+    const messages = batch.map((item) => {
+      const msgId = this.dc.clock.next('response')
+      item.onSent?.(msgId)
+      return { msgId, seqNo: session.nextSeqNo(item.contentRelated), body: item.body }
+    })
     let envelope = messages[0]!
     if (messages.length > 1) {
       const size = messages.reduce((sum, m) => sum + 16 + m.body.length, 8)
@@ -664,4 +686,8 @@ function isWrapper(obj: TlObject): boolean {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+function max(a: bigint, b: bigint): bigint {
+  return a > b ? a : b
 }

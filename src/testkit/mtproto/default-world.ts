@@ -222,6 +222,11 @@ export class DefaultWorld implements CallHandler {
     this.rules.moveAccount(account, dcId)
   }
 
+  /** {@inheritDoc CallHandler.delivered} */
+  delivered(floodKey: string, notice: { readonly channel: string; readonly messageId: bigint }): void {
+    this.rules.noticeDelivered(floodKey, notice)
+  }
+
   /** {@inheritDoc CallHandler.handle} */
   handle(call: MtprotoCall): CallOutcome {
     if (!SUPPORTED.has(call.method)) return error(400, 'TESTKIT_METHOD_UNSUPPORTED')
@@ -238,6 +243,7 @@ export class DefaultWorld implements CallHandler {
       account: call.account,
       method: call.method,
       params: this.ruleParams(call, user),
+      ...(call.receipt !== undefined && { receipt: call.receipt }),
     })
     if (this.rules.stats.floodViolations > violationsBefore && user) {
       this.violations.push({
@@ -247,7 +253,10 @@ export class DefaultWorld implements CallHandler {
         atMs: this.now(),
       })
     }
-    if (decision.kind === 'error') return error(decision.code, decision.message)
+    if (decision.kind === 'error') {
+      const refusal = error(decision.code, decision.message)
+      return decision.floodKey === undefined ? refusal : { ...refusal, floodKey: decision.floodKey }
+    }
     const p = call.params
     const nowSeconds = Math.floor(this.now() / 1000)
     switch (call.method) {

@@ -82,6 +82,9 @@ export class SessionState {
   private contentRelatedSent = 0
   private readonly seen = new Set<bigint>()
 
+  /** The highest server msg_id the client acknowledged (msgs_ack) on this session; 0n: none. */
+  ackedUpTo = 0n
+
   constructor(readonly id: bigint) {}
 
   /**

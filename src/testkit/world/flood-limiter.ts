@@ -88,6 +88,7 @@ export const CROSS_CHANNEL_GRACE_MS = 250
 export class FloodLimiter {
   private readonly states = new Map<string, KeyState>()
   private violationCount = 0
+  private strictCount = 0
   private inFlightCount = 0
 
   constructor(private readonly rules: readonly FloodRule[]) {}
@@ -95,6 +96,11 @@ export class FloodLimiter {
   /** Violations counted so far: calls sent, knowing the wait, while their key's wait was open. */
   get violations(): number {
     return this.violationCount
+  }
+
+  /** Calls that arrived inside an open wait, whatever their client had seen (the strict count). */
+  get strictViolations(): number {
+    return this.strictCount
   }
 
   /** Calls refused inside an open wait that their client had not received yet (not violations). */
@@ -121,6 +127,7 @@ export class FloodLimiter {
       this.states.set(key, state)
     }
     if (now < state.blockedUntil) {
+      this.strictCount++
       if (knowsWait(state, receipt, now)) {
         this.violationCount++
         state.blockedUntil = now + state.lastWaitMs

@@ -83,7 +83,13 @@ export interface WorldStats {
   calls: number
   ok: number
   errorsByType: Record<string, number>
+  /** Calls sent inside an open wait by a client that had seen it (see `receipt`). */
   floodViolations: number
+  /**
+   * Calls that arrived inside an open wait at all, whatever their client had seen: the strict
+   * reading, the one a protocol without receipts gets.
+   */
+  floodViolationsStrict: number
   /** Calls refused inside an open wait their client had not received yet: not violations. */
   floodRefusedInFlight: number
   migrations: number
@@ -132,6 +138,7 @@ export class World {
     ok: 0,
     errorsByType: {},
     floodViolations: 0,
+    floodViolationsStrict: 0,
     floodRefusedInFlight: 0,
     migrations: 0,
     injectedFaults: 0,
@@ -195,6 +202,7 @@ export class World {
       if (outcome.code === 303) this.stats.migrations++
     }
     this.stats.floodViolations = this.flood.violations
+    this.stats.floodViolationsStrict = this.flood.strictViolations
     this.stats.floodRefusedInFlight = this.flood.refusedInFlight
     return outcome
   }

@@ -1,0 +1,116 @@
+import type { FloodKeyScope } from '../flood/flood-key.js'
+
+/** A quota guessed from one refusal: at most `count` sends per `periodMs`. */
+export interface QuotaEstimate {
+  readonly count: number
+  readonly periodMs: number
+  /** Whether accepted sends backed it; `false`: a refusal out of the blue, only "one per wait" is known. */
+  readonly measured: boolean
+}
+
+/**
+ * What a refusal says about the quota. The server accepted the sends at `acceptedAtMs` (oldest
+ * first), then refused at `nowMs` with a wait of `waitMs`: if the last n of them filled its window,
+ * that window is `now - (n-th newest send) + wait` long and holds n sends. The n that gives the
+ * highest rate is taken (a burst is the clearest sign of the window); a refusal with no accepted
+ * send before it can only say "one per wait".
+ */
+export function estimateQuota(acceptedAtMs: readonly number[], nowMs: number, waitMs: number): QuotaEstimate {
+  let best: QuotaEstimate = { count: 1, periodMs: Math.max(1, waitMs), measured: false }
+  for (let n = 1; n <= acceptedAtMs.length; n++) {
+    const oldest = acceptedAtMs[acceptedAtMs.length - n] as number
+    const periodMs = Math.max(1, nowMs - oldest + waitMs)
+    if (n / periodMs > best.count / best.periodMs || !best.measured)
+      best = { count: n, periodMs, measured: true }
+  }
+  return best
+}
+
+/** How far an unmeasured pace may double: one send per millisecond is no pacing at all. */
+const MAX_UNMEASURED_RATE = 1
+
+/** Tuning a learned pace needs (see `PacingOptions`). */
+export interface PaceTuning {
+  readonly shrinkRatio: number
+  readonly growthRatio: number
+  readonly safetyMarginMs: number
+}
+
+/**
+ * The pace learned for one flood key: sends per millisecond, shrunk on each refusal and grown back
+ * slowly on success, never above the best rate measured (the server has shown it refuses more).
+ * A pace guessed from a refusal with no accepted send behind it ("one per wait") is only a floor:
+ * it doubles on each success, as slow start does, until a later refusal measures the quota.
+ */
+export class LearnedPace {
+  /** Sends per ms now. */
+  rate: number
+  /** The highest rate growth may reach: the quota measured, lowered by later refusals. */
+  ceiling: number
+  /** Whether a refusal after accepted sends has measured the quota (else the ceiling is unknown). */
+  measured: boolean
+  /** When the pace was last shrunk: refusals of sends that left before it belong to the same episode. */
+  changedAtMs: number
+  /** When a send last used this pace (for forgetting after a quiet spell). */
+  usedAtMs: number
+  /** Calls waiting for a turn on this key. */
+  waiting = 0
+  /** When the next local turn may start (epoch ms), for snapshots. */
+  nextSlotAtMs: number
+
+  constructor(
+    /** The flood key the pace is counted on. */
+    readonly key: string,
+    /** The scope the key was built for, so calls can be matched to it. */
+    readonly scope: FloodKeyScope,
+    /** The method it was learned on (an account-wide key paces every method). */
+    readonly method: string,
+    estimate: QuotaEstimate,
+    tuning: PaceTuning,
+    nowMs: number,
+  ) {
+    this.rate = estimate.count / (estimate.periodMs + tuning.safetyMarginMs)
+    this.measured = estimate.measured
+    this.ceiling = estimate.measured ? this.rate : Number.POSITIVE_INFINITY
+    this.changedAtMs = nowMs
+    this.usedAtMs = nowMs
+    this.nextSlotAtMs = nowMs
+  }
+
+  /** Milliseconds between sends at the current rate. */
+  get intervalMs(): number {
+    return 1 / this.rate
+  }
+
+  /**
+   * A later refusal: shrink multiplicatively (and to the new estimate if that is lower). Refusals
+   * of sends that left before the last change are the same episode and change nothing. Returns
+   * whether the pace changed.
+   */
+  refused(estimate: QuotaEstimate, sentAtMs: number, tuning: PaceTuning, nowMs: number): boolean {
+    if (sentAtMs <= this.changedAtMs) return false
+    const before = this.rate
+    this.rate = before * tuning.shrinkRatio
+    if (estimate.measured) {
+      const measured = estimate.count / (estimate.periodMs + tuning.safetyMarginMs)
+      this.rate = Math.min(this.rate, measured)
+      // Never grow back to a rate the server has just refused; a fresh measure may lower the cap.
+      const cap = Math.max(measured, before * 0.9)
+      this.ceiling = this.measured ? Math.min(this.ceiling, cap) : cap
+      this.measured = true
+    }
+    this.ceiling = Math.max(this.ceiling, this.rate)
+    this.changedAtMs = nowMs
+    this.usedAtMs = nowMs
+    return true
+  }
+
+  /** A send on this key succeeded: grow back toward the ceiling, additively. */
+  succeeded(tuning: PaceTuning, nowMs: number): void {
+    this.usedAtMs = nowMs
+    if (!this.measured) this.rate = Math.min(this.rate * 2, MAX_UNMEASURED_RATE)
+    else if (this.rate < this.ceiling) {
+      this.rate = Math.min(this.ceiling, this.rate + this.ceiling * tuning.growthRatio)
+    }
+  }
+}

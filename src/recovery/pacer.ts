@@ -1,0 +1,358 @@
+import type { FloodKeyCall, FloodKeyScope } from '../flood/flood-key.js'
+import { createMemoryPaceStore, type MemoryPaceStore } from '../flood/memory-pace-store.js'
+import type { PaceLimit, PaceSlot, PaceStore } from '../flood/pace-store.js'
+import type { Clock } from './clock.js'
+import type { EventSink, RecoveryEvents } from './events.js'
+import { estimateQuota, LearnedPace } from './learned-pace.js'
+import { PaceQueue, type PaceQueueHost } from './pace-queue.js'
+import type { ResolvedPacing } from './pacing-options.js'
+import type { PacingService, PacingSnapshot } from './pacing-service.js'
+import type { CallContext } from './policy.js'
+import { SlowStart } from './slow-start.js'
+import type { CallPriority } from './turn-queue.js'
+
+/** What the pacer needs of its invoker. */
+export interface PacerHost {
+  readonly clock: Clock
+  readonly random: () => number
+  readonly events: EventSink<RecoveryEvents>
+  floodKeyOf(call: FloodKeyCall, scope: FloodKeyScope): string
+}
+
+/** What a send let go by `turn` holds until it ends. */
+interface Ticket {
+  readonly sentAtMs: number
+  readonly slowStart: SlowStart | undefined
+  readonly paces: readonly LearnedPace[]
+}
+
+/** Accepted send times of one method, oldest first, at most `size` of them (a ring). */
+class SendHistory {
+  private readonly times: number[] = []
+  private next = 0
+
+  constructor(private readonly size: number) {}
+
+  push(atMs: number): void {
+    if (this.times.length < this.size) this.times.push(atMs)
+    else {
+      this.times[this.next] = atMs
+      this.next = (this.next + 1) % this.size
+    }
+  }
+
+  ordered(): number[] {
+    return [...this.times.slice(this.next), ...this.times.slice(0, this.next)]
+  }
+}
+
+/** See `PacingOptions.jitterMs`. */
+const SHARED_STORE_JITTER_MS = 50
+
+const NO_PACES: readonly LearnedPace[] = Object.freeze([])
+
+/**
+ * The pacer of one invoker: learned paces per flood key, a queue per paced key, slow start per
+ * flood-prone method, and the recent accepted sends each refusal is measured against. It keeps no
+ * timer of its own; queues hold one while calls wait.
+ */
+export class Pacer implements PacingService, PaceQueueHost {
+  readonly enabled: boolean
+  readonly clock: Clock
+  readonly random: () => number
+  readonly jitterMs: number
+  private readonly paces = new Map<string, LearnedPace>()
+  /** Per method, the scopes its paces were learned for, with how many paces each: keys to build. */
+  private readonly scopesOf = new Map<string, Map<FloodKeyScope, number>>()
+  /** Paces counted on the whole account: they apply to every method. */
+  private accountPaces = 0
+  private readonly queues = new Map<LearnedPace, PaceQueue>()
+  private readonly slowStarts = new Map<string, SlowStart>()
+  /** Methods whose discovery is over: they burst freely until a refusal teaches them a pace. */
+  private readonly discovered = new Set<string>()
+  private readonly histories = new Map<string, SendHistory>()
+  private readonly tickets = new WeakMap<CallContext, Ticket>()
+  private readonly fallback: MemoryPaceStore = createMemoryPaceStore()
+
+  constructor(
+    private readonly host: PacerHost,
+    private readonly store: PaceStore,
+    private readonly tuning: ResolvedPacing | undefined,
+    shared: boolean,
+  ) {
+    this.enabled = tuning !== undefined
+    this.clock = host.clock
+    this.random = host.random
+    this.jitterMs = tuning?.jitterMs ?? (shared ? SHARED_STORE_JITTER_MS : 0)
+  }
+
+  /** {@inheritDoc PacingService.concerns} */
+  concerns(method: string): boolean {
+    const tuning = this.tuning
+    if (tuning === undefined) return false
+    if (this.accountPaces > 0 || this.scopesOf.has(method)) return true
+    return tuning.isDiscovered(method) && !this.discovered.has(method)
+  }
+
+  /** {@inheritDoc PacingService.appliesTo} */
+  appliesTo(call: CallContext): boolean {
+    return this.enabled && call.options?.pace !== false
+  }
+
+  /** {@inheritDoc PacingService.turn} */
+  turn(call: CallContext): boolean | Promise<boolean> {
+    if (!this.appliesTo(call)) return true
+    const paces = this.pacesOf(call)
+    if (paces.length > 0) return this.paceTurn(call, paces)
+    const slowStart = this.slowStartOf(call.method)
+    if (slowStart === undefined) return true
+    if (slowStart.tryEnter()) {
+      this.issue(call, slowStart, NO_PACES)
+      return true
+    }
+    return this.slowStartTurn(call, slowStart)
+  }
+
+  /** {@inheritDoc PacingService.sent} */
+  sent(call: CallContext, succeeded: boolean): void {
+    const tuning = this.tuning
+    if (tuning === undefined) return
+    const now = this.clock.now()
+    if (succeeded) {
+      let history = this.histories.get(call.method)
+      if (history === undefined) {
+        history = new SendHistory(tuning.historySize)
+        this.histories.set(call.method, history)
+      }
+      history.push(now)
+    }
+    const ticket = this.tickets.get(call)
+    if (ticket === undefined) return
+    this.tickets.delete(call)
+    if (ticket.slowStart?.done(succeeded) === true) this.endSlowStart(ticket.slowStart)
+    if (succeeded) for (const pace of ticket.paces) pace.succeeded(tuning, now)
+  }
+
+  /** {@inheritDoc PacingService.learn} */
+  learn(call: CallContext, key: string, scope: FloodKeyScope, waitMs: number, nowMs: number): void {
+    const tuning = this.tuning
+    if (tuning === undefined) return
+    const history = this.histories.get(call.method)
+    const estimate = estimateQuota(history?.ordered() ?? [], nowMs, waitMs)
+    const sentAtMs = this.tickets.get(call)?.sentAtMs ?? call.history.at(-1)?.startedAt ?? nowMs
+    // A new episode measures from here: sends accepted before this refusal are in its estimate.
+    this.histories.delete(call.method)
+    const slowStart = this.slowStarts.get(call.method)
+    if (slowStart !== undefined) this.endSlowStart(slowStart)
+    let pace = this.paces.get(key)
+    let changed = true
+    if (pace === undefined) {
+      pace = new LearnedPace(key, scope, scope === 'account' ? '*' : call.method, estimate, tuning, nowMs)
+      this.remember(pace, tuning.maxPacedKeys)
+    } else changed = pace.refused(estimate, sentAtMs, tuning, nowMs)
+    if (changed && this.host.events.has('paceLearned')) {
+      this.host.events.emit('paceLearned', {
+        key,
+        method: call.method,
+        ratePerSecond: pace.rate * 1000,
+        ceilingPerSecond: pace.ceiling * 1000,
+        intervalMs: pace.intervalMs,
+        measured: estimate,
+        waitMs,
+      })
+    }
+  }
+
+  /** {@inheritDoc PacingService.snapshot} */
+  snapshot(): PacingSnapshot {
+    const now = this.clock.now()
+    const paces = [...this.paces.values()].map((pace) => ({
+      key: pace.key,
+      method: pace.method,
+      scope: pace.scope,
+      ratePerSecond: pace.rate * 1000,
+      ceilingPerSecond: pace.ceiling * 1000,
+      nextSlotAt: Math.max(now, pace.nextSlotAtMs),
+      waiting: pace.waiting,
+      changedAt: pace.changedAtMs,
+    }))
+    const discovering = [...this.slowStarts.values()].map((slowStart) => ({
+      method: slowStart.method,
+      ...slowStart.state,
+    }))
+    return { paces, discovering }
+  }
+
+  /** {@inheritDoc PaceQueueHost.reserve} */
+  reserve(limits: readonly PaceLimit[]): PaceSlot | Promise<PaceSlot> {
+    const now = this.clock.now()
+    try {
+      const slot = this.store.reserve(limits, now)
+      if (!isThenable(slot)) return slot
+      return Promise.resolve(slot).then(undefined, (error: unknown) => this.reserveLocally(limits, error))
+    } catch (error) {
+      return this.reserveLocally(limits, error)
+    }
+  }
+
+  /** {@inheritDoc PaceQueueHost.release} */
+  release(limits: readonly PaceLimit[], slot: PaceSlot): void {
+    try {
+      const released = this.store.release?.(limits, slot, this.clock.now())
+      if (released instanceof Promise)
+        released.then(undefined, (error: unknown) => this.storeFailed(limits, error))
+    } catch (error) {
+      this.storeFailed(limits, error)
+    }
+  }
+
+  /** {@inheritDoc PaceQueueHost.granted} */
+  granted(call: CallContext, pace: LearnedPace, waitedMs: number): void {
+    if (!this.host.events.has('paced')) return
+    this.host.events.emit('paced', {
+      method: call.method,
+      key: pace.key,
+      waitedMs,
+      priority: priorityOf(call),
+    })
+  }
+
+  private async paceTurn(call: CallContext, paces: readonly LearnedPace[]): Promise<boolean> {
+    const priority = priorityOf(call)
+    for (const pace of paces) {
+      if (!(await this.queueOf(pace).wait(call, priority))) return false
+    }
+    this.issue(call, undefined, paces)
+    return true
+  }
+
+  private async slowStartTurn(call: CallContext, slowStart: SlowStart): Promise<boolean> {
+    if (await slowStart.wait(call, priorityOf(call))) {
+      this.issue(call, slowStart, NO_PACES)
+      return true
+    }
+    if (call.ended) return false
+    // Discovery ended while the call waited: a pace may have been learned meanwhile.
+    return this.turn(call)
+  }
+
+  private issue(call: CallContext, slowStart: SlowStart | undefined, paces: readonly LearnedPace[]): void {
+    this.tickets.set(call, { sentAtMs: this.clock.now(), slowStart, paces })
+    // A call that ends while its send is in flight (abort, deadline, close) reports no outcome:
+    // its place in flight must still come back, or slow start would stall for good.
+    if (slowStart !== undefined) void call.done.then(() => this.abandon(call))
+  }
+
+  private abandon(call: CallContext): void {
+    const ticket = this.tickets.get(call)
+    if (ticket === undefined) return
+    this.tickets.delete(call)
+    if (ticket.slowStart?.done(false) === true) this.endSlowStart(ticket.slowStart)
+  }
+
+  private queueOf(pace: LearnedPace): PaceQueue {
+    let queue = this.queues.get(pace)
+    if (queue === undefined) {
+      queue = new PaceQueue(this, pace)
+      this.queues.set(pace, queue)
+    }
+    return queue
+  }
+
+  private slowStartOf(method: string): SlowStart | undefined {
+    const tuning = this.tuning
+    if (tuning === undefined || this.discovered.has(method) || !tuning.isDiscovered(method)) return undefined
+    let slowStart = this.slowStarts.get(method)
+    if (slowStart === undefined) {
+      slowStart = new SlowStart(method, tuning.initialInFlight, tuning.maxInFlight)
+      this.slowStarts.set(method, slowStart)
+    }
+    return slowStart
+  }
+
+  private endSlowStart(slowStart: SlowStart): void {
+    this.slowStarts.delete(slowStart.method)
+    this.discovered.add(slowStart.method)
+    slowStart.finish()
+  }
+
+  /** The paces that apply to `call`, forgetting those unused for `forgetAfterMs`. */
+  private pacesOf(call: CallContext): readonly LearnedPace[] {
+    const scopes = this.scopesOf.get(call.method)
+    if (scopes === undefined && this.accountPaces === 0) return NO_PACES
+    const now = this.clock.now()
+    const forgetAfterMs = this.tuning?.forgetAfterMs ?? Number.POSITIVE_INFINITY
+    const keys: string[] = []
+    if (this.accountPaces > 0) keys.push(this.host.floodKeyOf(call, 'account'))
+    for (const scope of scopes?.keys() ?? []) {
+      const key = this.host.floodKeyOf(call, scope)
+      // `peer` and `phone` fall back to the method's key for calls without such a parameter.
+      if (!keys.includes(key)) keys.push(key)
+    }
+    let found: LearnedPace[] | undefined
+    for (const key of keys) {
+      const pace = this.paces.get(key)
+      if (pace === undefined) continue
+      if (pace.waiting === 0 && now - pace.usedAtMs > forgetAfterMs) {
+        this.forget(pace)
+        continue
+      }
+      found ??= []
+      found.push(pace)
+    }
+    return found ?? NO_PACES
+  }
+
+  private remember(pace: LearnedPace, maxPacedKeys: number): void {
+    if (this.paces.size >= maxPacedKeys) {
+      // Oldest learned first; a key with calls waiting keeps its pace.
+      for (const other of this.paces.values()) {
+        if (other.waiting > 0) continue
+        this.forget(other)
+        if (this.paces.size < maxPacedKeys) break
+      }
+    }
+    this.paces.set(pace.key, pace)
+    if (pace.scope === 'account') this.accountPaces++
+    else {
+      let scopes = this.scopesOf.get(pace.method)
+      if (scopes === undefined) {
+        scopes = new Map()
+        this.scopesOf.set(pace.method, scopes)
+      }
+      scopes.set(pace.scope, (scopes.get(pace.scope) ?? 0) + 1)
+    }
+  }
+
+  private forget(pace: LearnedPace): void {
+    if (this.paces.get(pace.key) !== pace) return
+    this.paces.delete(pace.key)
+    this.queues.get(pace)?.flush()
+    this.queues.delete(pace)
+    if (pace.scope === 'account') this.accountPaces--
+    else {
+      const scopes = this.scopesOf.get(pace.method)
+      const left = (scopes?.get(pace.scope) ?? 1) - 1
+      if (left > 0) scopes?.set(pace.scope, left)
+      else scopes?.delete(pace.scope)
+      if (scopes?.size === 0) this.scopesOf.delete(pace.method)
+    }
+  }
+
+  private reserveLocally(limits: readonly PaceLimit[], error: unknown): PaceSlot {
+    this.storeFailed(limits, error)
+    return this.fallback.reserve(limits, this.clock.now())
+  }
+
+  private storeFailed(limits: readonly PaceLimit[], error: unknown): void {
+    this.host.events.emit('storeError', { key: limits[0]?.key ?? '', error })
+  }
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function'
+}
+
+function priorityOf(call: CallContext): CallPriority {
+  return call.options?.priority === 'bulk' ? 'bulk' : 'interactive'
+}
