@@ -124,18 +124,14 @@ export type { CatalogLookup, ErrorKnowledge } from './recovery/knowledge.js'
 export { clearLongTimeout, LongTimer, setLongTimeout, type TimerHost } from './recovery/long-timer.js'
 export type { InvokerOptions, Send, SendRequest } from './recovery/options.js'
 export type { PacingOptions } from './recovery/pacing-options.js'
-export type {
-  DiscoverySnapshot,
-  PaceSnapshot,
-  PacingService,
-  PacingSnapshot,
-} from './recovery/pacing-service.js'
+export type { DiscoverySnapshot, PaceSnapshot, PacingSnapshot } from './recovery/pacing-service.js'
 export {
   type CallContext,
   type Decision,
   type InvokerContext,
   type OpenWindow,
   PASS,
+  type PacingService,
   type Policy,
   RETRY,
   type Settled,

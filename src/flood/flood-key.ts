@@ -102,7 +102,7 @@ export function accountKeyPrefix(account: string): string {
 }
 
 /**
- * The group of a key built by {@link floodKey}: its account and method (`acc|messages.sendMessage`),
+ * The group of a key built by `floodKey`: its account and method (`acc|messages.sendMessage`),
  * or `acc|*` for an account-wide key. Every scope of one method shares the group, so a store that
  * counts groups tells in one lookup that no window can hold a call, without hashing its parameters.
  */

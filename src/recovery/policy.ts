@@ -8,7 +8,7 @@ import type { EventSink, RecoveryEvents } from './events.js'
 import type { Failure } from './failure.js'
 import type { RecoveryHooks } from './hooks.js'
 import type { ErrorKnowledge } from './knowledge.js'
-import type { PacingService } from './pacing-service.js'
+import type { PacingSnapshot } from './pacing-service.js'
 import type { FailureNotes } from './recovery-details.js'
 
 // The policy contract: everything a policy may see or do. The built-in policies use nothing else,
@@ -183,4 +183,31 @@ export interface CallContext extends CallInfo {
   annotate(failure: Failure, notes: FailureNotes): void
   /** What the engine and its catalogue know about `error` (the same as `invoker.knowledge`). */
   knowledge(error: RpcError): ErrorKnowledge
+}
+
+/**
+ * Pacing as policies see it (one per invoker): which calls it concerns, their turns, and what a
+ * refusal teaches. The flood gate and the flood policy use it; a custom chain may too.
+ */
+export interface PacingService {
+  /** Whether pacing is on for this invoker. */
+  readonly enabled: boolean
+  /**
+   * Whether calls of `method` may have to wait for a turn (a key of theirs is paced, or the method
+   * is in slow start). Constant time: the flood gate asks it before every send.
+   */
+  concerns(method: string): boolean
+  /** Whether `call` is paced at all: pacing on, and the call did not opt out (`pace: false`). */
+  appliesTo(call: CallContext): boolean
+  /**
+   * Waits for the call's turn on its paced keys, or for a place in flight while its method is in
+   * slow start. `true`: send now; `false`: the call ended meanwhile.
+   */
+  turn(call: CallContext): boolean | Promise<boolean>
+  /** The send that `turn` let go has ended (`succeeded` or not); returns the place it held. */
+  sent(call: CallContext, succeeded: boolean): void
+  /** A FLOOD_WAIT of `waitMs` on `key` (built for `scope`) refused `call`: learn or shrink its pace. */
+  learn(call: CallContext, key: string, scope: FloodKeyScope, waitMs: number, nowMs: number): void
+  /** The paced keys and discoveries now. */
+  snapshot(): PacingSnapshot
 }

@@ -44,8 +44,10 @@ describe('a fleet of worker processes sharing one account', () => {
     expect(report.floodViolations).toBe(0)
     expect(report.failed).toBe(0)
     expect(report.storeErrors).toBe(0)
-    // Redis is written once per window recorded, and never read per call.
-    expect(report.redisScriptRuns).toBe(report.floodWaitsReceived)
+    // Redis is written once per window recorded, and asked once per paced send (the key learned a
+    // pace after its first refusal): never per call of a key that is not paced.
+    expect(report.redisScriptRuns).toBeGreaterThanOrEqual(report.floodWaitsReceived)
+    expect(report.redisScriptRuns).toBeLessThanOrEqual(report.floodWaitsReceived + report.calls)
     expect(report.perWorker.every((worker) => worker.ok > 0)).toBe(true)
   }, 240_000)
 
