@@ -1,7 +1,6 @@
 import { Bot } from 'grammy'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  type BotApiEvents,
   type BotApiTransformerOptions,
   botApiTransformer,
   botPaceLimits,
@@ -11,39 +10,28 @@ import {
   TELEGRAM_BOT_LIMITS,
 } from '../../src/adapters/grammy/index.js'
 import type { PaceLimit, PaceSlot, PaceStore } from '../../src/flood/pace-store.js'
-import { type BotApiServerOptions, startBotApiServer } from '../../src/testkit/clients/bot-api-server.js'
+import type { BotApiServerOptions } from '../../src/testkit/clients/bot-api-server.js'
 import { burstViolation, PaceModel } from '../redis/pace-model.js'
-import { scaledClock } from '../support/scaled-clock.js'
+import { cleanups, startBotHarness, TOKEN, useCleanups } from './grammy-harness.js'
 
-const TOKEN = '123456:SECRET'
 /**
  * Protocol time runs 10 times faster than real time: a second of pacing takes 100 ms, and a real
  * millisecond of scheduling noise on a loaded machine is 10 of protocol time.
  */
 const SPEED = 10
 
-const cleanups: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup()
-})
+useCleanups()
 
 async function setup(server: BotApiServerOptions = {}, transformer: BotApiTransformerOptions = {}) {
-  const clock = scaledClock(SPEED)
-  const api = await startBotApiServer({ now: clock.now, ...server })
-  const recovery = botApiTransformer({ token: TOKEN, clock, random: () => 0.5, ...transformer })
-  const bot = new Bot(TOKEN, { client: { apiRoot: api.apiRoot } })
-  bot.api.config.use(recovery)
-  cleanups.push(() => {
-    recovery.invoker.close()
-    return api.close()
-  })
-  const events: Array<{ name: keyof BotApiEvents; event: unknown }> = []
-  for (const name of ['floodWait', 'paced', 'storeError', 'giveUp'] as const) {
-    recovery.on(name, (event: BotApiEvents[typeof name]) => events.push({ name, event }))
-  }
+  const harness = await startBotHarness(
+    SPEED,
+    ['floodWait', 'paced', 'storeError', 'giveUp'],
+    server,
+    transformer,
+  )
   const arrivals = (method = 'sendMessage') =>
-    api.requests.filter((request) => request.method === method).map((request) => request.at)
-  return { api, bot, recovery, events, arrivals, clock }
+    harness.api.requests.filter((request) => request.method === method).map((request) => request.at)
+  return { ...harness, arrivals }
 }
 
 /** A pace store that counts what it is asked and books nothing (every slot is now). */

@@ -1,41 +1,29 @@
 import { Bot, GrammyError, HttpError } from 'grammy'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  type BotApiEvents,
   type BotApiTransformerOptions,
   botApiTransformer,
   classifyBotApiError,
 } from '../../src/adapters/grammy/index.js'
 import { MemoryFloodStore } from '../../src/index.js'
-import { type BotApiServerOptions, startBotApiServer } from '../../src/testkit/clients/bot-api-server.js'
-import { scaledClock } from '../support/scaled-clock.js'
+import type { BotApiServerOptions } from '../../src/testkit/clients/bot-api-server.js'
+import { startBotHarness, TOKEN, useCleanups } from './grammy-harness.js'
 
-const TOKEN = '123456:SECRET'
 /** Protocol time runs 40 times faster than real time: a 2 s retry_after takes 50 ms. */
 const SPEED = 40
 
-const cleanups: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup()
-})
+useCleanups()
 
 /** A real grammY Bot against the fake Bot API on loopback, both on one scaled clock. */
 async function setup(server: BotApiServerOptions = {}, transformer: BotApiTransformerOptions = {}) {
-  const clock = scaledClock(SPEED)
-  const api = await startBotApiServer({ now: clock.now, ...server })
-  const recovery = botApiTransformer({ token: TOKEN, clock, random: () => 0.5, ...transformer })
-  const bot = new Bot(TOKEN, { client: { apiRoot: api.apiRoot } })
-  bot.api.config.use(recovery)
-  cleanups.push(() => {
-    recovery.invoker.close()
-    return api.close()
-  })
-  const events: Array<{ name: keyof BotApiEvents; event: unknown }> = []
-  for (const name of ['floodWait', 'retry', 'migrated', 'giveUp'] as const) {
-    recovery.on(name, (event: BotApiEvents[typeof name]) => events.push({ name, event }))
-  }
-  const sent = (method: string) => api.requests.filter((request) => request.method === method).length
-  return { api, bot, recovery, events, sent, clock }
+  const harness = await startBotHarness(
+    SPEED,
+    ['floodWait', 'retry', 'migrated', 'giveUp'],
+    server,
+    transformer,
+  )
+  const sent = (method: string) => harness.api.requests.filter((request) => request.method === method).length
+  return { ...harness, sent }
 }
 
 /** Resolves once `condition` holds; fails after a second of real time rather than hanging. */
