@@ -32,6 +32,14 @@ export const NOT_IN_BROWSER: Readonly<Record<string, string>> = {
     'makes its gzip fixtures with node:zlib and measures memory with process.memoryUsage',
   'test/wire/runtime-free.test.ts': 'a static check that reads src/wire from disk with node:fs',
   'test/recovery/runtime-free.test.ts': 'a static check that reads src/ and package.json with node:fs',
+  'test/recovery/abort-registry.test.ts':
+    "listens for Node's MaxListenersExceededWarning on process, the warning the registry exists to avoid",
+  'test/recovery/check-options.test.ts':
+    "checks the adapters' options too, and the GramJS adapter's `telegram` package needs Node's Buffer to load",
+  'test/recovery/user-policy.test.ts':
+    "reads docs/recovery.md from disk with node:fs to hold the doc's code block and the example equal",
+  'test/wire/bytes-input.test.ts': 'makes its gzip fixtures with node:zlib and passes Node Buffers',
+  'test/wire/inflate-budget.test.ts': 'makes its gzip bombs with node:zlib',
   'test/recovery/leak.test.ts':
     "a 100,000-call soak on fake timers: 10 s in Node, about 100 s in Chromium, whose clamped setTimeout paces each of the fake clock's steps",
 }
