@@ -1,7 +1,7 @@
 /**
  * What `mtproto-errors/otel` adds to a successful call, in two phases, each against its own
  * baseline (the same invoker call without instrumentation):
- *   1. no SDK registered: `instrument(invoke)` with the global no-op providers (the issue's target:
+ *   1. no SDK registered: `instrument(invoke)` with the global no-op providers (the target:
  *      no measurable cost);
  *   2. an SDK registered as NodeSDK would: a tracer provider exporting every span (to an exporter
  *      that drops them), a meter provider with a reader, and the AsyncLocalStorage context manager

@@ -9,8 +9,8 @@ import { OtelHarness } from './harness.js'
 import { FLOOD_WAIT_MS, runWorkload, startScriptedCluster } from './workload.js'
 
 /**
- * The scripted workload of the issue over the plain testkit cluster, one call at a time: a
- * migration, a flood wait, a 500 run that ends in a give-up, and an input error.
+ * A scripted workload over the plain testkit cluster, one call at a time: a migration, a flood
+ * wait, a 500 run that ends in a give-up, and an input error.
  */
 describe('instrument(invoker) over the testkit', () => {
   let clock: FakeClock

@@ -19,7 +19,7 @@ import { hasRedisServer, type RedisServer, startRedisServer } from '../../src/te
 import { faultyWorld } from '../testkit/support/faulty-world.js'
 
 /**
- * The soak (issue 13): a mixed workload through the recovery engine against a cluster with every
+ * The soak: a mixed workload through the recovery engine against a cluster with every
  * fault on, a real redis-server shared by several flood stores that is frozen and killed on a
  * schedule, hostile raw connections on the side. Memory and handles are sampled; after warm-up they
  * must stay flat, every call must settle, and every rejection must be one of our typed errors.
