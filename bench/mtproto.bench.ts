@@ -12,7 +12,7 @@
  * it went out on the same session), "strict" for any call inside the wait.
  * Lost: calls that ended in an error for the application.
  * Each run also writes its server-side timeline (requests, refusals, windows, ms since the phase's
- * start) to bench/out/mtproto-*.json, in the shape bench/support/timeline-svg.ts draws.
+ * start) to bench/out/mtproto-*.json and draws it as bench/out/mtproto-*.svg.
  *
  * Run: `npm run bench -- mtproto`, or `node --import tsx bench/mtproto.bench.ts`.
  */
@@ -33,6 +33,7 @@ import {
   mtcuteOptions,
 } from '../src/testkit/clients.js'
 import { type MtprotoCluster, startMtprotoCluster } from '../src/testkit/mtproto/cluster.js'
+import { type Timeline, type TimelineRow, writeTimelineSvg } from './support/timeline-svg.js'
 
 const CALLS = 30
 const MAX = 5
@@ -58,13 +59,6 @@ interface Row {
   readonly lost: number
   /** Calls still unsettled when the budget ran out. */
   readonly unfinished: number
-}
-
-/** What the server saw of one phase, for the timeline picture. */
-interface Timeline {
-  title: string
-  boundMs: number
-  rows: Array<{ key: string; requests: number[]; refusals: number[]; windows: Array<[number, number]> }>
 }
 
 interface Driver {
@@ -166,7 +160,7 @@ const PHASES: readonly Phase[] = [
 type Cluster = MtprotoCluster
 
 /** Records when the server received each sendMessage and which it refused, from the world's side. */
-function recordTimeline(cluster: Cluster): { since(startMs: number): Timeline['rows'][number] } {
+function recordTimeline(cluster: Cluster): { since(startMs: number): TimelineRow } {
   const world = cluster.world
   const events: Array<{ at: number; refusedForMs: number | undefined }> = []
   if (world !== undefined) {
@@ -250,6 +244,7 @@ async function runPhase(
     .replace(/^-|-$/g, '')
   const picture: Timeline = { title: `${driver.name}, ${phase.name}`, boundMs: lowerBound, rows: [row] }
   writeFileSync(join(OUT, `mtproto-${slug}.json`), `${JSON.stringify(picture)}\n`)
+  writeTimelineSvg(join(OUT, `mtproto-${slug}.svg`), picture)
   return {
     client: driver.name,
     phase: phase.name,
