@@ -1,6 +1,5 @@
 import fc from 'fast-check'
-import type { Redis } from 'ioredis'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { PaceLimit } from '../../src/flood/pace-store.js'
 import {
   createRedisFloodStore,
@@ -8,13 +7,10 @@ import {
   paceKeyOf,
   type RedisFloodStore,
 } from '../../src/redis/index.js'
-import { type RedisServer, startRedisServer } from '../../src/testkit/redis-server.js'
-import { clientFor, commandStats, inspector } from './helpers.js'
+import { clientFor, commandStats, useRedisServer } from './helpers.js'
 import { burstViolation, limitsArb, PaceModel } from './pace-model.js'
 
-let server: RedisServer
-let operator: Redis
-const opened: RedisFloodStore[] = []
+const suite = useRedisServer()
 let prefixCount = 0
 
 function freshPrefix(): string {
@@ -23,28 +19,14 @@ function freshPrefix(): string {
 
 async function openStores(count: number, prefix = freshPrefix()): Promise<RedisFloodStore[]> {
   const stores = Array.from({ length: count }, () =>
-    createRedisFloodStore({ redis: clientFor(server.port), prefix, commandTimeoutMs: 300 }),
+    createRedisFloodStore({ redis: clientFor(suite.server.port), prefix, commandTimeoutMs: 300 }),
   )
-  opened.push(...stores)
+  suite.opened.push(...stores)
   for (const store of stores) expect(await store.whenSynced()).toBe(true)
   return stores
 }
 
 describe('pacing through the Redis store, against a real redis-server', () => {
-  beforeAll(async () => {
-    server = await startRedisServer()
-    operator = inspector(server.port)
-  })
-
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((store) => store.close()))
-  })
-
-  afterAll(async () => {
-    operator?.disconnect()
-    await server?.dispose()
-  })
-
   it('books the model’s slots across several processes whose clocks disagree (the script reads TIME)', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -84,7 +66,7 @@ describe('pacing through the Redis store, against a real redis-server', () => {
           for (const limit of catalogue) {
             expect(burstViolation(times.get(limit.key) ?? [], limit, 50)).toBeUndefined()
           }
-          await Promise.all(opened.splice(0).map((store) => store.close()))
+          await Promise.all(suite.opened.splice(0).map((store) => store.close()))
         },
       ),
       { numRuns: 25 },
@@ -98,10 +80,10 @@ describe('pacing through the Redis store, against a real redis-server', () => {
       { key: 'bot9|chat=-100', count: 18, periodMs: 60_000, burst: 3 },
     ]
     await store.reserve(limits, 0) // loads the script (EVALSHA misses once, then EVAL)
-    const before = await commandStats(operator)
+    const before = await commandStats(suite.operator)
     expect(await store.reserve([], 0)).toEqual({ delayMs: 0, deferred: false })
     for (let i = 0; i < 5; i++) await store.reserve(limits, 0)
-    const after = await commandStats(operator)
+    const after = await commandStats(suite.operator)
     expect((after.get('evalsha') ?? 0) - (before.get('evalsha') ?? 0)).toBe(5)
     expect((after.get('eval') ?? 0) - (before.get('eval') ?? 0)).toBe(0)
   })
@@ -116,15 +98,15 @@ describe('pacing through the Redis store, against a real redis-server', () => {
     await store.reserve(limits, 0)
     const pacePrefix = prefix.replace(/flood:$/, 'pace:')
     expect(paceKeyOf(pacePrefix, 'bot9|send|peer=-100')).toBe(`${pacePrefix}{bot9}|send|peer=-100`)
-    expect((await operator.keys(`${pacePrefix}*`)).sort()).toEqual([
+    expect((await suite.operator.keys(`${pacePrefix}*`)).sort()).toEqual([
       `${pacePrefix}{bot9}|send`,
       `${pacePrefix}{bot9}|send|peer=-100`,
     ])
     // Each key lives until its TAT: T ahead of the booking.
-    const ttl = await operator.pttl(`${pacePrefix}{bot9}|send|peer=-100`)
+    const ttl = await suite.operator.pttl(`${pacePrefix}{bot9}|send|peer=-100`)
     expect(ttl).toBeGreaterThan(2_500)
     expect(ttl).toBeLessThanOrEqual(3_000)
-    expect(await operator.pttl(`${pacePrefix}{bot9}|send`)).toBeLessThanOrEqual(500)
+    expect(await suite.operator.pttl(`${pacePrefix}{bot9}|send`)).toBeLessThanOrEqual(500)
     // The flood store's mirror did not mistake them for windows.
     expect(store.size).toBe(0)
   })
@@ -178,7 +160,7 @@ describe('pacing through the Redis store, against a real redis-server', () => {
     const errors: FloodStoreErrorEvent[] = []
     store.on('error', (event) => errors.push(event))
     const limit: PaceLimit = { key: 'bot9', count: 1, periodMs: 1000, burst: 1 }
-    await server.stop()
+    await suite.server.stop()
     try {
       const started = Date.now()
       const first = await store.reserve([limit], 1_000_000)
@@ -190,7 +172,7 @@ describe('pacing through the Redis store, against a real redis-server', () => {
       await store.release([limit], second, 1_000_000)
       expect((await store.reserve([limit], 1_000_000)).delayMs).toBe(1000)
     } finally {
-      await server.start()
+      await suite.server.start()
     }
     expect(await store.whenSynced(5_000)).toBe(true)
     const shared = await store.reserve([limit], 0)

@@ -1,17 +1,13 @@
-import type { Redis } from 'ioredis'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createInvoker, detailsOf, FloodError, RpcError } from '../../src/index.js'
 import {
   createRedisFloodStore,
   type RedisFloodStore,
   type RedisFloodStoreOptions,
 } from '../../src/redis/index.js'
-import { type RedisServer, startRedisServer } from '../../src/testkit/redis-server.js'
-import { clientFor, commandStats, commandsBetween, eventually, inspector } from './helpers.js'
+import { clientFor, commandStats, commandsBetween, eventually, useRedisServer } from './helpers.js'
 
-let server: RedisServer
-let operator: Redis
-const opened: RedisFloodStore[] = []
+const suite = useRedisServer()
 let prefixCount = 0
 
 /** A fresh prefix per test, so the tests share one server without seeing each other's windows. */
@@ -22,27 +18,13 @@ function freshPrefix(): string {
 async function openStore(
   options: Partial<RedisFloodStoreOptions> & { prefix: string },
 ): Promise<RedisFloodStore> {
-  const store = createRedisFloodStore({ redis: clientFor(server.port), ...options })
-  opened.push(store)
+  const store = createRedisFloodStore({ redis: clientFor(suite.server.port), ...options })
+  suite.opened.push(store)
   expect(await store.whenSynced()).toBe(true)
   return store
 }
 
 describe('the Redis flood store, against a real redis-server', () => {
-  beforeAll(async () => {
-    server = await startRedisServer()
-    operator = inspector(server.port)
-  })
-
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((store) => store.close()))
-  })
-
-  afterAll(async () => {
-    operator?.disconnect()
-    await server?.dispose()
-  })
-
   it('shares a window recorded by one process with every other before their next call', async () => {
     const prefix = freshPrefix()
     const [a, b] = [await openStore({ prefix }), await openStore({ prefix })]
@@ -55,7 +37,7 @@ describe('the Redis flood store, against a real redis-server', () => {
     expect(until).toBeLessThan(now + 5000 + 200)
     expect(b.size).toBe(1)
     // The key carries the prefix, then the account.
-    expect(await operator.keys(`${prefix}*`)).toEqual([`${prefix}alice|messages.sendMessage`])
+    expect(await suite.operator.keys(`${prefix}*`)).toEqual([`${prefix}alice|messages.sendMessage`])
   })
 
   it('keeps the engine of another process from sending into the window', async () => {
@@ -94,10 +76,10 @@ describe('the Redis flood store, against a real redis-server', () => {
     const store = await openStore({ prefix })
     const now = Date.now()
     await store.record('alice|*', now + 300, now)
-    const ttl = await operator.pttl(`${prefix}alice|*`)
+    const ttl = await suite.operator.pttl(`${prefix}alice|*`)
     expect(ttl).toBeGreaterThan(200)
     expect(ttl).toBeLessThanOrEqual(300)
-    await eventually(async () => (await operator.exists(`${prefix}alice|*`)) === 0)
+    await eventually(async () => (await suite.operator.exists(`${prefix}alice|*`)) === 0)
     expect(store.get('alice|*', Date.now())).toBeUndefined()
   })
 
@@ -109,12 +91,12 @@ describe('the Redis flood store, against a real redis-server', () => {
     const lengths = Array.from({ length: 200 }, (_, i) => 1000 + ((i * 7919) % 9000))
     const longest = Math.max(...lengths)
     await Promise.all(lengths.map((ms, i) => stores[i % 4]?.record(key, now + ms, now)))
-    const ttl = await operator.pttl(`${prefix}${key}`)
+    const ttl = await suite.operator.pttl(`${prefix}${key}`)
     expect(ttl).toBeGreaterThan(longest - 500)
     expect(ttl).toBeLessThanOrEqual(longest)
     // A shorter window recorded later changes nothing, in Redis or anywhere else.
     await stores[0]?.record(key, Date.now() + 1000, Date.now())
-    expect(await operator.pttl(`${prefix}${key}`)).toBeGreaterThan(longest - 1000)
+    expect(await suite.operator.pttl(`${prefix}${key}`)).toBeGreaterThan(longest - 1000)
     await eventually(() => stores.every((store) => (store.get(key, Date.now()) ?? 0) >= now + longest - 2))
   })
 
@@ -136,19 +118,19 @@ describe('the Redis flood store, against a real redis-server', () => {
     }
     // And c, an hour behind, writes a window Redis holds for as long as c meant.
     await c.record('bob|*', Date.now() - hourMs + 7_000, Date.now() - hourMs)
-    const ttl = await operator.pttl(`${prefix}bob|*`)
+    const ttl = await suite.operator.pttl(`${prefix}bob|*`)
     expect(ttl).toBeGreaterThan(6_500)
     expect(ttl).toBeLessThanOrEqual(7_000)
   })
 
   it('loads the open windows when it starts', async () => {
     const prefix = freshPrefix()
-    await operator.set(`${prefix}alice|*`, '60000', 'PX', 60_000)
-    await operator.set(`${prefix}bob|messages.sendMessage`, '30000', 'PX', 30_000)
+    await suite.operator.set(`${prefix}alice|*`, '60000', 'PX', 60_000)
+    await suite.operator.set(`${prefix}bob|messages.sendMessage`, '30000', 'PX', 30_000)
     // Another application's window, under a prefix that glob would match if it were not escaped.
-    await operator.set(`${prefix.replace(':flood:', '*')}x|*`, '1', 'PX', 60_000)
-    const store = createRedisFloodStore({ redis: clientFor(server.port), prefix })
-    opened.push(store)
+    await suite.operator.set(`${prefix.replace(':flood:', '*')}x|*`, '1', 'PX', 60_000)
+    const store = createRedisFloodStore({ redis: clientFor(suite.server.port), prefix })
+    suite.opened.push(store)
     const synced = new Promise((resolve) => store.on('synced', resolve))
     expect(await store.whenSynced()).toBe(true)
     expect(await synced).toMatchObject({ loaded: 2 })
@@ -181,24 +163,24 @@ describe('the Redis flood store, against a real redis-server', () => {
     await eventually(() => b.size === 2)
     await b.delete('alice|*')
     await eventually(() => a.get('alice|*', Date.now()) === undefined)
-    expect(await operator.exists(`${prefix}alice|*`)).toBe(0)
+    expect(await suite.operator.exists(`${prefix}alice|*`)).toBe(0)
     await b.clear()
     await eventually(() => a.get('bob|*', Date.now()) === undefined)
-    expect(await operator.keys(`${prefix}*`)).toEqual([])
+    expect(await suite.operator.keys(`${prefix}*`)).toEqual([])
   })
 
   it('costs no Redis command per call on the happy path, with or without open windows', async () => {
     const prefix = freshPrefix()
     const store = await openStore({ prefix })
     const invoke = createInvoker({ account: 'alice', floodStore: store, send: () => 'ok' })
-    const before = await commandStats(operator)
+    const before = await commandStats(suite.operator)
     for (let i = 0; i < 1000; i++) await invoke('messages.getHistory', { peer: i })
     // A window on another key: every call now looks its keys up, in the mirror only.
     const now = Date.now()
     await store.record('alice|messages.sendMessage', now + 60_000, now)
-    const afterRecord = await commandStats(operator)
+    const afterRecord = await commandStats(suite.operator)
     for (let i = 0; i < 1000; i++) await invoke('messages.getHistory', { peer: i })
-    const after = await commandStats(operator)
+    const after = await commandStats(suite.operator)
     // The one record: one run of the extend script, and the commands it ran inside (TIME: the
     // check that the write is not running late).
     const delta = (name: string) => (afterRecord.get(name) ?? 0) - (before.get(name) ?? 0)
