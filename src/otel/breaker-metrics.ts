@@ -1,3 +1,4 @@
+import type { ObservableResult } from '@opentelemetry/api'
 import type { BreakerPolicy } from '../recovery/breaker-policy.js'
 import type { Unsubscribe } from '../recovery/events.js'
 import { ATTR, METRIC } from './names.js'
@@ -20,7 +21,7 @@ export function instrumentBreaker(breaker: BreakerPolicy, instruments: Instrumen
     description: 'Circuit state changes, by DC and the state entered',
     unit: '{transition}',
   })
-  const observe = (result: { observe(value: number, attributes: Record<string, string>): void }) => {
+  const observe = (result: ObservableResult) => {
     for (const circuit of breaker.circuits()) {
       result.observe(BREAKER_STATE_VALUE[circuit.state], { [ATTR.dc]: dcLabel(circuit.dcId) })
     }

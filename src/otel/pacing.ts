@@ -1,3 +1,4 @@
+import type { ObservableResult } from '@opentelemetry/api'
 import type { Unsubscribe } from '../recovery/events.js'
 import { ATTR, METRIC } from './names.js'
 import type { Instruments } from './options.js'
@@ -34,7 +35,7 @@ export function instrumentPacing(source: PacingSource, instruments: Instruments)
     description: 'The slowest learned interval between two calls, per account and method',
     unit: 's',
   })
-  const observe = (result: { observe(value: number, attributes: Record<string, string>): void }) => {
+  const observe = (result: ObservableResult) => {
     const slowest = new Map<string, { account: string; method: string; intervalMs: number }>()
     for (const pace of source.paces()) {
       const method = instruments.methods.of(pace.method)

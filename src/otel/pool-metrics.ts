@@ -1,3 +1,4 @@
+import type { ObservableResult } from '@opentelemetry/api'
 import type { AccountPool } from '../pool/account-pool.js'
 import type { Unsubscribe } from '../recovery/events.js'
 import { ATTR, METRIC } from './names.js'
@@ -14,7 +15,7 @@ export function instrumentPoolEvents(pool: AccountPool, instruments: Instruments
     description: 'Accounts of the pool, live or dead (session lost)',
     unit: '{account}',
   })
-  const observe = (result: { observe(value: number, attributes: Record<string, string>): void }) => {
+  const observe = (result: ObservableResult) => {
     let dead = 0
     const states = pool.accounts()
     for (const state of states) if (state.dead) dead++

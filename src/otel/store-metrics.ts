@@ -1,3 +1,4 @@
+import type { ObservableResult } from '@opentelemetry/api'
 import type { Unsubscribe } from '../recovery/events.js'
 import { ATTR, METRIC } from './names.js'
 import type { Instruments } from './options.js'
@@ -49,11 +50,11 @@ export function instrumentStore(store: InstrumentableFloodStore, instruments: In
     description: 'Flood store operations that failed',
     unit: '{error}',
   })
-  const observeState = (result: { observe(value: number, attributes: Record<string, string>): void }) => {
+  const observeState = (result: ObservableResult) => {
     const current = store.state
     for (const name of STORE_STATES) result.observe(name === current ? 1 : 0, { [ATTR.storeState]: name })
   }
-  const observeSize = (result: { observe(value: number): void }) => result.observe(store.size)
+  const observeSize = (result: ObservableResult) => result.observe(store.size)
   state.addCallback(observeState)
   windows.addCallback(observeSize)
   const subscriptions = [
