@@ -14,7 +14,6 @@ import {
   type NumberRule,
 } from '../recovery/check-option.js'
 import { DC_ID, DURATION_MS, FINITE_DURATION_MS } from '../recovery/check-options.js'
-import { MAX_TIMER_DELAY_MS } from '../recovery/long-timer.js'
 
 /** A probability. */
 const RATE: NumberRule = { min: 0, max: 1 }
@@ -49,8 +48,8 @@ export function checkClusterOptions(options: unknown, owner = 'startCluster'): v
   checkNumber(owner, 'seed', bag.seed, { min: -(2 ** 53), max: 2 ** 53 })
   checkString(owner, 'host', bag.host, true)
   checkFunction(owner, 'now', bag.now)
-  // Node arms socket.setTimeout with a plain timer: longer would cut every connection after 1 ms.
-  checkNumber(owner, 'idleTimeoutMs', bag.idleTimeoutMs, { min: 0, max: MAX_TIMER_DELAY_MS })
+  // The server limits (idleTimeoutMs, maxConnections, ...) are checked where both clusters resolve
+  // them, resolveServerLimits: one rule for each, which also lets a timeout be Infinity.
   checkObject(owner, 'accounts', bag.accounts)
   checkRates(owner, 'faults', bag.faults, ['internalErrorRate', 'timeoutRate', 'workerBusyRate'])
   checkRates(owner, 'transportFaults', bag.transportFaults, [

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
+import { startCluster as startPublicCluster } from '../../src/testkit/index.js'
 import { FrameReader, frame, INTERMEDIATE_TAG } from '../../src/testkit/plain/framing.js'
 import { type Cluster, connect, startCluster } from '../../src/testkit/plain/index.js'
 import {
@@ -157,6 +158,16 @@ describe('the plain DC under hostile clients', () => {
     await expect(startCluster({ partialFrameTimeoutMs: 2 ** 31 })).rejects.toThrow(/partialFrameTimeoutMs/)
     await expect(startCluster({ maxRequestBytes: '1024' as unknown as number })).rejects.toThrow(TypeError)
     expect(DEFAULT_SERVER_LIMITS.maxConnections).toBeGreaterThan(0)
+  })
+
+  it('takes Infinity for a timeout ("never") and names the owner, through the public startCluster too', async () => {
+    await expect(startPublicCluster({ idleTimeoutMs: 0 })).rejects.toThrow(
+      /^startCluster: idleTimeoutMs must be in \(0, 2147483647\] ms or Infinity, got 0$/,
+    )
+    cluster = await startPublicCluster({ idleTimeoutMs: Number.POSITIVE_INFINITY, dcCount: 1 })
+    const client = connect(cluster, {})
+    await expect(client.send({ method: 'help.getConfig', dcId: 1 })).resolves.toMatchObject({ thisDc: 1 })
+    client.close()
   })
 
   it('serves any split of a valid stream into TCP segments exactly as the unsplit stream', async () => {

@@ -108,7 +108,7 @@ export async function startMtprotoCluster(options: MtprotoClusterOptions = {}): 
   const dcCount = options.dcCount ?? 5
   const host = options.host ?? '127.0.0.1'
   const seed = options.seed ?? 1
-  const limits = resolveServerLimits(options)
+  const limits = resolveServerLimits(options, 'startMtprotoCluster')
   if (!Number.isInteger(dcCount) || dcCount < 1 || dcCount > 100)
     throw new RangeError('dcCount must be 1..100')
 

@@ -1,3 +1,4 @@
+import { MAX_TIMER_DELAY_MS } from '../../recovery/long-timer.js'
 /**
  * What one simulated cluster lets its clients hold. A testkit runs beside the code under test, often
  * in the same process, so a hostile or buggy client (thousands of silent sockets, megabytes of
@@ -48,28 +49,40 @@ export const DEFAULT_SERVER_LIMITS: Readonly<Required<ServerLimits>> = {
 }
 
 /** Node runs a longer timer after 1 ms, so a timeout past this would fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1
 
 /**
  * Checks the limits once, where they are given: a count or size must be a positive integer, a time
  * a positive number of ms that a timer can hold, or `Infinity` for "never". Throws a `TypeError`
  * or `RangeError` naming the option.
  */
-export function resolveServerLimits(limits: ServerLimits = {}): ResolvedServerLimits {
+export function resolveServerLimits(limits: ServerLimits = {}, owner = 'startCluster'): ResolvedServerLimits {
   return {
-    maxConnections: checkCount('maxConnections', limits.maxConnections, DEFAULT_SERVER_LIMITS.maxConnections),
+    maxConnections: checkCount(
+      owner,
+      'maxConnections',
+      limits.maxConnections,
+      DEFAULT_SERVER_LIMITS.maxConnections,
+    ),
     maxRequestBytes: checkCount(
+      owner,
       'maxRequestBytes',
       limits.maxRequestBytes,
       DEFAULT_SERVER_LIMITS.maxRequestBytes,
     ),
     maxBufferedBytes: checkCount(
+      owner,
       'maxBufferedBytes',
       limits.maxBufferedBytes,
       DEFAULT_SERVER_LIMITS.maxBufferedBytes,
     ),
-    idleTimeoutMs: checkTimeoutMs('idleTimeoutMs', limits.idleTimeoutMs, DEFAULT_SERVER_LIMITS.idleTimeoutMs),
+    idleTimeoutMs: checkTimeoutMs(
+      owner,
+      'idleTimeoutMs',
+      limits.idleTimeoutMs,
+      DEFAULT_SERVER_LIMITS.idleTimeoutMs,
+    ),
     partialFrameTimeoutMs: checkTimeoutMs(
+      owner,
       'partialFrameTimeoutMs',
       limits.partialFrameTimeoutMs,
       DEFAULT_SERVER_LIMITS.partialFrameTimeoutMs,
@@ -77,21 +90,27 @@ export function resolveServerLimits(limits: ServerLimits = {}): ResolvedServerLi
   }
 }
 
-function checkCount(name: string, value: unknown, fallback: number): number {
+function checkCount(owner: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${typeof value}`)
+  if (typeof value !== 'number')
+    throw new TypeError(`${owner}: ${name} must be a number, got ${typeof value}`)
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${value}`)
+    throw new RangeError(`${owner}: ${name} must be a positive integer, got ${value}`)
   }
   return value
 }
 
-function checkTimeoutMs(name: string, value: unknown, fallback: number): number {
+function checkTimeoutMs(owner: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of ms, got ${typeof value}`)
+  if (typeof value !== 'number') {
+    throw new TypeError(`${owner}: ${name} must be a number of ms, got ${typeof value}`)
+  }
   if (value === Number.POSITIVE_INFINITY) return value
-  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
-    throw new RangeError(`${name} must be in (0, ${MAX_TIMER_MS}] ms or Infinity, got ${value}`)
+  // Node arms socket and frame timers with a plain setTimeout: a longer one would fire after 1 ms.
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMER_DELAY_MS) {
+    throw new RangeError(
+      `${owner}: ${name} must be in (0, ${MAX_TIMER_DELAY_MS}] ms or Infinity, got ${value}`,
+    )
   }
   return value
 }
