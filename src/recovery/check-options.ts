@@ -1,9 +1,11 @@
 import type { CallLimits, CallOptions } from './call-options.js'
 import {
   checkArray,
+  checkBoolean,
   checkFunction,
   checkNumber,
   checkObject,
+  checkOneOf,
   checkOptionsBag,
   checkString,
   type NumberRule,
@@ -84,8 +86,11 @@ export function checkCallOptions(options: CallOptions | undefined, owner = 'invo
   if (options === undefined) return
   checkOptionsBag(owner, options, false)
   checkLimits(owner, options)
-  const { signal, dcId, after, handle } = options
+  const { signal, dcId, after, handle, priority, pace } = options
   if (signal !== undefined) checkObject(owner, 'signal', signal, ['addEventListener', 'removeEventListener'])
+  // A misspelt priority would otherwise pace a broadcast as if a user were waiting on it.
+  if (priority !== undefined) checkOneOf(owner, 'priority', priority, ['interactive', 'bulk'])
+  if (pace !== undefined) checkBoolean(owner, 'pace', pace)
   if (dcId !== undefined) checkNumber(owner, 'dcId', dcId, DC_ID)
   if (after !== undefined) checkObject(owner, 'after', after, ['then'])
   if (handle !== undefined) checkObject(owner, 'handle', handle)

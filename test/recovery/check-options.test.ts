@@ -84,7 +84,7 @@ describe('option checks: any value is accepted and works, or fails at once namin
     const invoke = createInvoker({ send: ok, clock })
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...LIMITS, 'dcId', 'signal', 'after', 'handle'),
+        fc.constantFrom(...LIMITS, 'dcId', 'signal', 'after', 'handle', 'priority', 'pace'),
         anyValue,
         async (name, value) => {
           await checkedOrWorks(
@@ -97,6 +97,15 @@ describe('option checks: any value is accepted and works, or fails at once namin
       ),
       { numRuns: 400 },
     )
+  })
+
+  it('refuses a priority or pace it does not know, rather than pacing the call as interactive', async () => {
+    const invoke = createInvoker({ send: ok, clock: new FakeClock() })
+    await expect(invoke('m.x', {}, { priority: 'Bulk' as 'bulk' })).rejects.toThrow(
+      new RangeError('invoke: priority must be one of "interactive", "bulk", got "Bulk"'),
+    )
+    await expect(invoke('m.x', {}, { pace: 'no' as unknown as boolean })).rejects.toThrow(TypeError)
+    expect(await invoke('m.x', {}, { priority: 'bulk', pace: false })).toBe('ok')
   })
 
   it('names the bag itself when the call options are not an object', async () => {
