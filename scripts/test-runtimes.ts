@@ -1,8 +1,10 @@
 /**
  * Runs the core's tests in every runtime the README names, each with Vitest started by that
  * runtime, and prints how many tests passed in each. It installs what is missing on its own:
- * Bun and Deno come from devDependencies, Node majors from the registry's `node-<os>-<arch>`
- * packages into a cache folder, Chromium from Debian's apt when this is a root Debian machine.
+ * Bun, Deno and the Node majors from the npm registry (the `bun` and `deno` packages and
+ * `node-<os>-<arch>`, each into a cache folder on first use, so `npm ci` does not download 200 MB
+ * of binaries that only this script needs), Chromium from Debian's apt when this is a root Debian
+ * machine.
  *
  *   tsx scripts/test-runtimes.ts                      every runtime, the core's tests
  *   tsx scripts/test-runtimes.ts bun chromium         only those
@@ -42,11 +44,9 @@ interface Runtime {
   readonly canRunWholeSuite: boolean
 }
 
-function binary(name: string): string {
-  const path = join(root, 'node_modules/.bin', name)
-  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm ci\` (${name} is a devDependency)`)
-  return path
-}
+/** Exact versions, so a table row names one build. */
+const BUN_RELEASE = '1.4.5'
+const DENO_RELEASE = '2.9.6'
 
 /** First line a command prints, or a clear error naming the command. */
 function firstLine(file: string, args: readonly string[]): string {
@@ -55,31 +55,66 @@ function firstLine(file: string, args: readonly string[]): string {
   return (result.stdout.split('\n')[0] ?? '').trim()
 }
 
-/** The version line of a runtime that a devDependency ships. */
-function shippedVersion(name: string): string {
-  const path = binary(name)
-  try {
-    return firstLine(path, ['--version'])
-  } catch {
-    // The npm packages ship a placeholder that their postinstall script replaces with the binary.
-    throw new Error(`${path} does not run: \`npm rebuild ${name}\` puts the binary in place`)
+/**
+ * Path of a binary that an npm package carries, installed into a cache folder on first use. The
+ * `bun` and `deno` packages put theirs in place in a postinstall script, which npm runs here.
+ */
+function installFromRegistry(pkg: string, release: string, binPath: string): string {
+  const prefix = join(root, 'node_modules/.cache/mtproto-errors-runtimes', `${pkg}-${release}`)
+  const bin = join(prefix, 'node_modules', pkg, binPath)
+  if (existsSync(bin) && spawnSync(bin, ['--version'], { timeout: 60_000 }).status === 0) return bin
+  mkdirSync(prefix, { recursive: true })
+  console.log(`installing ${pkg}@${release} into ${prefix}`)
+  const result = spawnSync(
+    'npm',
+    [
+      'install',
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      '--prefix',
+      prefix,
+      `${pkg}@${release}`,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'], timeout: 10 * 60_000 },
+  )
+  if (result.status !== 0 || !existsSync(bin)) throw new Error(`could not install ${pkg}@${release} from npm`)
+  return bin
+}
+
+function registryRuntime(
+  name: string,
+  install: () => string,
+  version: (bin: string) => string,
+  args: (vitestArgs: readonly string[]) => string[],
+): Runtime {
+  let bin = ''
+  return {
+    name,
+    canRunWholeSuite: false,
+    prepare: () => {
+      bin = install()
+      return version(bin)
+    },
+    command: (vitestArgs) => ({ file: bin, args: args(vitestArgs) }),
   }
 }
 
-const bun: Runtime = {
-  name: 'bun',
-  canRunWholeSuite: false,
-  prepare: () => `Bun ${shippedVersion('bun')}`,
-  // --bun makes the workers Vitest forks, and anything they spawn as `node`, Bun as well.
-  command: (vitestArgs) => ({ file: binary('bun'), args: ['--bun', vitestEntry, ...vitestArgs] }),
-}
+// --bun makes the workers Vitest forks, and anything they spawn as `node`, Bun as well.
+const bun = registryRuntime(
+  'bun',
+  () => installFromRegistry('bun', BUN_RELEASE, 'bin/bun.exe'),
+  (bin) => `Bun ${firstLine(bin, ['--version'])}`,
+  (vitestArgs) => ['--bun', vitestEntry, ...vitestArgs],
+)
 
-const deno: Runtime = {
-  name: 'deno',
-  canRunWholeSuite: false,
-  prepare: () => shippedVersion('deno').replace(/^deno (\S+).*/, 'Deno $1'),
-  command: (vitestArgs) => ({ file: binary('deno'), args: ['run', '-A', vitestEntry, ...vitestArgs] }),
-}
+const deno = registryRuntime(
+  'deno',
+  () => installFromRegistry('deno', DENO_RELEASE, 'deno'),
+  (bin) => firstLine(bin, ['--version']).replace(/^deno (\S+).*/, 'Deno $1'),
+  (vitestArgs) => ['run', '-A', vitestEntry, ...vitestArgs],
+)
 
 /** Installs Debian's Chromium when it is missing and this machine can (root, apt). */
 function ensureChromium(): void {
@@ -113,30 +148,9 @@ const chromium: Runtime = {
   command: (vitestArgs) => ({ file: process.execPath, args: [vitestEntry, ...vitestArgs] }),
 }
 
-/** Path of the `node` binary of one release, installed from the registry into a cache on first use. */
+/** Path of the `node` binary of one release, from the registry's `node-<os>-<arch>` package. */
 function installNode(release: string): string {
-  const pkg = `node-${process.platform}-${process.arch}`
-  const prefix = join(root, 'node_modules/.cache/mtproto-errors-runtimes', `node-${release}`)
-  const bin = join(prefix, 'node_modules', pkg, 'bin/node')
-  if (existsSync(bin)) return bin
-  mkdirSync(prefix, { recursive: true })
-  console.log(`installing ${pkg}@${release} into ${prefix}`)
-  const result = spawnSync(
-    'npm',
-    [
-      'install',
-      '--no-save',
-      '--no-package-lock',
-      '--no-audit',
-      '--no-fund',
-      '--prefix',
-      prefix,
-      `${pkg}@${release}`,
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'], timeout: 10 * 60_000 },
-  )
-  if (result.status !== 0 || !existsSync(bin)) throw new Error(`could not install ${pkg}@${release} from npm`)
-  return bin
+  return installFromRegistry(`node-${process.platform}-${process.arch}`, release, 'bin/node')
 }
 
 function nodeRuntime(name: string, release: string): Runtime {
