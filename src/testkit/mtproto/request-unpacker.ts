@@ -7,7 +7,11 @@ const MAX_INFLATED_BYTES = 4 * 1024 * 1024
 const UNPACK_OPTIONS: DecodeOptions = {
   maxInflatedBytes: MAX_INFLATED_BYTES,
   // unzip, not gunzip: mtcute packs with zlib's deflate format, GramJS with gzip's; unzip reads both.
-  inflate: (data, maxBytes) => unzipSync(data, { maxOutputLength: maxBytes }),
+  inflate: (data, maxBytes) => {
+    const inflated = unzipSync(data, { maxOutputLength: maxBytes })
+    // A plain view rather than the Buffer, so requests hold one kind of bytes however they came.
+    return new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength)
+  },
 }
 
 /** One request found in a message body. */
