@@ -1,12 +1,12 @@
 import type { Socket } from 'node:net'
 import { type LongTimer, setLongTimeout } from '../../recovery/long-timer.js'
 import type { DcContext } from './dc-context.js'
+import { describeError } from './describe-error.js'
 import { FrameCodec } from './framing.js'
 import { decryptClientMessage, readAuthKeyId } from './message-crypto.js'
 import { MessageRouter } from './message-router.js'
 import { Outbox } from './outbox.js'
 import { PlainMessages } from './plain-messages.js'
-import { describeError } from './rpc-dispatch.js'
 import { unixNow } from './session.js'
 
 /** How long a connection that failed waits for the client to close before we cut it. */

@@ -1,5 +1,6 @@
 import { encodeGzipPacked, encodeRpcError, encodeRpcResult } from '../../wire/index.js'
 import type { CallHandler, CallOutcome } from './call-handler.js'
+import { describeError } from './describe-error.js'
 import type { AuthKeyRecord, SessionState } from './session.js'
 import type { StatsCollector } from './stats.js'
 import type { TlCodec, TlObject } from './tl-codec.js'
@@ -148,11 +149,6 @@ function isTlObject(value: unknown): value is TlObject {
 
 function isWrapper(obj: TlObject): boolean {
   return (obj._ === 'initConnection' || obj._.startsWith('invoke')) && 'query' in obj
-}
-
-/** An error's message, for the cluster's counters. */
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 function max(a: bigint, b: bigint): bigint {
