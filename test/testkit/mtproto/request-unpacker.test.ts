@@ -2,17 +2,23 @@ import { deflateSync, gzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { unpackRequests } from '../../../src/testkit/mtproto/request-unpacker.js'
-import { DecodeError, encodeGzipPacked, encodeMsgContainer, TlWriter } from '../../../src/wire/index.js'
+import {
+  CONSTRUCTOR_IDS,
+  DecodeError,
+  encodeGzipPacked,
+  encodeMsgContainer,
+  TlWriter,
+} from '../../../src/wire/index.js'
 
 /** A request body: a constructor id and some whole words. */
 const requestBody = fc
   .tuple(fc.integer({ min: 1, max: 0xffffffff }), fc.uint8Array({ maxLength: 64 }))
-  .filter(([id]) => ![0x73f1f8dc, 0x3072cfa1, 0xf35c6d01, 0xa7eff811, 0xedab447b].includes(id))
+  .filter(([id]) => !(Object.values(CONSTRUCTOR_IDS) as number[]).includes(id))
   .map(([id, data]) => new TlWriter().constructorId(id).bytes(data).finish())
 
 /** gzip_packed in the format mtcute writes: zlib's deflate stream rather than gzip's. */
 function zlibPacked(object: Uint8Array): Uint8Array {
-  return new TlWriter().constructorId(0x3072cfa1).bytes(deflateSync(object)).finish()
+  return new TlWriter().constructorId(CONSTRUCTOR_IDS.gzip_packed).bytes(deflateSync(object)).finish()
 }
 
 describe('unpacking a client message body', () => {
@@ -70,7 +76,7 @@ describe('unpacking a client message body', () => {
     )
     expect(() => unpackRequests(inner.subarray(0, inner.length - 4))).toThrow(DecodeError)
     const bomb = new TlWriter()
-      .constructorId(0x3072cfa1)
+      .constructorId(CONSTRUCTOR_IDS.gzip_packed)
       .bytes(gzipSync(new Uint8Array(5 * 1024 * 1024)))
       .finish()
     expect(() => unpackRequests(bomb)).toThrow(DecodeError)
