@@ -1,5 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net'
-import { type DcContext, MtprotoConnection } from './connection.js'
+import { MtprotoConnection } from './connection.js'
+import type { DcContext } from './dc-context.js'
+import { intermediateTransportError } from './framing.js'
 import type { AuthKeyRecord } from './session.js'
 
 /** One simulated data centre: a TCP listener on loopback and its auth keys. */
@@ -56,6 +58,9 @@ export class DcServer {
 /** How long a refused connection may take to drain its transport error before it is cut, in ms. */
 const REFUSAL_GRACE_MS = 1000
 
+/** Transport error for a transport flood: too many connections. */
+const TOO_MANY_CONNECTIONS = -429
+
 /** Too many connections: Telegram writes transport error -429 (intermediate framing) and closes. */
 function refuseConnection(socket: Socket, context: DcContext): void {
   context.stats.limitReached('connectionsRefused')
@@ -63,8 +68,5 @@ function refuseConnection(socket: Socket, context: DcContext): void {
   socket.pause()
   const grace = setTimeout(() => socket.destroy(), REFUSAL_GRACE_MS)
   socket.once('close', () => clearTimeout(grace))
-  const packet = Buffer.alloc(8)
-  packet.writeUInt32LE(4, 0)
-  packet.writeInt32LE(-429, 4)
-  socket.end(packet, () => socket.destroy())
+  socket.end(intermediateTransportError(TOO_MANY_CONNECTIONS), () => socket.destroy())
 }

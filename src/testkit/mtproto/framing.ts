@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import { crc32 } from 'node:zlib'
+import { encodeTransportError } from '../../wire/index.js'
 import { ByteQueue } from '../byte-queue.js'
 
 /** The MTProto TCP transports a DC understands, told apart by the first bytes a client sends. */
@@ -80,14 +81,15 @@ export class FrameCodec {
   }
 
   /**
-   * The packet a DC sends before closing a connection it cannot serve: a 4-byte payload holding a
-   * negative code (-404: no such auth key or undecryptable message, -429: too many connections).
+   * The packet a DC sends before closing a connection it cannot serve: a transport error, the
+   * wire's 4 bytes holding a negative `code` (-404: no such auth key or undecryptable message,
+   * -429: too many connections), in this connection's framing.
    */
   encodeTransportError(code: number): Uint8Array {
-    const body = new Uint8Array(4)
-    new DataView(body.buffer).setInt32(0, -Math.abs(code), true)
     // The padded transport would add noise here; clients expect the bare 4 bytes.
-    return this.kind === 'padded-intermediate' ? concat(uint32le(4), body) : this.encode(body)
+    return this.kind === 'padded-intermediate'
+      ? intermediateTransportError(code)
+      : this.encode(encodeTransportError(code))
   }
 
   /** Bytes received but not yet a whole frame. */
@@ -192,6 +194,14 @@ function uint32le(value: number): Uint8Array {
   const out = new Uint8Array(4)
   new DataView(out.buffer).setUint32(0, value, true)
   return out
+}
+
+/**
+ * A transport error (negative `code`) in intermediate framing: what a DC writes to a connection it
+ * refuses before the client has said which framing it speaks.
+ */
+export function intermediateTransportError(code: number): Uint8Array {
+  return concat(uint32le(4), encodeTransportError(code))
 }
 
 /** Joins byte arrays into a fresh one. */

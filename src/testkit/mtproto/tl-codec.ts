@@ -83,7 +83,10 @@ export class TlCodec {
     return TlBinaryReader.deserializeObject<TlObject>(this.readerMap, bytes)
   }
 
-  /** Serialises an MTProto service object (`mt_pong`, `mt_bad_server_salt`, ...). */
+  /**
+   * Serialises an MTProto object of the key exchange (`mt_resPQ`, `mt_server_DH_params_ok`, ...).
+   * The envelope of encrypted messages is written with `src/wire` and `service-encoders.ts`.
+   */
   encodeService(obj: TlObject): Uint8Array {
     return TlBinaryWriter.serializeObject(__tlWriterMap, obj)
   }

@@ -74,6 +74,14 @@ export function toLong(value: unknown): Long {
   throw new TypeError(`expected a long, got ${typeof value}`)
 }
 
+/** A TL `long` as the bigint the server keeps ids in, from the `Long` mtcute's readers give (or a bigint). */
+export function toBigInt(value: unknown): bigint {
+  if (typeof value === 'bigint') return value
+  if (Long.isLong(value)) return BigInt(value.toString())
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value)
+  throw new TypeError(`expected a long, got ${typeof value}`)
+}
+
 function toNumber(value: unknown): number {
   if (typeof value === 'number') return value
   if (typeof value === 'bigint') return Number(value)

@@ -82,7 +82,7 @@ describe('FrameCodec', () => {
   it('sends the transport error as a 4-byte payload of -404', () => {
     const codec = new FrameCodec()
     codec.decode(clientStream('intermediate', [new Uint8Array(4)]))
-    expect([...codec.encodeTransportError(404)]).toEqual([4, 0, 0, 0, 0x6c, 0xfe, 0xff, 0xff])
+    expect([...codec.encodeTransportError(-404)]).toEqual([4, 0, 0, 0, 0x6c, 0xfe, 0xff, 0xff])
   })
 
   it('refuses TCPFull packets with a bad checksum, a skipped sequence number or a silly length', () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
-import { gunzipSync, gzipSync } from 'node:zlib'
+import { gunzipSync } from 'node:zlib'
 import { TlBinaryReader } from '@mtcute/tl-runtime'
 import Long from 'long'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,6 +19,7 @@ import { AuthKeyRecord, MsgIdClock } from '../../../src/testkit/mtproto/session.
 import { StatsCollector } from '../../../src/testkit/mtproto/stats.js'
 import { TlCodec, type TlObject } from '../../../src/testkit/mtproto/tl-codec.js'
 import { userObject } from '../../../src/testkit/mtproto/world-objects.js'
+import { encodeGzipPacked, encodeMsgContainer } from '../../../src/wire/index.js'
 
 /** One message from the server, unwrapped from containers; rpc_result bodies are decoded. */
 interface Received {
@@ -255,10 +256,7 @@ describe('the MTProto 2.0 session layer', () => {
       { _: 'invokeWithLayer', layer: 198, query: { _: 'users.getUsers', id: [{ _: 'inputUserSelf' }] } },
       undefined,
     )
-    // gzip_packed#3072cfa1 packed_data:bytes
-    const sent = c.send(
-      new Uint8Array(Buffer.concat([Buffer.of(0xa1, 0xcf, 0x72, 0x30), tlBytes(gzipSync(inner))])),
-    )
+    const sent = c.send(encodeGzipPacked(inner))
     const answer = await c.expect((m) => m.reqMsgId === sent)
     // user#4b46c37e is layer 198's constructor; mtcute's layer would send user#31774388.
     expect(answer.obj).toEqual({ _: 'vector', first: '4b46c37e' })
@@ -319,31 +317,13 @@ describe('the MTProto 2.0 session layer', () => {
   })
 })
 
-function tlBytes(data: Uint8Array): Buffer {
-  const head =
-    data.length <= 253
-      ? Buffer.of(data.length)
-      : Buffer.of(254, data.length & 255, (data.length >> 8) & 255, data.length >> 16)
-  const body = Buffer.concat([head, data])
-  return Buffer.concat([body, Buffer.alloc((4 - (body.length % 4)) % 4)])
-}
-
 let containerMsgId = (BigInt(Math.floor(Date.now() / 1000)) << 32n) + 4n * 100_000n
 
 /** A msg_container of the given bodies, with fresh msg_ids (the seq_no is carried but unchecked). */
 function containerOf(items: [number, Uint8Array][]): { bytes: Uint8Array; ids: bigint[] } {
-  const ids: bigint[] = []
-  const parts: Buffer[] = [Buffer.alloc(8)]
-  parts[0]!.writeUInt32LE(0x73f1f8dc, 0)
-  parts[0]!.writeUInt32LE(items.length, 4)
-  for (const [seq, body] of items) {
-    const head = Buffer.alloc(16)
+  const messages = items.map(([seqNo, body]) => {
     containerMsgId += 4n
-    ids.push(containerMsgId)
-    head.writeBigInt64LE(containerMsgId, 0)
-    head.writeUInt32LE(seq, 8)
-    head.writeUInt32LE(body.length, 12)
-    parts.push(head, Buffer.from(body))
-  }
-  return { bytes: new Uint8Array(Buffer.concat(parts)), ids }
+    return { msgId: containerMsgId, seqNo, body }
+  })
+  return { bytes: encodeMsgContainer(messages), ids: messages.map((m) => m.msgId) }
 }
