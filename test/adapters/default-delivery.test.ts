@@ -12,7 +12,7 @@ import {
   loginMtcute,
   mtcuteOptions,
 } from '../../src/testkit/clients.js'
-import { type MtprotoCluster, startMtprotoCluster } from '../../src/testkit/mtproto/cluster.js'
+import { type MtprotoCluster, startCluster } from '../../src/testkit/index.js'
 
 /**
  * A new user's first broadcast: 20 messages at once through either adapter, every option left at
@@ -29,7 +29,7 @@ describe('default options deliver a burst the limits allow', () => {
   })
 
   it('mtcute with our adapter delivers all 20', async () => {
-    cluster = await startMtprotoCluster()
+    cluster = await startCluster({ protocol: 'mtproto' })
     const recovery = mtcuteRecovery()
     const client = new MtcuteClient({
       apiId: 1,
@@ -51,7 +51,7 @@ describe('default options deliver a burst the limits allow', () => {
   }, 90_000)
 
   it('GramJS with our adapter delivers all 20', async () => {
-    cluster = await startMtprotoCluster()
+    cluster = await startCluster({ protocol: 'mtproto' })
     const client = new GramjsClient(new StringSession(''), 1, 'hash', {
       ...gramjsOptions(cluster),
       baseLogger: new Logger(LogLevel.NONE),

@@ -31,8 +31,8 @@ describe('testkit options: accepted and working, or refused at once naming the o
   })
 
   it('checks nested rates by their path', async () => {
-    await expect(startCluster({ transportFaults: { dropRate: 1.5 } })).rejects.toThrow(
-      new RangeError('startCluster: transportFaults.dropRate must be a number >= 0 and <= 1, got 1.5'),
+    await expect(startCluster({ transportFaults: { dropAnswerRate: 1.5 } })).rejects.toThrow(
+      new RangeError('startCluster: transportFaults.dropAnswerRate must be a number >= 0 and <= 1, got 1.5'),
     )
   })
 

@@ -1,6 +1,6 @@
 import { connect as netConnect } from 'node:net'
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { type Cluster, type MtprotoCluster, startCluster } from '../../src/testkit/index.js'
+import { type MtprotoCluster, type PlainCluster, startCluster } from '../../src/testkit/index.js'
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -15,7 +15,7 @@ function canConnect(port: number): Promise<boolean> {
 describe('startCluster({ protocol })', () => {
   it('starts the plain cluster by default', async () => {
     const cluster = await startCluster({ dcCount: 2 })
-    expectTypeOf(cluster).toEqualTypeOf<Cluster>()
+    expectTypeOf(cluster).toEqualTypeOf<PlainCluster>()
     try {
       expect(cluster.dcs.map((dc) => dc.id)).toEqual([1, 2])
       expect(cluster.report().calls).toBe(0)

@@ -131,7 +131,7 @@ describe('the simulated world', () => {
 
   it('announces flood waits in whole seconds and counts calls inside them as violations that extend them', () => {
     const { world, advance } = worldAt({
-      floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 2, perMs: 3000 }],
+      floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 2, windowMs: 3000 }],
     })
     const send = (peer = 'p1') =>
       world.handle({
@@ -158,7 +158,7 @@ describe('the simulated world', () => {
 
   it('does not blame calls sent before the refusal reached their client', () => {
     const { world, advance } = worldAt({
-      floodRules: [{ method: 'messages.sendMessage', scope: 'account', max: 1, perMs: 2000 }],
+      floodRules: [{ method: 'messages.sendMessage', scope: 'account', maxCalls: 1, windowMs: 2000 }],
     })
     const send = (seenUpTo: bigint, channel = '2/1') =>
       world.handle({
@@ -193,7 +193,7 @@ describe('the simulated world', () => {
 
   it('blames another connection of the same account once the wait has reached the account', () => {
     const { world, advance } = worldAt({
-      floodRules: [{ method: 'messages.sendMessage', scope: 'account', max: 1, perMs: 10_000 }],
+      floodRules: [{ method: 'messages.sendMessage', scope: 'account', maxCalls: 1, windowMs: 10_000 }],
     })
     const send = (channel: string) =>
       world.handle({
@@ -219,7 +219,7 @@ describe('the simulated world', () => {
 
   it('a client that honours the announced seconds is never a violator', () => {
     const limiter = new FloodLimiter([])
-    const rule = { method: 'm', scope: 'account' as const, max: 3, perMs: 1000 }
+    const rule = { method: 'm', scope: 'account' as const, maxCalls: 3, windowMs: 1000 }
     let now = 0
     let accepted = 0
     while (accepted < 50) {
@@ -270,7 +270,9 @@ describe('the rules the MTProto cluster needed too', () => {
   it('opens a fixed wait when a rule has waitMs, and forgives the window once it is over', () => {
     const { world, advance } = worldAt({
       accounts: { alice: { homeDc: 2 } },
-      floodRules: [{ method: 'messages.sendMessage', scope: 'account', max: 2, perMs: 10_000, waitMs: 2000 }],
+      floodRules: [
+        { method: 'messages.sendMessage', scope: 'account', maxCalls: 2, windowMs: 10_000, waitMs: 2000 },
+      ],
     })
     const send = () =>
       world.handle({ dcId: 2, account: 'alice', method: 'messages.sendMessage', params: { message: 'x' } })
