@@ -117,6 +117,24 @@ describe('the plain cluster over loopback TCP', () => {
     client.close()
   })
 
+  it('tells a dropped request from a dropped answer: only the call whose answer was dropped took effect', async () => {
+    for (const [transportFaults, callsTheWorldSaw] of [
+      [{ dropRequestRate: 1 }, 0],
+      [{ dropAnswerRate: 1 }, 1],
+    ] as const) {
+      const c = await startPlainCluster({ accounts, transportFaults })
+      const client = connect(c)
+      try {
+        await expect(client.send({ method: 'help.getConfig' })).rejects.toBeInstanceOf(ConnectionError)
+        expect(c.world.stats.calls).toBe(callsTheWorldSaw)
+        expect(c.report()).toMatchObject({ requests: 1, calls: callsTheWorldSaw })
+      } finally {
+        client.close()
+        await c.stop()
+      }
+    }
+  })
+
   it('injects dropped connections, half-written and garbage frames as ConnectionErrors, reproducibly', async () => {
     const run = async () => {
       const c = await startPlainCluster({

@@ -324,4 +324,33 @@ describe('the rules the MTProto cluster needed too', () => {
     expect(world.handle({ dcId: 1, account: 'carol', method: 'auth.logOut', params: {} }).kind).toBe('ok')
     expect(world.isAuthorized('carol', 1)).toBe(false)
   })
+
+  it('lists each violation with who sent it, where and when, as it counts it', () => {
+    const { world, advance } = worldAt({
+      floodRules: [{ method: 'messages.sendMessage', scope: 'account', maxCalls: 1, windowMs: 2000 }],
+    })
+    const send = (account: string, dcId: number) =>
+      world.handle({ dcId, account, method: 'messages.sendMessage', params: { message: 'hi' } })
+    expect(send('alice', 2).kind).toBe('ok')
+    expect(send('alice', 2)).toMatchObject({ code: 420 })
+    expect(world.violations).toEqual([])
+    advance(700)
+    expect(send('alice', 2)).toMatchObject({ code: 420 })
+    expect(send('bob', 4).kind).toBe('ok') // another account, another key: no violation
+    expect(world.violations).toEqual([
+      { account: 'alice', method: 'messages.sendMessage', dcId: 2, receivedAt: 1_000_700 },
+    ])
+    expect(world.violations).toHaveLength(world.stats.floodViolations)
+  })
+
+  it('stores files added while it runs, and sends their downloads to their DC', () => {
+    const { world } = worldAt()
+    const getFile = (location: string, dcId: number) =>
+      world.handle({ dcId, account: 'alice', method: 'upload.getFile', params: { location } })
+    expect(getFile('video', 2)).toMatchObject({ code: 400, message: 'LOCATION_INVALID' })
+    world.addFile('video', 4)
+    world.addAccount('alice', { homeDc: 2, authorizedOn: [2, 4] })
+    expect(getFile('video', 2)).toMatchObject({ code: 303, message: 'FILE_MIGRATE_4' })
+    expect(getFile('video', 4).kind).toBe('ok')
+  })
 })

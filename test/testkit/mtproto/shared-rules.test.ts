@@ -81,4 +81,26 @@ describe('MTProto cluster with the shared rules and faults', () => {
     expect(report.calls).toBe(0)
     expect(report.connections).toBeGreaterThanOrEqual(1)
   })
+  it('drops the answer at the seeded rate, after the world has taken the call', async () => {
+    const dropping = await startCluster({
+      protocol: 'mtproto',
+      dcCount: 2,
+      transportFaults: { dropAnswerRate: 1 },
+    })
+    cluster = dropping
+    const client = newClient(dropping)
+    // Every answer is lost, so this never settles; the server side is what we check.
+    void client.call({ _: 'help.getConfig' }).catch(() => {})
+    const report = await vi.waitFor(
+      () => {
+        const current = dropping.report()
+        expect(current.transportFaults['drop-answer']).toBeGreaterThanOrEqual(1)
+        return current
+      },
+      { timeout: 5_000, interval: 20 },
+    )
+    // The world answered every call whose answer was dropped: the call took effect.
+    expect(report.calls).toBeGreaterThanOrEqual(report.transportFaults['drop-answer']!)
+    expect(report.transportFaults['drop-request']).toBeUndefined()
+  })
 })
