@@ -58,47 +58,33 @@ describe('MTProto cluster with the shared rules and faults', () => {
     expect(cluster.report().floodViolations).toBe(1)
   })
 
-  it('drops connections at the seeded rate, before the world sees the call', async () => {
-    const dropping = await startCluster({
-      protocol: 'mtproto',
-      dcCount: 2,
-      transportFaults: { dropRequestRate: 1 },
-    })
+  /** Starts a cluster that loses every call one way, sends one, and polls until the loss is counted. */
+  async function loseOneCall(transportFaults: { dropRequestRate: 1 } | { dropAnswerRate: 1 }, kind: string) {
+    const dropping = await startCluster({ protocol: 'mtproto', dcCount: 2, transportFaults })
     cluster = dropping
     const client = newClient(dropping)
-    // Every call is cut on the way, so this never settles; the server side is what we check.
+    // Every call is lost, so this never settles; the server side is what we check.
     void client.call({ _: 'help.getConfig' }).catch(() => {})
     // Polled: the drop is the positive event; once it is counted, the call it cut is past the point
     // where the world would have seen it.
-    const report = await vi.waitFor(
+    return vi.waitFor(
       () => {
         const current = dropping.report()
-        expect(current.transportFaults['drop-request']).toBeGreaterThanOrEqual(1)
+        expect(current.transportFaults[kind]).toBeGreaterThanOrEqual(1)
         return current
       },
       { timeout: 5_000, interval: 20 },
     )
+  }
+
+  it('drops requests at the seeded rate, before the world sees the call', async () => {
+    const report = await loseOneCall({ dropRequestRate: 1 }, 'drop-request')
     expect(report.calls).toBe(0)
     expect(report.connections).toBeGreaterThanOrEqual(1)
   })
-  it('drops the answer at the seeded rate, after the world has taken the call', async () => {
-    const dropping = await startCluster({
-      protocol: 'mtproto',
-      dcCount: 2,
-      transportFaults: { dropAnswerRate: 1 },
-    })
-    cluster = dropping
-    const client = newClient(dropping)
-    // Every answer is lost, so this never settles; the server side is what we check.
-    void client.call({ _: 'help.getConfig' }).catch(() => {})
-    const report = await vi.waitFor(
-      () => {
-        const current = dropping.report()
-        expect(current.transportFaults['drop-answer']).toBeGreaterThanOrEqual(1)
-        return current
-      },
-      { timeout: 5_000, interval: 20 },
-    )
+
+  it('drops answers at the seeded rate, after the world has taken the call', async () => {
+    const report = await loseOneCall({ dropAnswerRate: 1 }, 'drop-answer')
     // The world answered every call whose answer was dropped: the call took effect.
     expect(report.calls).toBeGreaterThanOrEqual(report.transportFaults['drop-answer']!)
     expect(report.transportFaults['drop-request']).toBeUndefined()
