@@ -31,6 +31,7 @@ export const INTEGRATION_FILES = [
   'test/scripts/bundle-size.test.ts',
   'test/setup/services.test.ts',
   'test/soak/**/*.test.ts',
+  'test/testkit/bot-api-server.test.ts',
   'test/testkit/check-testkit-options.test.ts',
   'test/testkit/dc-crash.test.ts',
   'test/testkit/demo.test.ts',

@@ -36,7 +36,7 @@ import { World } from '../src/testkit/world/index.js'
  */
 const WORKLOAD = { chats: 3, perChat: 10, intervalMs: 50 } as const
 /** The server's limit per chat: Telegram's order of magnitude, scaled down to keep the run short. */
-const LIMIT = { max: 4, perMs: 1000 } as const
+const LIMIT = { maxCalls: 4, windowMs: 1000 } as const
 /** Simulated network latency of the scripted MTProto senders, ms. */
 const LATENCY_MS = 5
 
@@ -140,7 +140,7 @@ async function mtcute(withAdapter: boolean): Promise<Row> {
 }
 
 async function grammy(variant: 'alone' | 'auto-retry' | 'ours'): Promise<Row> {
-  const api = await startBotApiServer({ floodRules: [{ method: 'sendMessage', ...LIMIT }] })
+  const api = await startBotApiServer({ floodRules: [{ method: 'sendMessage', scope: 'peer', ...LIMIT }] })
   const token = '123456:SECRET'
   const bot = new Bot(token, { client: { apiRoot: api.apiRoot } })
   const ours = variant === 'ours' ? botApiTransformer({ token }) : undefined
@@ -190,7 +190,7 @@ function row(
 const total = WORKLOAD.chats * WORKLOAD.perChat
 console.log(
   `workload: ${total} messages to ${WORKLOAD.chats} chats, one every ${WORKLOAD.intervalMs} ms; ` +
-    `server limit ${LIMIT.max} per ${LIMIT.perMs} ms per chat; a request inside an announced window ` +
+    `server limit ${LIMIT.maxCalls} per ${LIMIT.windowMs} ms per chat; a request inside an announced window ` +
     'is a violation and restarts it',
 )
 const runs: Array<[string, () => Promise<Row>]> = [

@@ -10,7 +10,7 @@
  */
 import { Redis } from 'ioredis'
 import { createRedisFloodStore } from '../src/redis/index.js'
-import { type Cluster, startCluster } from '../src/testkit/plain/index.js'
+import { type PlainCluster, startPlainCluster } from '../src/testkit/plain/index.js'
 import { hasRedisServer, type RedisServer, startRedisServer } from '../src/testkit/redis-server.js'
 import { type FleetReport, runFleet } from '../test/support/fleet/index.js'
 
@@ -39,9 +39,9 @@ const WORKLOADS: readonly Workload[] = [
 
 async function fleetRun(redis: RedisServer, workload: Workload, shared: boolean): Promise<FleetReport> {
   // A fresh cluster per run, so one run's windows do not spill into the next.
-  const cluster: Cluster = await startCluster({
+  const cluster: PlainCluster = await startPlainCluster({
     accounts: { alice: { homeDc: 2 } },
-    floodRules: [{ method: METHOD, scope: 'account', max: workload.max, perMs: workload.perMs }],
+    floodRules: [{ method: METHOD, scope: 'account', maxCalls: workload.max, windowMs: workload.perMs }],
   })
   try {
     return await runFleet({

@@ -32,7 +32,7 @@ import {
   loginMtcute,
   mtcuteOptions,
 } from '../src/testkit/clients.js'
-import { type MtprotoCluster, startMtprotoCluster } from '../src/testkit/mtproto/cluster.js'
+import { type MtprotoCluster, startCluster } from '../src/testkit/index.js'
 import { type Timeline, type TimelineRow, writeTimelineSvg } from './support/timeline-svg.js'
 
 const CALLS = 30
@@ -168,7 +168,7 @@ function recordTimeline(cluster: Cluster): { since(startMs: number): TimelineRow
     world.handle = (call: Parameters<typeof handle>[0]) => {
       const outcome = handle(call)
       if (call.method === 'messages.sendMessage') {
-        const message = 'error' in outcome ? outcome.error.message : ''
+        const message = outcome.kind === 'error' ? outcome.message : ''
         const seconds = /^FLOOD_WAIT_(\d+)$/.exec(message)?.[1]
         events.push({
           at: performance.now(),
@@ -262,8 +262,9 @@ async function runPhase(
 }
 
 async function run(driver: Driver): Promise<Row[]> {
-  const cluster = await startMtprotoCluster({
-    floodRules: [{ method: 'messages.sendMessage', scope: 'account', max: MAX, perMs: PER_MS }],
+  const cluster = await startCluster({
+    protocol: 'mtproto',
+    floodRules: [{ method: 'messages.sendMessage', scope: 'account', maxCalls: MAX, windowMs: PER_MS }],
   })
   const timeline = recordTimeline(cluster)
   try {

@@ -30,7 +30,7 @@ interface FloodRow {
 async function floodBound(calls: number, max: number, perMs: number): Promise<FloodRow> {
   const cluster = await startCluster({
     accounts: { bot: { homeDc: 2 } },
-    floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max, perMs }],
+    floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: max, windowMs: perMs }],
   })
   const invoke = createTestkitInvoker(cluster, {
     account: 'bot',

@@ -20,7 +20,7 @@ const client = new TelegramClient(new StringSession(''), 12345, 'api-hash', {
 client.session.setDC(2, '127.0.0.1', 443)
 const world = new World({
   accounts: { alice: { homeDc: 2 } },
-  floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 3, perMs: 1000 }],
+  floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 3, windowMs: 1000 }],
 })
 const network = attachWorld(client, { world, account: 'alice' })
 

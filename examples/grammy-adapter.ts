@@ -10,7 +10,7 @@ import { startBotApiServer } from 'mtproto-errors/testkit'
 // Stand-in for api.telegram.org: 3 messages per second per chat, a group that became a supergroup,
 // and a user who blocked the bot.
 const server = await startBotApiServer({
-  floodRules: [{ method: 'sendMessage', max: 3, perMs: 1000 }],
+  floodRules: [{ method: 'sendMessage', scope: 'peer', maxCalls: 3, windowMs: 1000 }],
   migrations: { '-4001': -1004001 },
   blockedBy: [42],
 })

@@ -69,7 +69,7 @@ async function runParent(): Promise<void> {
   const redisUrl = process.env.REDIS_URL ?? (ownRedis?.url as string)
   const cluster = await startCluster({
     accounts: { alice: { homeDc: 2 } },
-    floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', max: 6, perMs: 2_000 }],
+    floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', maxCalls: 6, windowMs: 2_000 }],
   })
   try {
     const self = fileURLToPath(import.meta.url)

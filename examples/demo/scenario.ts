@@ -4,7 +4,7 @@
  * statistics service that is down, and people who type their input wrong.
  */
 
-import { type ClusterOptions, DEFAULT_FLOOD_RULES } from 'mtproto-errors/testkit'
+import { DEFAULT_FLOOD_RULES, type PlainClusterOptions } from 'mtproto-errors/testkit'
 
 /** How much of each kind of work the demo does. */
 export interface DemoSize {
@@ -46,7 +46,7 @@ export const QUICK: DemoSize = {
 export const ACCOUNT = 'demo-bot'
 
 /** The cluster: five DCs on loopback with the world above and a little transport trouble. */
-export const CLUSTER: ClusterOptions = {
+export const CLUSTER: PlainClusterOptions = {
   seed: 2024,
   // The session was created on DC 1 before the account moved to DC 2: calls there are redirected.
   accounts: { [ACCOUNT]: { homeDc: 2, authorizedOn: [1, 2] } },
@@ -62,5 +62,5 @@ export const CLUSTER: ClusterOptions = {
       'stats.getBroadcastStats': { internalErrorRate: 1 },
     },
   },
-  transportFaults: { slowRate: 0.05, slowMs: 150, dropRate: 0.002, gzipRate: 0.1 },
+  transportFaults: { slowRate: 0.05, slowMs: 150, dropAnswerRate: 0.002, gzipRate: 0.1 },
 }

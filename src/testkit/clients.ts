@@ -29,4 +29,3 @@ export {
   trustClusterKeyInGramjs,
   trustClusterKeyInMtcute,
 } from './mtproto/client-options.js'
-export { DefaultWorld } from './mtproto/default-world.js'

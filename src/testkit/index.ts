@@ -13,15 +13,17 @@ export {
   type BotApiServer,
   type BotApiServerOptions,
   type BotApiServerStats,
-  type BotFloodRule,
   startBotApiServer,
 } from './clients/bot-api-server.js'
+// What both clusters share: one vocabulary for plain and MTProto.
+export type { Cluster, ClusterOptions, ClusterReport, DcAddress, TransportFaults } from './cluster.js'
+export type { FramingKind } from './mtproto/framing.js'
+// The MTProto cluster's types only: its code (and its peers) load on `startCluster({ protocol: 'mtproto' })`.
 export type {
   CallHandler,
   CallOutcome,
-  DefaultWorld,
-  DefaultWorldOptions,
-  FloodViolation,
+  DefaultHandler,
+  DefaultHandlerOptions,
   MtprotoCall,
   MtprotoCluster,
   MtprotoClusterInfo,
@@ -29,30 +31,25 @@ export type {
   MtprotoClusterReport,
   MtprotoStats,
   MtprotoTransportFaults,
+  TestFile,
 } from './mtproto/index.js'
+export { testAccountOf, testBotToken, testLoginCode, testPhone } from './mtproto/test-accounts.js'
 export {
-  type Cluster,
-  type ClusterOptions,
-  type ClusterReport,
   ConnectionError,
   type ConnectOptions,
   connect,
-  type DcAddress,
   DEFAULT_SERVER_LIMITS,
+  type PlainCluster,
+  type PlainClusterOptions,
   type PlainSendRequest,
   type PlainTransport,
+  type PlainTransportFaults,
   type ServerLimitStats,
   type ServerLimits,
-  type TransportFaults,
 } from './plain/index.js'
 export { type RecoveryTally, type TallyCounts, tallyRecovery } from './recovery-tally.js'
 export { hasRedisServer, type RedisServer, startRedisServer } from './redis-server.js'
-export {
-  type MtprotoStartOptions,
-  type PlainClusterOptions,
-  startCluster,
-  startMtprotoCluster,
-} from './start-cluster.js'
+export { startCluster } from './start-cluster.js'
 export {
   createTestkitInvoker,
   type ServedPlainCluster,
@@ -65,6 +62,8 @@ export {
   DEFAULT_FLOOD_RULES,
   type FloodNotice,
   type FloodRule,
+  type FloodViolation,
+  type Random,
   type RpcFaults,
   WORLD_METHODS,
   World,

@@ -1,32 +1,26 @@
 import { renderValue } from '../recovery/check-option.js'
 import { checkClusterOptions } from './check-testkit-options.js'
 import type { MtprotoCluster, MtprotoClusterOptions } from './mtproto/index.js'
-import { type Cluster, type ClusterOptions, startCluster as startPlainCluster } from './plain/index.js'
-
-/** Options of the plain cluster (the default protocol): plain messages, fast, no crypto. */
-export interface PlainClusterOptions extends ClusterOptions {
-  /** `plain` (the default): MTProto framing and TL, but unencrypted messages. */
-  readonly protocol?: 'plain'
-}
-
-/** Options of the MTProto cluster: real MTProto 2.0, for unmodified GramJS and mtcute. */
-export interface MtprotoStartOptions extends MtprotoClusterOptions {
-  readonly protocol: 'mtproto'
-}
+import { type PlainCluster, type PlainClusterOptions, startPlainCluster } from './plain/index.js'
 
 /**
- * Starts a simulated Telegram cluster on loopback. The plain protocol (default) is the fast one for
- * tests of your own code over {@link connect}; `protocol: 'mtproto'` serves real MTProto 2.0 with a
- * fresh RSA key, for real clients (see `mtproto-errors/testkit/clients`). Both follow the same rules.
+ * Starts a simulated Telegram cluster on loopback, the one entry for both protocols.
+ *
+ * `protocol: 'plain'` (the default) is MTProto's framing and TL without the crypto: fast, needing no
+ * client library, and what {@link createTestkitInvoker} and {@link connect} speak, so it suits tests of
+ * your own code. `protocol: 'mtproto'` serves real MTProto 2.0 with a fresh RSA key, for unmodified
+ * GramJS and mtcute (`mtproto-errors/testkit/clients`); its code and its peers (`@mtcute/core`,
+ * `@mtcute/tl-runtime`, `long`) are loaded only then. Both put every call to the same {@link World}
+ * and report the same counters ({@link Cluster}).
  */
-export function startCluster(options?: PlainClusterOptions): Promise<Cluster>
-export function startCluster(options: MtprotoStartOptions): Promise<MtprotoCluster>
+export function startCluster(options?: PlainClusterOptions): Promise<PlainCluster>
+export function startCluster(options: MtprotoClusterOptions): Promise<MtprotoCluster>
 export function startCluster(
-  options?: PlainClusterOptions | MtprotoStartOptions,
-): Promise<Cluster | MtprotoCluster>
+  options?: PlainClusterOptions | MtprotoClusterOptions,
+): Promise<PlainCluster | MtprotoCluster>
 export async function startCluster(
-  options: PlainClusterOptions | MtprotoStartOptions = {},
-): Promise<Cluster | MtprotoCluster> {
+  options: PlainClusterOptions | MtprotoClusterOptions = {},
+): Promise<PlainCluster | MtprotoCluster> {
   checkClusterOptions(options)
   if (options.protocol === 'mtproto') {
     const { protocol: _protocol, ...rest } = options
@@ -57,17 +51,12 @@ async function blamingHost<T>(owner: string, host: string | undefined, start: ()
 }
 
 /**
- * Starts the MTProto cluster directly. Its code (and its need for `@mtcute/core`,
- * `@mtcute/tl-runtime` and `long`) is loaded only when asked for, so the plain testkit works
- * without them.
+ * The one place the MTProto cluster's code is imported, on first use, so the plain testkit works
+ * without its peers.
  */
-export async function startMtprotoCluster(options: MtprotoClusterOptions = {}): Promise<MtprotoCluster> {
-  checkClusterOptions(options, 'startMtprotoCluster')
-  return blamingHost('startMtprotoCluster', options.host, () => loadAndStartMtproto(options))
-}
-
-/** The one place the MTProto cluster's code is imported, on first use. */
-async function loadAndStartMtproto(options: MtprotoClusterOptions): Promise<MtprotoCluster> {
+async function loadAndStartMtproto(
+  options: Omit<MtprotoClusterOptions, 'protocol'>,
+): Promise<MtprotoCluster> {
   const mtproto = await import('./mtproto/cluster.js')
   return mtproto.startMtprotoCluster(options)
 }

@@ -3,8 +3,9 @@ import { checkInvokerOptions } from '../recovery/check-options.js'
 import { createInvoker, type Invoker } from '../recovery/invoker.js'
 import type { InvokerOptions } from '../recovery/options.js'
 import { checkConnectOptions } from './check-testkit-options.js'
+import type { DcAddress } from './cluster.js'
 import { type ConnectOptions, connect, type PlainTransport } from './plain/client.js'
-import type { Cluster, DcAddress } from './plain/cluster.js'
+import type { PlainCluster } from './plain/cluster.js'
 
 /**
  * A plain cluster running in another process, as the first line of
@@ -60,7 +61,7 @@ async function copyAuthorization(invoke: Invoker, dcId: number, signal: AbortSig
  * ```
  */
 export function createTestkitInvoker(
-  cluster: Cluster | ServedPlainCluster,
+  cluster: PlainCluster | ServedPlainCluster,
   options: TestkitInvokerOptions = {},
 ): TestkitInvoker {
   checkCluster(cluster)
@@ -109,7 +110,7 @@ function isDcAddress(value: unknown): value is DcAddress {
 }
 
 /** Refuses, with what to pass instead, anything this plain-protocol client cannot talk to. */
-function checkCluster(cluster: unknown): asserts cluster is Cluster | ServedPlainCluster {
+function checkCluster(cluster: unknown): asserts cluster is PlainCluster | ServedPlainCluster {
   const bag = cluster as { protocol?: unknown; rsaPublicKeyPem?: unknown; dcs?: unknown } | null
   if (typeof bag !== 'object' || bag === null) {
     throw new TypeError(`createTestkitInvoker: no cluster given (${String(cluster)}); ${WHAT_TO_PASS}`)
@@ -128,7 +129,7 @@ function checkCluster(cluster: unknown): asserts cluster is Cluster | ServedPlai
   }
 }
 
-function homeDcOf(cluster: Cluster | ServedPlainCluster, account: string): number | undefined {
+function homeDcOf(cluster: PlainCluster | ServedPlainCluster, account: string): number | undefined {
   const home = 'world' in cluster ? cluster.world.homeDcOf(account) : cluster.accounts?.[account]?.homeDc
   if (home === undefined && ('world' in cluster || cluster.accounts !== undefined)) {
     throw new RangeError(`createTestkitInvoker: the cluster has no account '${account}'`)
@@ -140,7 +141,7 @@ function homeDcOf(cluster: Cluster | ServedPlainCluster, account: string): numbe
  * Starting on a DC where the account is not logged in would end every call in a bare 401 whose DC
  * the engine cannot name (it does not know home yet): say so at once, and how to set it up.
  */
-function checkAuthorizedOn(cluster: Cluster, account: string, dcId: number): void {
+function checkAuthorizedOn(cluster: PlainCluster, account: string, dcId: number): void {
   if (cluster.world.isAuthorized(account, dcId)) return
   const home = cluster.world.homeDcOf(account)
   throw new RangeError(

@@ -28,7 +28,7 @@ describe('GramJS adapter: every answer of a container is delivered', () => {
   async function burst(wrap: boolean): Promise<string[]> {
     const running = await startCluster({
       protocol: 'mtproto',
-      floodRules: [{ method: 'messages.sendMessage', scope: 'account', max: 2, perMs: 1000 }],
+      floodRules: [{ method: 'messages.sendMessage', scope: 'account', maxCalls: 2, windowMs: 1000 }],
     })
     cluster = running
     const telegram = new TelegramClient(new StringSession(''), 1, 'hash', {

@@ -92,7 +92,7 @@ describe('GramJS adapter: a real TelegramClient over scripted senders', () => {
 
   it('honours a flood wait and remembers it: nothing is sent into the open window', async () => {
     const { clock, client, world, events, sends } = setup({
-      world: { floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 2, perMs: 2000 }] },
+      world: { floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 2, windowMs: 2000 }] },
     })
     await client.invoke(message('1'))
     await client.invoke(message('2'))
@@ -116,7 +116,9 @@ describe('GramJS adapter: a real TelegramClient over scripted senders', () => {
 
   it('throws a wait too long for the budget at once, as GramJS own FloodWaitError with our details', async () => {
     const { clock, client, sends } = setup({
-      world: { floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 1, perMs: 120_000 }] },
+      world: {
+        floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 1, windowMs: 120_000 }],
+      },
       recovery: { maxFloodWaitMs: 30_000 },
     })
     await client.invoke(message())

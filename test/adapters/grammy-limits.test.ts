@@ -126,7 +126,7 @@ describe('which calls count against which of Telegram’s limits', () => {
 
 describe('grammY with limits: a real Bot against a fake Bot API that enforces them', () => {
   it('sends 25 messages into one group without a 429, where unpaced it draws them', async () => {
-    const floodRules = [{ method: 'sendMessage', max: 20, perMs: 60_000 }]
+    const floodRules = [{ method: 'sendMessage', scope: 'peer' as const, maxCalls: 20, windowMs: 60_000 }]
     // 25 messages take about 80 s at that pace: more than the default budget of a call (60 s).
     const paced = await setup({ floodRules }, { limits: 'telegram', deadlineMs: 120_000 })
     const unpaced = await setup({ floodRules }, { maxFloodWaitMs: 0 })

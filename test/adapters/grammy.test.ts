@@ -44,7 +44,7 @@ describe('grammY adapter: a real Bot against a fake Bot API on loopback', () => 
     // A window long against request latency on the scaled clock (a slow first request can take
     // a virtual second or more), so the third call surely meets it.
     const { api, bot, events, sent } = await setup({
-      floodRules: [{ method: 'sendMessage', max: 2, perMs: 10_000 }],
+      floodRules: [{ method: 'sendMessage', scope: 'peer', maxCalls: 2, windowMs: 10_000 }],
     })
     await bot.api.sendMessage(1, 'one')
     await bot.api.sendMessage(1, 'two')
@@ -67,7 +67,7 @@ describe('grammY adapter: a real Bot against a fake Bot API on loopback', () => 
 
   it('gives a 429 longer than the budget back at once, and answers the next call locally', async () => {
     const { api, bot, sent } = await setup(
-      { floodRules: [{ method: 'sendMessage', max: 1, perMs: 120_000 }] },
+      { floodRules: [{ method: 'sendMessage', scope: 'peer', maxCalls: 1, windowMs: 120_000 }] },
       { maxFloodWaitMs: 30_000 },
     )
     await bot.api.sendMessage(1, 'one')
@@ -94,7 +94,7 @@ describe('grammY adapter: a real Bot against a fake Bot API on loopback', () => 
   it('shares windows through one flood store, per bot: a second process never sends into them', async () => {
     const store = new MemoryFloodStore()
     const first = await setup(
-      { floodRules: [{ method: 'sendMessage', max: 1, perMs: 60_000 }] },
+      { floodRules: [{ method: 'sendMessage', scope: 'peer', maxCalls: 1, windowMs: 60_000 }] },
       { floodStore: store, maxFloodWaitMs: 1000 },
     )
     await first.bot.api.sendMessage(1, 'one')

@@ -82,7 +82,7 @@ describe('mtcute adapter: a real mtcute client, its middleware chain ending in a
 
   it('honours a flood wait and remembers it: nothing is sent into the open window', async () => {
     const { clock, tg, world, events, sends } = await setup({
-      world: { floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 2, perMs: 2000 }] },
+      world: { floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 2, windowMs: 2000 }] },
     })
     await tg.call(message('1'))
     await tg.call(message('2'))
@@ -104,7 +104,9 @@ describe('mtcute adapter: a real mtcute client, its middleware chain ending in a
 
   it("gives a wait too long back as mtcute's own tl.RpcError, and refuses the next call locally", async () => {
     const { clock, tg, sends, giveUps } = await setup({
-      world: { floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 1, perMs: 120_000 }] },
+      world: {
+        floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 1, windowMs: 120_000 }],
+      },
       recovery: { maxFloodWaitMs: 30_000 },
     })
     await tg.call(message())
@@ -123,7 +125,7 @@ describe('mtcute adapter: a real mtcute client, its middleware chain ending in a
 
   it("honours mtcute's per-call options: floodSleepThreshold and maxRetryCount", async () => {
     const { tg, sends } = await setup({
-      world: { floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 1, perMs: 2000 }] },
+      world: { floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 1, windowMs: 2000 }] },
     })
     await tg.call(message())
     const error = await tg.call(message(), { floodSleepThreshold: 1000 }).catch((e: unknown) => e)
@@ -233,7 +235,9 @@ describe('mtcute adapter: a real mtcute client, its middleware chain ending in a
 
   it('ends waiting calls at once when the client stops, as mtcute own middlewares do', async () => {
     const { clock, tg } = await setup({
-      world: { floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 1, perMs: 10_000 }] },
+      world: {
+        floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 1, windowMs: 10_000 }],
+      },
     })
     await tg.call(message())
     const waiting = Array.from({ length: 20 }, () => settled(tg.call(message())))

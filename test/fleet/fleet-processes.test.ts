@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Cluster, startCluster } from '../../src/testkit/plain/index.js'
+import { type PlainCluster, startPlainCluster } from '../../src/testkit/plain/index.js'
 import { type RedisServer, startRedisServer } from '../../src/testkit/redis-server.js'
 import { runFleet } from '../support/fleet/index.js'
 
 let redis: RedisServer
-let cluster: Cluster
+let cluster: PlainCluster
 
 /**
  * Four real processes (fork with tsx), each with its own cluster connection, Redis connection and
@@ -26,9 +26,9 @@ describe('a fleet of worker processes sharing one account', () => {
 
   beforeAll(async () => {
     redis = await startRedisServer()
-    cluster = await startCluster({
+    cluster = await startPlainCluster({
       accounts: { alice: { homeDc: 2 } },
-      floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', max: 4, perMs: 2_000 }],
+      floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', maxCalls: 4, windowMs: 2_000 }],
     })
   })
 

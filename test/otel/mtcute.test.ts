@@ -20,7 +20,9 @@ describe('instrument(mtcuteRecovery(...)) with a real mtcute client', () => {
     const clock = new FakeClock()
     const world = new World({
       accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } },
-      floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 1, perMs: 60_000, waitMs: 2000 }],
+      floodRules: [
+        { method: 'messages.sendMessage', scope: 'peer', maxCalls: 1, windowMs: 60_000, waitMs: 2000 },
+      ],
       now: () => clock.now(),
     })
     const server = worldServer({ world, account: 'alice', primaryDcId: 2 })

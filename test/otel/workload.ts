@@ -24,7 +24,7 @@ export async function startScriptedCluster(): Promise<{
   const cluster = await startCluster({
     accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } },
     floodRules: [
-      { method: 'messages.sendMessage', scope: 'peer', max: 1, perMs: 60_000, waitMs: FLOOD_WAIT_MS },
+      { method: 'messages.sendMessage', scope: 'peer', maxCalls: 1, windowMs: 60_000, waitMs: FLOOD_WAIT_MS },
     ],
     faults: { byMethod: { 'messages.getHistory': { internalErrorRate: 1 } } },
     now: () => clock.now(),

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { detailsOf, TransportError } from '../../src/index.js'
 import {
-  type Cluster,
   createTestkitInvoker,
+  type PlainCluster,
   startCluster,
   type TestkitInvoker,
 } from '../../src/testkit/index.js'
 
-let cluster: Cluster | undefined
+let cluster: PlainCluster | undefined
 let invoke: TestkitInvoker | undefined
 
 afterEach(async () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { BadRequestError, createInvoker, detailsOf } from '../../src/index.js'
-import { type Cluster, connect, startCluster } from '../../src/testkit/plain/index.js'
+import { connect, type PlainCluster, startPlainCluster } from '../../src/testkit/plain/index.js'
 
-let cluster: Cluster | undefined
+let cluster: PlainCluster | undefined
 
 afterEach(async () => {
   await cluster?.stop()
@@ -12,7 +12,7 @@ afterEach(async () => {
 /** The whole stack for real: engine -> transport -> TCP -> server -> TL -> decoder -> error model. */
 describe('the recovery engine over the plain cluster', () => {
   it('follows USER_MIGRATE and FILE_MIGRATE, authorizes on the file DC, and reports a typo', async () => {
-    cluster = await startCluster({
+    cluster = await startPlainCluster({
       accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } },
       files: { photo: 4 },
     })

@@ -8,9 +8,14 @@ import {
   defaultPolicies,
   type PoolMoveEvent,
 } from '../../src/index.js'
-import { type Cluster, connect, type PlainTransport, startCluster } from '../../src/testkit/plain/index.js'
+import {
+  connect,
+  type PlainCluster,
+  type PlainTransport,
+  startPlainCluster,
+} from '../../src/testkit/plain/index.js'
 
-let cluster: Cluster | undefined
+let cluster: PlainCluster | undefined
 const transports: PlainTransport[] = []
 
 afterEach(async () => {
@@ -22,7 +27,7 @@ afterEach(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function invokerFor(
-  cluster: Cluster,
+  cluster: PlainCluster,
   account: string,
   homeDcId: number,
   breaker: ReturnType<typeof createBreakerPolicy>,
@@ -43,7 +48,7 @@ function invokerFor(
 /** The breaker and the pool for real: TCP, a DC that crashes for a stretch of the run, then comes back. */
 describe('the breaker and the pool over the plain cluster, with a DC down for a stretch', () => {
   it('opens the breaker of the failing DC, fails fast meanwhile, and closes it with a probe once the DC is back', async () => {
-    cluster = await startCluster({ accounts: { alice: { homeDc: 2 } } })
+    cluster = await startPlainCluster({ accounts: { alice: { homeDc: 2 } } })
     const breaker = createBreakerPolicy({ failureThreshold: 3, openMs: 200, maxOpenMs: 200 })
     const invoke = invokerFor(cluster, 'alice', 2, breaker)
     const transitions: BreakerEvent[] = []
@@ -73,7 +78,7 @@ describe('the breaker and the pool over the plain cluster, with a DC down for a 
   })
 
   it('keeps pooled work flowing through another account while one account’s DC is down', async () => {
-    cluster = await startCluster({ accounts: { alice: { homeDc: 2 }, bob: { homeDc: 4 } } })
+    cluster = await startPlainCluster({ accounts: { alice: { homeDc: 2 }, bob: { homeDc: 4 } } })
     const breaker = createBreakerPolicy({ failureThreshold: 3, openMs: 200, maxOpenMs: 200 })
     const alice = invokerFor(cluster, 'alice', 2, breaker)
     const bob = invokerFor(cluster, 'bob', 4, breaker)

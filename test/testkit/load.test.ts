@@ -10,8 +10,8 @@ import {
   RecoveryError,
 } from '../../src/index.js'
 import {
-  type Cluster,
   createTestkitInvoker,
+  type PlainCluster,
   startCluster,
   type TestkitInvoker,
   tallyRecovery,
@@ -99,7 +99,7 @@ describe('the engine over a faulty cluster, under load', () => {
     const baseline = resources()
     const world = faultyWorld(6, ACCOUNTS, 0.0005)
     const accounts = world.accounts ?? {}
-    const cluster: Cluster = await startCluster(world)
+    const cluster: PlainCluster = await startCluster(world)
     const redirects = new WeakMap<object, number>()
     const invokers: TestkitInvoker[] = Object.keys(accounts).map((account) =>
       createTestkitInvoker(cluster, {
@@ -219,7 +219,7 @@ describe('the engine over a faulty cluster, under load', () => {
     expect(report.floodViolations).toBe(0)
     expect(maxRedirectsSeen).toBeLessThanOrEqual(MAX_REDIRECTS)
     // Every kind of fault was injected, and recovered from often enough to matter.
-    for (const kind of ['slow', 'drop', 'half-frame', 'garbage', 'gzip'])
+    for (const kind of ['slow', 'drop-answer', 'half-frame', 'garbage', 'gzip'])
       expect(report.transportFaults[kind], kind).toBeGreaterThan(0)
     expect(report.errorsByType.INTERNAL_SERVER_ERROR).toBeGreaterThan(0)
     expect(report.errorsByType.Timeout).toBeGreaterThan(0)

@@ -1,9 +1,14 @@
 import { connect as connectSocket } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { FloodError, RpcError, SeeOtherError } from '../../src/index.js'
-import { type Cluster, ConnectionError, connect, startCluster } from '../../src/testkit/plain/index.js'
+import {
+  ConnectionError,
+  connect,
+  type PlainCluster,
+  startPlainCluster,
+} from '../../src/testkit/plain/index.js'
 
-let cluster: Cluster | undefined
+let cluster: PlainCluster | undefined
 
 afterEach(async () => {
   await cluster?.stop()
@@ -14,7 +19,7 @@ const accounts = { alice: { homeDc: 2, phone: '15550001' } }
 
 describe('the plain cluster over loopback TCP', () => {
   it('starts five DCs on free ports and answers a call with a result', async () => {
-    cluster = await startCluster({ accounts })
+    cluster = await startPlainCluster({ accounts })
     expect(cluster.dcs.map((dc) => dc.id)).toEqual([1, 2, 3, 4, 5])
     expect(new Set(cluster.dcs.map((dc) => dc.port)).size).toBe(5)
     const client = connect(cluster, { account: 'alice' })
@@ -23,7 +28,7 @@ describe('the plain cluster over loopback TCP', () => {
   })
 
   it('answers errors with real rpc_error bytes, decoded into the typed model', async () => {
-    cluster = await startCluster({ accounts, transportFaults: { gzipRate: 1 } })
+    cluster = await startPlainCluster({ accounts, transportFaults: { gzipRate: 1 } })
     const client = connect(cluster, { account: 'alice' })
     const error = await client.send({ method: 'users.getFullUser', dcId: 1 }).catch((e: unknown) => e)
     // alice is authorized on her home DC only
@@ -38,9 +43,9 @@ describe('the plain cluster over loopback TCP', () => {
   })
 
   it('batches answers ready together into one msg_container without losing any', async () => {
-    cluster = await startCluster({
+    cluster = await startPlainCluster({
       accounts,
-      floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 3, perMs: 60_000 }],
+      floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 3, windowMs: 60_000 }],
     })
     const client = connect(cluster, { account: 'alice' })
     const outcomes = await Promise.allSettled(
@@ -64,7 +69,7 @@ describe('the plain cluster over loopback TCP', () => {
   })
 
   it('cuts connections that send garbage, with transport error -404, and keeps serving others', async () => {
-    cluster = await startCluster({ accounts })
+    cluster = await startPlainCluster({ accounts })
     const dc = cluster.dcs[0]!
     const received = await new Promise<Buffer>((resolve, reject) => {
       const socket = connectSocket(dc.port, dc.host, () =>
@@ -83,7 +88,7 @@ describe('the plain cluster over loopback TCP', () => {
   })
 
   it('fails pending calls with a ConnectionError when a DC dies, and reconnects when it is back', async () => {
-    cluster = await startCluster({ accounts, transportFaults: { slowRate: 1, slowMs: 300 } })
+    cluster = await startPlainCluster({ accounts, transportFaults: { slowRate: 1, slowMs: 300 } })
     const running = cluster
     const client = connect(running, { account: 'alice' })
     const requestsBefore = running.report().requests
@@ -102,7 +107,7 @@ describe('the plain cluster over loopback TCP', () => {
   })
 
   it('a cancelled call ends at once and leaves the connection usable', async () => {
-    cluster = await startCluster({ accounts, transportFaults: { slowRate: 1, slowMs: 200 } })
+    cluster = await startPlainCluster({ accounts, transportFaults: { slowRate: 1, slowMs: 200 } })
     const client = connect(cluster, { account: 'alice' })
     const controller = new AbortController()
     const call = client.send({ method: 'users.getFullUser', dcId: 2, signal: controller.signal })
@@ -112,12 +117,30 @@ describe('the plain cluster over loopback TCP', () => {
     client.close()
   })
 
+  it('tells a dropped request from a dropped answer: only the call whose answer was dropped took effect', async () => {
+    for (const [transportFaults, callsTheWorldSaw] of [
+      [{ dropRequestRate: 1 }, 0],
+      [{ dropAnswerRate: 1 }, 1],
+    ] as const) {
+      const c = await startPlainCluster({ accounts, transportFaults })
+      const client = connect(c)
+      try {
+        await expect(client.send({ method: 'help.getConfig' })).rejects.toBeInstanceOf(ConnectionError)
+        expect(c.world.stats.calls).toBe(callsTheWorldSaw)
+        expect(c.report()).toMatchObject({ requests: 1, calls: callsTheWorldSaw })
+      } finally {
+        client.close()
+        await c.stop()
+      }
+    }
+  })
+
   it('injects dropped connections, half-written and garbage frames as ConnectionErrors, reproducibly', async () => {
     const run = async () => {
-      const c = await startCluster({
+      const c = await startPlainCluster({
         accounts,
         seed: 9,
-        transportFaults: { dropRate: 0.1, halfFrameRate: 0.1, garbageRate: 0.1 },
+        transportFaults: { dropAnswerRate: 0.1, halfFrameRate: 0.1, garbageRate: 0.1 },
       })
       const client = connect(c, { account: 'alice' })
       const kinds: string[] = []
@@ -140,7 +163,7 @@ describe('the plain cluster over loopback TCP', () => {
     const lost = first.kinds.filter((k) => k === 'lost').length
     expect(lost).toBeGreaterThan(5)
     expect(lost).toBe(
-      first.report.transportFaults.drop! +
+      first.report.transportFaults['drop-answer']! +
         first.report.transportFaults['half-frame']! +
         first.report.transportFaults.garbage!,
     )

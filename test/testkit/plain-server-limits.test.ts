@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startCluster as startPublicCluster } from '../../src/testkit/index.js'
 import { FrameReader, frame, INTERMEDIATE_TAG } from '../../src/testkit/plain/framing.js'
-import { type Cluster, connect, startCluster } from '../../src/testkit/plain/index.js'
+import { connect, type PlainCluster, startPlainCluster } from '../../src/testkit/plain/index.js'
 import {
   decodePlainMessage,
   decodeResult,
@@ -13,7 +13,7 @@ import { DEFAULT_SERVER_LIMITS } from '../../src/testkit/plain/server-limits.js'
 import { decodeMessages } from '../../src/wire/index.js'
 import { openRawPeer, type RawPeer, sendInSegments, trickle, until, within } from './support/raw-peer.js'
 
-let cluster: Cluster | undefined
+let cluster: PlainCluster | undefined
 const peers: RawPeer[] = []
 
 afterEach(async () => {
@@ -69,7 +69,7 @@ function heldAfter(stream: Uint8Array, sent: number): number {
 
 describe('the plain DC under hostile clients', () => {
   it('stops reading a connection it rejected: later chunks are neither served nor counted', async () => {
-    cluster = await startCluster()
+    cluster = await startPlainCluster()
     // Half-open: it keeps writing after the DC has ended its side, which an ordinary socket would not.
     const dc = cluster.dcs[0]!
     const raw = await openRawPeer(dc.port, dc.host, true)
@@ -85,7 +85,7 @@ describe('the plain DC under hostile clients', () => {
   })
 
   it('accepts the transport tag split across TCP segments, byte by byte', async () => {
-    cluster = await startCluster()
+    cluster = await startPlainCluster()
     const raw = await peer()
     const stream = callStream(1)
     for (let sent = 1; sent <= 4; sent++) {
@@ -100,7 +100,7 @@ describe('the plain DC under hostile clients', () => {
   })
 
   it('closes a connection that says nothing for idleTimeoutMs, and releases all 500 of them', async () => {
-    cluster = await startCluster({ idleTimeoutMs: 200, dcCount: 1 })
+    cluster = await startPlainCluster({ idleTimeoutMs: 200, dcCount: 1 })
     const silent = await Promise.all(Array.from({ length: 500 }, () => peer()))
     await within(Promise.all(silent.map((p) => p.closed)), 20_000, 'the idle connections to close')
     await until(() => cluster!.report().openConnections === 0, 5_000, 'every connection to be released')
@@ -109,7 +109,7 @@ describe('the plain DC under hostile clients', () => {
   })
 
   it('closes a connection whose request stays unfinished for partialFrameTimeoutMs, though bytes trickle in', async () => {
-    cluster = await startCluster({ idleTimeoutMs: 60_000, partialFrameTimeoutMs: 300 })
+    cluster = await startPlainCluster({ idleTimeoutMs: 60_000, partialFrameTimeoutMs: 300 })
     const raw = await peer()
     const stream = callStream(1)
     // One byte at a time keeps the connection from being idle; only the unfinished frame can end it.
@@ -120,7 +120,7 @@ describe('the plain DC under hostile clients', () => {
   })
 
   it('refuses connections past maxConnections with -429 and serves again once one closes', async () => {
-    cluster = await startCluster({ maxConnections: 3 })
+    cluster = await startPlainCluster({ maxConnections: 3 })
     const held = await Promise.all([peer(0), peer(1), peer(2)])
     await until(() => cluster!.report().openConnections === 3, 5_000, 'three connections')
     const extra = await peer(3)
@@ -136,7 +136,7 @@ describe('the plain DC under hostile clients', () => {
 
   it('bounds the bytes of half-sent requests across the cluster by maxBufferedBytes', async () => {
     const maxBufferedBytes = 1 << 20
-    cluster = await startCluster({ maxBufferedBytes, maxRequestBytes: 256 << 10 })
+    cluster = await startPlainCluster({ maxBufferedBytes, maxRequestBytes: 256 << 10 })
     const header = new Uint8Array(4)
     new DataView(header.buffer).setUint32(0, 256 << 10, true)
     const partial = Buffer.concat([tag, header, new Uint8Array(200 << 10)])
@@ -152,11 +152,15 @@ describe('the plain DC under hostile clients', () => {
   })
 
   it('checks its limits where they are given, naming the option', async () => {
-    await expect(startCluster({ idleTimeoutMs: Number.NaN })).rejects.toThrow(/idleTimeoutMs/)
-    await expect(startCluster({ maxConnections: 0 })).rejects.toThrow(RangeError)
-    await expect(startCluster({ maxBufferedBytes: 1.5 })).rejects.toThrow(/maxBufferedBytes/)
-    await expect(startCluster({ partialFrameTimeoutMs: 2 ** 31 })).rejects.toThrow(/partialFrameTimeoutMs/)
-    await expect(startCluster({ maxRequestBytes: '1024' as unknown as number })).rejects.toThrow(TypeError)
+    await expect(startPlainCluster({ idleTimeoutMs: Number.NaN })).rejects.toThrow(/idleTimeoutMs/)
+    await expect(startPlainCluster({ maxConnections: 0 })).rejects.toThrow(RangeError)
+    await expect(startPlainCluster({ maxBufferedBytes: 1.5 })).rejects.toThrow(/maxBufferedBytes/)
+    await expect(startPlainCluster({ partialFrameTimeoutMs: 2 ** 31 })).rejects.toThrow(
+      /partialFrameTimeoutMs/,
+    )
+    await expect(startPlainCluster({ maxRequestBytes: '1024' as unknown as number })).rejects.toThrow(
+      TypeError,
+    )
     expect(DEFAULT_SERVER_LIMITS.maxConnections).toBeGreaterThan(0)
   })
 
@@ -171,7 +175,7 @@ describe('the plain DC under hostile clients', () => {
   })
 
   it('serves any split of a valid stream into TCP segments exactly as the unsplit stream', async () => {
-    cluster = await startCluster({ dcCount: 1 })
+    cluster = await startPlainCluster({ dcCount: 1 })
     const stream = callStream(3)
     const whole = await peer()
     await whole.write(stream)
@@ -202,7 +206,7 @@ describe('the plain DC under hostile clients', () => {
 
   it('never holds more than maxBufferedBytes whatever garbage arrives, and closes what it refuses', async () => {
     const maxBufferedBytes = 32 << 10
-    cluster = await startCluster({ dcCount: 1, maxBufferedBytes, maxRequestBytes: 24 << 10 })
+    cluster = await startPlainCluster({ dcCount: 1, maxBufferedBytes, maxRequestBytes: 24 << 10 })
     // Two classes: random bytes (most are refused at the tag or the length), and the garbage that
     // costs memory, a good tag and a plausible length followed by part of the body it promises.
     const randomBytes = fc.array(fc.uint8Array({ minLength: 1, maxLength: 40 << 10, size: 'max' }), {

@@ -1,6 +1,12 @@
 import { connect as netConnect } from 'node:net'
-import { describe, expect, expectTypeOf, it } from 'vitest'
-import { type Cluster, type MtprotoCluster, startCluster } from '../../src/testkit/index.js'
+import { describe, expect, expectTypeOf, it, vi } from 'vitest'
+import {
+  type Cluster,
+  type MtprotoCluster,
+  type PlainCluster,
+  startCluster,
+  World,
+} from '../../src/testkit/index.js'
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -15,7 +21,7 @@ function canConnect(port: number): Promise<boolean> {
 describe('startCluster({ protocol })', () => {
   it('starts the plain cluster by default', async () => {
     const cluster = await startCluster({ dcCount: 2 })
-    expectTypeOf(cluster).toEqualTypeOf<Cluster>()
+    expectTypeOf(cluster).toEqualTypeOf<PlainCluster>()
     try {
       expect(cluster.dcs.map((dc) => dc.id)).toEqual([1, 2])
       expect(cluster.report().calls).toBe(0)
@@ -36,6 +42,30 @@ describe('startCluster({ protocol })', () => {
       expect(cluster.stats().connections.opened).toBeGreaterThanOrEqual(1)
     } finally {
       await cluster.stop()
+    }
+  })
+
+  it('gives both protocols one shape: a World, the same report, connections that can be cut', async () => {
+    const plain = await startCluster({ dcCount: 1 })
+    const mtproto = await startCluster({ protocol: 'mtproto', dcCount: 1 })
+    try {
+      expect([plain.protocol, mtproto.protocol]).toEqual(['plain', 'mtproto'])
+      const { protocol: _protocol, ...common } = mtproto.report()
+      expect(Object.keys(common).sort()).toEqual(Object.keys(plain.report()).sort())
+      for (const cluster of [plain, mtproto] as Cluster[]) {
+        expect(cluster.world).toBeInstanceOf(World)
+        expect(cluster.world.dcIds).toEqual([1])
+        const socket = netConnect(cluster.dcs[0]!.port, '127.0.0.1')
+        const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+        socket.on('error', () => {})
+        await vi.waitFor(() => expect(cluster.report().openConnections).toBe(1), { timeout: 5_000 })
+        cluster.dropConnections()
+        await closed
+        await vi.waitFor(() => expect(cluster.report().openConnections).toBe(0), { timeout: 5_000 })
+        expect(cluster.report()).toMatchObject({ connections: 1, maxConcurrentConnections: 1 })
+      }
+    } finally {
+      await Promise.all([plain.stop(), mtproto.stop()])
     }
   })
 })

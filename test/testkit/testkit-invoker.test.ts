@@ -2,15 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { BadRequestError, InvokerClosedError } from '../../src/index.js'
 import { engineOf } from '../../src/recovery/invoker.js'
 import {
-  type Cluster,
   createTestkitInvoker,
+  type PlainCluster,
   type ServedPlainCluster,
   startCluster,
   type TestkitInvoker,
   tallyRecovery,
 } from '../../src/testkit/index.js'
 
-let cluster: Cluster | undefined
+let cluster: PlainCluster | undefined
 let invoke: TestkitInvoker | undefined
 
 afterEach(async () => {
@@ -42,7 +42,7 @@ describe('createTestkitInvoker', () => {
   it('counts what the engine did with tallyRecovery', async () => {
     cluster = await startCluster({
       accounts: { alice: { homeDc: 3, authorizedOn: [1, 3] } },
-      floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 2, perMs: 1000 }],
+      floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 2, windowMs: 1000 }],
     })
     invoke = createTestkitInvoker(cluster, { account: 'alice', defaultDcId: 1 })
     const tally = tallyRecovery(invoke)

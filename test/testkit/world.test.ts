@@ -131,7 +131,7 @@ describe('the simulated world', () => {
 
   it('announces flood waits in whole seconds and counts calls inside them as violations that extend them', () => {
     const { world, advance } = worldAt({
-      floodRules: [{ method: 'messages.sendMessage', scope: 'peer', max: 2, perMs: 3000 }],
+      floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 2, windowMs: 3000 }],
     })
     const send = (peer = 'p1') =>
       world.handle({
@@ -158,7 +158,7 @@ describe('the simulated world', () => {
 
   it('does not blame calls sent before the refusal reached their client', () => {
     const { world, advance } = worldAt({
-      floodRules: [{ method: 'messages.sendMessage', scope: 'account', max: 1, perMs: 2000 }],
+      floodRules: [{ method: 'messages.sendMessage', scope: 'account', maxCalls: 1, windowMs: 2000 }],
     })
     const send = (seenUpTo: bigint, channel = '2/1') =>
       world.handle({
@@ -193,7 +193,7 @@ describe('the simulated world', () => {
 
   it('blames another connection of the same account once the wait has reached the account', () => {
     const { world, advance } = worldAt({
-      floodRules: [{ method: 'messages.sendMessage', scope: 'account', max: 1, perMs: 10_000 }],
+      floodRules: [{ method: 'messages.sendMessage', scope: 'account', maxCalls: 1, windowMs: 10_000 }],
     })
     const send = (channel: string) =>
       world.handle({
@@ -219,7 +219,7 @@ describe('the simulated world', () => {
 
   it('a client that honours the announced seconds is never a violator', () => {
     const limiter = new FloodLimiter([])
-    const rule = { method: 'm', scope: 'account' as const, max: 3, perMs: 1000 }
+    const rule = { method: 'm', scope: 'account' as const, maxCalls: 3, windowMs: 1000 }
     let now = 0
     let accepted = 0
     while (accepted < 50) {
@@ -270,7 +270,9 @@ describe('the rules the MTProto cluster needed too', () => {
   it('opens a fixed wait when a rule has waitMs, and forgives the window once it is over', () => {
     const { world, advance } = worldAt({
       accounts: { alice: { homeDc: 2 } },
-      floodRules: [{ method: 'messages.sendMessage', scope: 'account', max: 2, perMs: 10_000, waitMs: 2000 }],
+      floodRules: [
+        { method: 'messages.sendMessage', scope: 'account', maxCalls: 2, windowMs: 10_000, waitMs: 2000 },
+      ],
     })
     const send = () =>
       world.handle({ dcId: 2, account: 'alice', method: 'messages.sendMessage', params: { message: 'x' } })
@@ -321,5 +323,34 @@ describe('the rules the MTProto cluster needed too', () => {
     )
     expect(world.handle({ dcId: 1, account: 'carol', method: 'auth.logOut', params: {} }).kind).toBe('ok')
     expect(world.isAuthorized('carol', 1)).toBe(false)
+  })
+
+  it('lists each violation with who sent it, where and when, as it counts it', () => {
+    const { world, advance } = worldAt({
+      floodRules: [{ method: 'messages.sendMessage', scope: 'account', maxCalls: 1, windowMs: 2000 }],
+    })
+    const send = (account: string, dcId: number) =>
+      world.handle({ dcId, account, method: 'messages.sendMessage', params: { message: 'hi' } })
+    expect(send('alice', 2).kind).toBe('ok')
+    expect(send('alice', 2)).toMatchObject({ code: 420 })
+    expect(world.violations).toEqual([])
+    advance(700)
+    expect(send('alice', 2)).toMatchObject({ code: 420 })
+    expect(send('bob', 4).kind).toBe('ok') // another account, another key: no violation
+    expect(world.violations).toEqual([
+      { account: 'alice', method: 'messages.sendMessage', dcId: 2, receivedAt: 1_000_700 },
+    ])
+    expect(world.violations).toHaveLength(world.stats.floodViolations)
+  })
+
+  it('stores files added while it runs, and sends their downloads to their DC', () => {
+    const { world } = worldAt()
+    const getFile = (location: string, dcId: number) =>
+      world.handle({ dcId, account: 'alice', method: 'upload.getFile', params: { location } })
+    expect(getFile('video', 2)).toMatchObject({ code: 400, message: 'LOCATION_INVALID' })
+    world.addFile('video', 4)
+    world.addAccount('alice', { homeDc: 2, authorizedOn: [2, 4] })
+    expect(getFile('video', 2)).toMatchObject({ code: 303, message: 'FILE_MIGRATE_4' })
+    expect(getFile('video', 4).kind).toBe('ok')
   })
 })

@@ -1,3 +1,4 @@
+import { testBotToken, testLoginCode, testPhone } from '../../testkit/mtproto/test-accounts.js'
 import { startCluster } from '../../testkit/start-cluster.js'
 import type { CommandSpec, ParsedArgs } from '../command.js'
 import { type CliContext, raiseExitCode } from '../context.js'
@@ -65,24 +66,25 @@ function howToConnect(
     return lines
   }
   const first = dcs.find((dc) => dc.id === 2) ?? dcs[0]!
+  const phone = testPhone(first.id)
   lines.push(
     '',
     'RSA public key (PKCS#1); clients must trust it:',
     ...pem.trimEnd().split('\n'),
     '',
-    `Test phones: 99966XYYYY lives on DC X, its code is X five times (99966${first.id}0001 -> ${String(first.id).repeat(5)}).`,
-    `Bots: token ${7_000_000 + first.id}:testkit-bot-homed-on-dc-${first.id} (one per DC).`,
+    `Test phones: 99966XYYYY lives on DC X, its code is X five times (${phone} -> ${testLoginCode(phone)}).`,
+    `Bots: token ${testBotToken(first.id)} (one per DC).`,
     '',
     'GramJS (mtproto-errors/testkit/clients; cluster = the --json line, or { dcs, rsaPublicKeyPem }):',
     "  const client = new TelegramClient(new StringSession(''), 1, 'hash', gramjsOptions(cluster))",
-    `  await loginGramjs(client, '99966${first.id}0001')`,
+    `  await loginGramjs(client, '${phone}')`,
     '  console.log(await client.getMe())',
     ...(dcs.some((dc) => dc.id === 4)
       ? []
       : ['  (GramJS starts on DC 4: first call client.session.setDC(2, host, port) with a DC above.)']),
     'mtcute:',
     "  const client = new TelegramClient({ apiId: 1, apiHash: 'hash', ...mtcuteOptions(cluster) })",
-    `  await loginMtcute(client, '99966${first.id}0001')`,
+    `  await loginMtcute(client, '${phone}')`,
     "  await client.sendText('me', 'hello')",
   )
   return lines

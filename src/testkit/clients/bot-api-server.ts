@@ -1,13 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { FloodLimiter } from '../world/flood-limiter.js'
-
-/** A per-chat limit of the fake Bot API: at most `max` calls of `method` per chat within `perMs`. */
-export interface BotFloodRule {
-  readonly method: string
-  readonly max: number
-  readonly perMs: number
-}
+import { checkFloodRules } from '../check-testkit-options.js'
+import { FloodLimiter, type FloodRule } from '../world/flood-limiter.js'
 
 /** One request as the fake Bot API received it. */
 export interface BotApiRequest {
@@ -27,8 +21,12 @@ export interface BotApiReply {
 
 /** Options of {@link startBotApiServer}. */
 export interface BotApiServerOptions {
-  /** Per-chat flood limits, answered with 429 and `retry_after` as the Bot API does. */
-  readonly floodRules?: readonly BotFloodRule[]
+  /**
+   * Flood limits, the clusters' shape, answered with 429 and `retry_after` as the Bot API does
+   * (`error` is not used). `scope: 'peer'` counts per bot and chat, `'account'` per bot, `'method'`
+   * for every bot together.
+   */
+  readonly floodRules?: readonly FloodRule[]
   /** Chat id -> the supergroup it became: calls on the old id get `migrate_to_chat_id`. */
   readonly migrations?: Readonly<Record<string, number>>
   /** Chats that do not exist ("chat not found"). */
@@ -71,9 +69,9 @@ export interface BotApiServer {
  * open flood window, the rule a well-behaved client never breaks.
  */
 export async function startBotApiServer(options: BotApiServerOptions = {}): Promise<BotApiServer> {
+  checkFloodRules('startBotApiServer', options.floodRules)
   const now = options.now ?? Date.now
-  const rules = options.floodRules ?? []
-  const limiter = new FloodLimiter(rules.map((rule) => ({ ...rule, scope: 'peer' as const })))
+  const limiter = new FloodLimiter(options.floodRules ?? [])
   const requests: BotApiRequest[] = []
   const stats: BotApiServerStats = { requests: 0, violations: 0, tooManyRequests: 0, byMethod: {} }
   let nextMessageId = 1
@@ -94,7 +92,7 @@ export async function startBotApiServer(options: BotApiServerOptions = {}): Prom
     }
     const rule = limiter.ruleFor(request.method)
     if (rule !== undefined) {
-      const decision = limiter.check(rule, `${request.method}|${request.botId}|${chatKey}`, request.at)
+      const decision = limiter.check(rule, floodKeyOf(rule, request, chatKey), request.at)
       stats.violations = limiter.violations
       if (!decision.allowed) {
         stats.tooManyRequests++
@@ -160,6 +158,18 @@ export async function startBotApiServer(options: BotApiServerOptions = {}): Prom
         server.close(() => resolve())
         server.closeIdleConnections()
       }),
+  }
+}
+
+/** The key a rule counts a request under: the Bot API's bot plays the account, its chat the peer. */
+function floodKeyOf(rule: FloodRule, request: BotApiRequest, chatKey: string | undefined): string {
+  switch (rule.scope) {
+    case 'method':
+      return request.method
+    case 'account':
+      return `${request.method}|${request.botId}`
+    case 'peer':
+      return `${request.method}|${request.botId}|${chatKey}`
   }
 }
 

@@ -1,7 +1,7 @@
 import { Api, errors, type TelegramClient } from 'telegram'
 import { methodNameOf } from '../../adapters/gramjs/method-name.js'
 import { setLongTimeout } from '../../recovery/long-timer.js'
-import type { World, WorldCall, WorldOutcome } from '../world/world.js'
+import type { World, WorldCall, WorldOutcome } from '../world/index.js'
 import { worldParamsOf } from './world-params.js'
 
 /** Options of {@link attachWorld}. */

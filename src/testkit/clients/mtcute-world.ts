@@ -1,6 +1,6 @@
 import type { RpcCallMiddleware, RpcCallMiddlewareContext } from '@mtcute/core'
 import { setLongTimeout } from '../../recovery/long-timer.js'
-import type { World, WorldCall, WorldOutcome } from '../world/world.js'
+import type { World, WorldCall, WorldOutcome } from '../world/index.js'
 import { worldParamsOf } from './world-params.js'
 
 /** Options of {@link worldServer}. */

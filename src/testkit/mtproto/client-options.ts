@@ -9,8 +9,8 @@ import type { Connection } from 'telegram/network/connection/Connection.js'
 import { ConnectionTCPAbridged } from 'telegram/network/connection/TCPAbridged.js'
 import { ConnectionTCPFull } from 'telegram/network/connection/TCPFull.js'
 import type { MtprotoCluster } from './cluster.js'
-import { DefaultWorld } from './default-world.js'
 import { rsaFingerprint } from './rsa-key.js'
+import { testLoginCode, testPhone } from './test-accounts.js'
 
 /**
  * What the helpers need to know of a cluster: its DCs and key. A running `MtprotoCluster` is one;
@@ -21,7 +21,7 @@ export type ClusterAddress = Pick<MtprotoCluster, 'dcs' | 'rsaPublicKeyPem'>
 /**
  * Ready-made options that point an unmodified GramJS or mtcute client at a cluster.
  *
- *     const cluster = await startMtprotoCluster()
+ *     const cluster = await startCluster({ protocol: 'mtproto' })
  *     const gramjs = new TelegramClient(new StringSession(''), 1, 'hash', gramjsOptions(cluster))
  *     const mtcute = new TelegramClient({ apiId: 1, apiHash: 'hash', ...mtcuteOptions(cluster) })
  */
@@ -61,14 +61,14 @@ export function gramjsOptions(
 }
 
 /**
- * Signs a GramJS client in with a test phone (`DefaultWorld.testPhone`) and its fixed code,
+ * Signs a GramJS client in with a test phone (`testPhone`) and its fixed code,
  * through GramJS's own `start()`: auth.sendCode, PHONE_MIGRATE if the phone lives elsewhere,
  * auth.signIn.
  */
-export async function loginGramjs(client: GramjsClient, phone = DefaultWorld.testPhone(2)): Promise<void> {
+export async function loginGramjs(client: GramjsClient, phone = testPhone(2)): Promise<void> {
   await client.start({
     phoneNumber: phone,
-    phoneCode: async () => DefaultWorld.loginCode(phone),
+    phoneCode: async () => testLoginCode(phone),
     onError: (error) => {
       throw error
     },
@@ -76,11 +76,8 @@ export async function loginGramjs(client: GramjsClient, phone = DefaultWorld.tes
 }
 
 /** The same for mtcute, through its `start()`; resolves with the signed-in user. */
-export function loginMtcute(
-  client: MtcuteClient,
-  phone = DefaultWorld.testPhone(2),
-): ReturnType<MtcuteClient['start']> {
-  return client.start({ phone, code: () => DefaultWorld.loginCode(phone), codeSentCallback: () => {} })
+export function loginMtcute(client: MtcuteClient, phone = testPhone(2)): ReturnType<MtcuteClient['start']> {
+  return client.start({ phone, code: () => testLoginCode(phone), codeSentCallback: () => {} })
 }
 
 /** The parts of a GramJS client that {@link destroyGramjsClient} has to reach. */

@@ -15,14 +15,7 @@ export {
   type MtprotoTransportFaults,
   startMtprotoCluster,
 } from './cluster.js'
-export {
-  DEFAULT_FLOOD_RULE,
-  DefaultWorld,
-  type DefaultWorldOptions,
-  type FloodRule,
-  type FloodViolation,
-  type WorldFile,
-} from './default-world.js'
+export { DefaultHandler, type DefaultHandlerOptions } from './default-handler.js'
 export type { MtprotoStats } from './stats.js'
 export type { TlObject } from './tl-codec.js'
-export type { DcAddress } from './world-objects.js'
+export type { TestFile } from './tl-state.js'

@@ -3,8 +3,8 @@ import type { FramingKind } from './framing.js'
 
 /** What the cluster's protocol machinery has seen, for assertions in tests. */
 export interface MtprotoStats {
-  /** TCP connections accepted, and how many are open now. */
-  connections: { opened: number; open: number }
+  /** TCP connections accepted, how many are open now, and the most open at once. */
+  connections: { opened: number; open: number; maxOpen: number }
   /** Connections by the transport they turned out to use. */
   framings: Partial<Record<FramingKind, number>>
   /** Auth keys created by key exchanges, per DC id. */
@@ -35,7 +35,7 @@ export interface MtprotoStats {
 /** Mutable counters behind {@link MtprotoStats}. */
 export class StatsCollector {
   private readonly data: MtprotoStats = {
-    connections: { opened: 0, open: 0 },
+    connections: { opened: 0, open: 0, maxOpen: 0 },
     framings: {},
     authKeysCreated: {},
     transportErrors: 0,
@@ -80,9 +80,12 @@ export class StatsCollector {
     this.data.limits[kind]++
   }
 
+  /** A connection was accepted. */
   connectionOpened(): void {
-    this.data.connections.opened++
-    this.data.connections.open++
+    const connections = this.data.connections
+    connections.opened++
+    connections.open++
+    connections.maxOpen = Math.max(connections.maxOpen, connections.open)
   }
 
   connectionClosed(): void {

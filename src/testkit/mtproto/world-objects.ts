@@ -1,4 +1,5 @@
 import Long from 'long'
+import type { DcAddress } from '../cluster.js'
 import type { TlObject } from './tl-codec.js'
 
 /**
@@ -6,13 +7,6 @@ import type { TlObject } from './tl-codec.js'
  * the fields both supported layers require (227 for mtcute 0.30, 198 for GramJS 2.26), so the
  * codec can write it at either.
  */
-
-/** Where clients reach one DC. */
-export interface DcAddress {
-  id: number
-  host: string
-  port: number
-}
 
 /** A user as the world keeps it. */
 export interface WorldUser {
@@ -22,7 +16,6 @@ export interface WorldUser {
   username: string
   phone: string | undefined
   bot: boolean
-  homeDc: number
 }
 
 /** `config`: the DC list points at the cluster's loopback ports. */
@@ -80,14 +73,19 @@ export function userObject(user: WorldUser, self: boolean, nowSeconds: number): 
   }
 }
 
-/** `users.userFull` for a user. */
-export function userFullObject(user: WorldUser, self: boolean, nowSeconds: number): TlObject {
+/** `users.userFull` for a user homed on `homeDcId`. */
+export function userFullObject(
+  user: WorldUser,
+  self: boolean,
+  nowSeconds: number,
+  homeDcId: number | undefined,
+): TlObject {
   return {
     _: 'users.userFull',
     fullUser: {
       _: 'userFull',
       id: user.id,
-      about: `Testkit account on DC ${user.homeDc}`,
+      about: `Testkit account on DC ${homeDcId}`,
       settings: { _: 'peerSettings' },
       notifySettings: { _: 'peerNotifySettings' },
       commonChatsCount: 0,

@@ -2,7 +2,7 @@ import { createConnection, type Socket } from 'node:net'
 import { setLongTimeout } from '../../recovery/long-timer.js'
 import { DecodeError, decodeMessages, decodeTransportError } from '../../wire/index.js'
 import { checkConnectOptions } from '../check-testkit-options.js'
-import type { DcAddress } from './cluster.js'
+import type { DcAddress } from '../cluster.js'
 import { FrameReader, frame, INTERMEDIATE_TAG } from './framing.js'
 import { decodePlainMessage, decodeResult, encodeCall, encodePlainMessage } from './protocol.js'
 

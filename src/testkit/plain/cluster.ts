@@ -1,52 +1,30 @@
-import { World, type WorldOptions, type WorldStats } from '../world/index.js'
+import type { Cluster, ClusterOptions, ClusterReport } from '../cluster.js'
+import { World, type WorldOptions } from '../world/index.js'
 import { type ClusterGauge, type DcCounters, DcServer } from './dc-server.js'
-import { resolveServerLimits, type ServerLimitStats, type ServerLimits } from './server-limits.js'
-import type { TransportFaults } from './transport-faults.js'
+import { resolveServerLimits, type ServerLimits } from './server-limits.js'
+import type { PlainTransportFaults } from './transport-faults.js'
 
 /**
- * Options of {@link startCluster}: the world's rules plus transport faults, where to listen, and
- * what one client may hold (the {@link ServerLimits}, checked here: a bad value throws).
+ * Options of the plain cluster: the options both clusters take, the whole world's (accounts, files,
+ * ...), the plain protocol's transport faults, and what one client may hold (the {@link ServerLimits},
+ * checked at start: a bad value throws).
  */
-export interface ClusterOptions extends WorldOptions, ServerLimits {
-  /** Number of DCs when `dcIds` is not given (default 5, ids 1..N). */
-  readonly dcCount?: number
-  readonly transportFaults?: TransportFaults
-  /** Loopback by default; the testkit never listens beyond the machine unless told to. */
-  readonly host?: string
+export interface PlainClusterOptions extends ClusterOptions, WorldOptions, ServerLimits {
+  /** `plain`, the default: MTProto's framing and TL, unencrypted messages. */
+  readonly protocol?: 'plain'
+  /** DC ids, in place of `dcCount`'s 1..N. */
+  readonly dcIds?: readonly number[]
+  /** Seeded transport faults: the two drops, and slow, half-frame, garbage and gzip-packed answers. */
+  readonly transportFaults?: PlainTransportFaults
 }
 
-/** Where a DC listens. */
-export interface DcAddress {
-  readonly id: number
-  readonly host: string
-  readonly port: number
-}
-
-/** The server side's account of a run. */
-export interface ClusterReport extends WorldStats, Readonly<ServerLimitStats> {
-  readonly connections: number
-  /** Connections open now, across all DCs. */
-  readonly openConnections: number
-  /** The most connections open at once, across all DCs. */
-  readonly maxConcurrentConnections: number
-  readonly requests: number
-  readonly badFrames: number
-  readonly transportFaults: Readonly<Record<string, number>>
-}
-
-/** A running simulated cluster. */
-export interface Cluster {
-  readonly dcs: readonly DcAddress[]
-  /** The rules and state, for tests that add accounts or revoke sessions mid-run. */
-  readonly world: World
-  /** What the server side counted so far. */
-  report(): ClusterReport
+/** A running plain cluster: every {@link Cluster} member, and DCs that can crash and come back. */
+export interface PlainCluster extends Cluster {
+  readonly protocol: 'plain'
   /** Crashes one DC: stops listening and cuts its connections. */
   stopDc(id: number): Promise<void>
   /** Brings a stopped DC back on its old port. */
   startDc(id: number): Promise<void>
-  /** Stops every DC and releases every socket and timer. */
-  stop(): Promise<void>
 }
 
 function sum(counters: readonly DcCounters[], pick: (c: DcCounters) => number): number {
@@ -54,10 +32,12 @@ function sum(counters: readonly DcCounters[], pick: (c: DcCounters) => number): 
 }
 
 /**
- * Starts a simulated Telegram cluster on loopback: one TCP server per DC (port 0, reported in
- * `dcs`), MTProto's intermediate transport, plain messages, real TL answers.
+ * Starts the plain cluster on loopback: one TCP server per DC (port 0, reported in `dcs`),
+ * MTProto's intermediate transport, plain messages, real TL answers.
  */
-export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+export async function startPlainCluster(
+  options: Omit<PlainClusterOptions, 'protocol'> = {},
+): Promise<PlainCluster> {
   const limits = resolveServerLimits(options)
   const dcIds = options.dcIds ?? Array.from({ length: options.dcCount ?? 5 }, (_, i) => i + 1)
   const world = new World({ ...options, dcIds })
@@ -78,9 +58,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     return server
   }
   return {
+    protocol: 'plain',
     dcs: servers.map((server) => ({ id: server.id, host, port: server.port })),
     world,
-    report() {
+    report(): ClusterReport {
       const counters = servers.map((s) => s.counters)
       const transportFaults: Record<string, number> = {}
       for (const c of counters) {
@@ -102,6 +83,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         peakBufferedBytes: gauge.peakBufferedBytes,
         transportFaults,
       }
+    },
+    dropConnections() {
+      for (const server of servers) server.dropConnections()
     },
     stopDc: (id) => serverOf(id).stop(),
     startDc: (id) => serverOf(id).start(),

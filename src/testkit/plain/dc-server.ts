@@ -11,7 +11,7 @@ import {
   type PlainRequest,
 } from './protocol.js'
 import type { ResolvedServerLimits } from './server-limits.js'
-import { type AnswerFault, chooseAnswerFault, type TransportFaults } from './transport-faults.js'
+import { type AnswerFault, chooseAnswerFault, type PlainTransportFaults } from './transport-faults.js'
 
 /** How long a refused connection may take to drain its transport error before it is cut, in ms. */
 const REFUSAL_GRACE_MS = 1000
@@ -32,7 +32,7 @@ export interface DcCounters {
   partialFrameTimeouts: number
   /** Connections refused because their unfinished requests would pass `maxBufferedBytes`. */
   bufferRefusals: number
-  faults: Record<Exclude<AnswerFault, undefined> | 'slow' | 'gzip', number>
+  faults: Record<Exclude<AnswerFault, undefined> | 'drop-request' | 'slow' | 'gzip', number>
 }
 
 /** What the whole cluster holds, shared by its DCs: connections and bytes of unfinished requests. */
@@ -90,7 +90,7 @@ export class DcServer {
     idleTimeouts: 0,
     partialFrameTimeouts: 0,
     bufferRefusals: 0,
-    faults: { drop: 0, 'half-frame': 0, garbage: 0, slow: 0, gzip: 0 },
+    faults: { 'drop-request': 0, 'drop-answer': 0, 'half-frame': 0, garbage: 0, slow: 0, gzip: 0 },
   }
   private server: Server | undefined
   private readonly connections = new Set<Connection>()
@@ -102,7 +102,7 @@ export class DcServer {
   constructor(
     readonly id: number,
     private readonly world: World,
-    private readonly faults: TransportFaults,
+    private readonly faults: PlainTransportFaults,
     private readonly host: string,
     private readonly gauge: ClusterGauge,
     private readonly limits: ResolvedServerLimits,
@@ -141,6 +141,11 @@ export class DcServer {
     this.timers.clear()
     for (const connection of this.connections) this.close(connection)
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+
+  /** Cuts every open connection, and keeps listening: clients reconnect on their next call. */
+  dropConnections(): void {
+    for (const connection of this.connections) this.close(connection)
   }
 
   private accept(socket: Socket): void {
@@ -278,6 +283,13 @@ export class DcServer {
   }
 
   private serve(connection: Connection, request: PlainRequest): void {
+    // Drawn only when asked for, so a seeded run without it keeps every other decision it had.
+    const dropRequest = this.faults.dropRequestRate ?? 0
+    if (dropRequest > 0 && this.world.random() < dropRequest) {
+      this.counters.faults['drop-request']++
+      this.close(connection)
+      return
+    }
     const outcome = this.world.handle({
       dcId: this.id,
       account: request.account,
@@ -316,7 +328,7 @@ export class DcServer {
     if (connection.closed) return
     if (fault !== undefined) this.counters.faults[fault]++
     switch (fault) {
-      case 'drop':
+      case 'drop-answer':
         this.close(connection)
         return
       case 'half-frame': {

@@ -5,12 +5,6 @@ export {
   type PlainSendRequest,
   type PlainTransport,
 } from './client.js'
-export {
-  type Cluster,
-  type ClusterOptions,
-  type ClusterReport,
-  type DcAddress,
-  startCluster,
-} from './cluster.js'
+export { type PlainCluster, type PlainClusterOptions, startPlainCluster } from './cluster.js'
 export { DEFAULT_SERVER_LIMITS, type ServerLimitStats, type ServerLimits } from './server-limits.js'
-export type { TransportFaults } from './transport-faults.js'
+export type { PlainTransportFaults } from './transport-faults.js'

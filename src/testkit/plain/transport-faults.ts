@@ -1,14 +1,15 @@
+import type { TransportFaults } from '../cluster.js'
+
 /**
- * Faults the simulated DCs inject at the transport level, each a probability per answer in [0, 1]
- * (drawn from the cluster's seeded generator, so a run can be repeated).
+ * Transport faults of the plain cluster: the two drops both clusters know, and the plain protocol's
+ * own, each a probability per answer in [0, 1] (drawn from the cluster's seeded generator, so a run
+ * can be repeated).
  */
-export interface TransportFaults {
+export interface PlainTransportFaults extends TransportFaults {
   /** Answer late, by up to `slowMs`. */
   readonly slowRate?: number
   /** The most a slow answer is held, in ms (default 200). */
   readonly slowMs?: number
-  /** Close the connection instead of answering: the call's outcome is unknown to the client. */
-  readonly dropRate?: number
   /** Write half of the answer's frame, then close. */
   readonly halfFrameRate?: number
   /** Send a frame of random bytes instead of the answer, then close. */
@@ -18,14 +19,14 @@ export interface TransportFaults {
 }
 
 /** What happens to one answer. */
-export type AnswerFault = 'drop' | 'half-frame' | 'garbage' | undefined
+export type AnswerFault = 'drop-answer' | 'half-frame' | 'garbage' | undefined
 
 /** Chooses the fault for one answer from one roll, each rate a band of [0, 1). */
-export function chooseAnswerFault(faults: TransportFaults, roll: number): AnswerFault {
-  const drop = faults.dropRate ?? 0
+export function chooseAnswerFault(faults: PlainTransportFaults, roll: number): AnswerFault {
+  const drop = faults.dropAnswerRate ?? 0
   const half = drop + (faults.halfFrameRate ?? 0)
   const garbage = half + (faults.garbageRate ?? 0)
-  if (roll < drop) return 'drop'
+  if (roll < drop) return 'drop-answer'
   if (roll < half) return 'half-frame'
   if (roll < garbage) return 'garbage'
   return undefined

@@ -1,4 +1,8 @@
-/** One flood rule of the simulated server. */
+/**
+ * One flood limit of a simulated server: the plain and the MTProto clusters' world and the fake Bot
+ * API all take this shape. At most `maxCalls` calls per key within a sliding `windowMs`; past it the
+ * server announces a wait.
+ */
 export interface FloodRule {
   /** The method the rule limits (`messages.sendMessage`). */
   readonly method: string
@@ -8,10 +12,10 @@ export interface FloodRule {
    */
   readonly scope: 'account' | 'peer' | 'method'
   /** At most this many calls per key... */
-  readonly max: number
+  readonly maxCalls: number
   /** ...within this sliding window, in milliseconds. */
-  readonly perMs: number
-  /** Which error the server answers with. */
+  readonly windowMs: number
+  /** Which error an MTProto server answers with (`FLOOD_WAIT` by default; the Bot API always answers 429). */
   readonly error?: 'FLOOD_WAIT' | 'SLOWMODE_WAIT' | 'FLOOD_PREMIUM_WAIT'
   /**
    * A fixed wait (whole seconds, in ms) instead of "until the oldest call leaves the window"; the
@@ -137,13 +141,13 @@ export class FloodLimiter {
       const seconds = Math.max(1, Math.ceil((state.blockedUntil - now) / 1000))
       return { allowed: false, seconds, violation: false, key }
     }
-    const horizon = now - rule.perMs
+    const horizon = now - rule.windowMs
     while (state.accepted.length > 0 && (state.accepted[0] as number) <= horizon) state.accepted.shift()
-    if (state.accepted.length < rule.max) {
+    if (state.accepted.length < rule.maxCalls) {
       state.accepted.push(now)
       return { allowed: true }
     }
-    const freeAt = (state.accepted[0] as number) + rule.perMs
+    const freeAt = (state.accepted[0] as number) + rule.windowMs
     const seconds = Math.max(1, Math.ceil(((rule.waitMs ?? freeAt - now) as number) / 1000))
     // A fixed penalty forgives the calls that earned it, or the window would refuse again at once.
     if (rule.waitMs !== undefined) state.accepted = []

@@ -7,14 +7,14 @@ export {
   type FloodRule,
 } from './flood-limiter.js'
 export { createRandom, type Random } from './random.js'
+export { WORLD_METHODS, World } from './world.js'
 export {
   type AccountSpec,
   DEFAULT_FLOOD_RULES,
+  type FloodViolation,
   type RpcFaults,
-  WORLD_METHODS,
-  World,
   type WorldCall,
   type WorldOptions,
   type WorldOutcome,
   type WorldStats,
-} from './world.js'
+} from './world-options.js'

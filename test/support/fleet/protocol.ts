@@ -1,4 +1,4 @@
-import type { DcAddress } from '../../../src/testkit/plain/cluster.js'
+import type { DcAddress } from '../../../src/testkit/cluster.js'
 
 /** What a fleet worker is told at start (JSON in argv[2]). */
 export interface FleetWorkerConfig {

@@ -8,13 +8,13 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { setLongTimeout } from '../../../src/recovery/long-timer.js'
-import type { Cluster } from '../../../src/testkit/plain/cluster.js'
+import type { PlainCluster } from '../../../src/testkit/plain/cluster.js'
 import type { FleetGo, FleetWorkerConfig, FleetWorkerResult } from './protocol.js'
 
 /** Options of {@link runFleet}. */
 export interface FleetOptions {
   /** The cluster, started by the caller (the workers get its ports). */
-  readonly cluster: Cluster
+  readonly cluster: PlainCluster
   readonly account: string
   readonly homeDcId: number
   /** The method every call uses; give the cluster a flood rule for it. */

@@ -1,8 +1,7 @@
 import { TelegramClient } from '@mtcute/node'
 import { afterEach, describe, expect, it } from 'vitest'
+import { type MtprotoCluster, startCluster, testPhone } from '../../../src/testkit/index.js'
 import { loginMtcute, mtcuteOptions } from '../../../src/testkit/mtproto/client-options.js'
-import { type MtprotoCluster, startMtprotoCluster } from '../../../src/testkit/mtproto/cluster.js'
-import { DefaultWorld } from '../../../src/testkit/mtproto/default-world.js'
 
 /**
  * Over MTProto the cluster tells a call the client sent knowing of a wait (it had acknowledged the
@@ -19,9 +18,10 @@ describe('MTProto flood receipts: what the client had seen', () => {
   })
 
   it('counts calls already in flight when the refusal went out as strict violations only', async () => {
-    cluster = await startMtprotoCluster({
+    cluster = await startCluster({
+      protocol: 'mtproto',
       dcCount: 2,
-      floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', max: 2, perMs: 5_000 }],
+      floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', maxCalls: 2, windowMs: 5_000 }],
     })
     client = new TelegramClient({
       apiId: 1,
@@ -29,7 +29,7 @@ describe('MTProto flood receipts: what the client had seen', () => {
       ...mtcuteOptions(cluster, { dcId: 2 }),
       logLevel: 0,
     })
-    const me = await loginMtcute(client, DefaultWorld.testPhone(2, 31))
+    const me = await loginMtcute(client, testPhone(2, 31))
     const resolve = () =>
       (client as TelegramClient).call(
         { _: 'contacts.resolveUsername', username: me.username! },
@@ -45,9 +45,10 @@ describe('MTProto flood receipts: what the client had seen', () => {
   })
 
   it('counts a call sent on the same session after the refusal reached the client in both counts', async () => {
-    cluster = await startMtprotoCluster({
+    cluster = await startCluster({
+      protocol: 'mtproto',
       dcCount: 2,
-      floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', max: 1, perMs: 1_000 }],
+      floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', maxCalls: 1, windowMs: 1_000 }],
     })
     client = new TelegramClient({
       apiId: 1,
@@ -55,7 +56,7 @@ describe('MTProto flood receipts: what the client had seen', () => {
       ...mtcuteOptions(cluster, { dcId: 2 }),
       logLevel: 0,
     })
-    const me = await loginMtcute(client, DefaultWorld.testPhone(2, 32))
+    const me = await loginMtcute(client, testPhone(2, 32))
     const resolve = () =>
       (client as TelegramClient).call(
         { _: 'contacts.resolveUsername', username: me.username! },

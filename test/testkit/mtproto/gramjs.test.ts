@@ -4,12 +4,17 @@ import { Logger, LogLevel } from 'telegram/extensions/Logger.js'
 import { StringSession } from 'telegram/sessions/index.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
+  type MtprotoCluster,
+  startCluster,
+  testAccountOf,
+  testBotToken,
+  testPhone,
+} from '../../../src/testkit/index.js'
+import {
   destroyGramjsClient,
   gramjsOptions,
   loginGramjs,
 } from '../../../src/testkit/mtproto/client-options.js'
-import { type MtprotoCluster, startMtprotoCluster } from '../../../src/testkit/mtproto/cluster.js'
-import { DEFAULT_FLOOD_RULE, DefaultWorld } from '../../../src/testkit/mtproto/default-world.js'
 
 /** Unmodified GramJS 2.26 (layer 198, TCPFull) against the cluster on loopback. */
 describe('GramJS against the MTProto cluster', () => {
@@ -18,7 +23,12 @@ describe('GramJS against the MTProto cluster', () => {
 
   beforeAll(async () => {
     // A 1 s flood wait (the shortest FLOOD_WAIT there is) keeps the suite quick.
-    cluster = await startMtprotoCluster({ flood: { ...DEFAULT_FLOOD_RULE, waitSeconds: 1 } })
+    cluster = await startCluster({
+      protocol: 'mtproto',
+      floodRules: [
+        { method: 'messages.sendMessage', scope: 'account', maxCalls: 3, windowMs: 10_000, waitMs: 1000 },
+      ],
+    })
   })
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => destroyGramjsClient(client)))
@@ -30,7 +40,7 @@ describe('GramJS against the MTProto cluster', () => {
 
   /** The flood violations the world recorded for the account of a test phone. */
   function violationsOf(phone: string) {
-    return cluster.world!.violations.filter((v) => v.account === cluster.world!.accountOfPhone(phone))
+    return cluster.world.violations.filter((v) => v.account === testAccountOf(phone))
   }
 
   function newClient(extra: { floodSleepThreshold?: number } = {}, transport?: 'abridged'): TelegramClient {
@@ -85,7 +95,7 @@ describe('GramJS against the MTProto cluster', () => {
   })
 
   it('logs in with sendCode + signIn, following PHONE_MIGRATE to the home DC', async () => {
-    const phone = DefaultWorld.testPhone(2, 1)
+    const phone = testPhone(2, 1)
     const before = cluster.stats().rpcErrors.PHONE_MIGRATE_2 ?? 0
     const client = await loggedIn(phone)
     expect(client.session.dcId).toBe(2)
@@ -105,7 +115,7 @@ describe('GramJS against the MTProto cluster', () => {
 
   it('follows USER_MIGRATE when a bot signs in away from its home DC', async () => {
     const client = newClient()
-    await client.start({ botAuthToken: DefaultWorld.botToken(3) })
+    await client.start({ botAuthToken: testBotToken(3) })
     expect(client.session.dcId).toBe(3)
     expect(cluster.stats().rpcErrors.USER_MIGRATE_3).toBeGreaterThanOrEqual(1)
     const me = await client.getMe()
@@ -113,9 +123,8 @@ describe('GramJS against the MTProto cluster', () => {
   })
 
   it('downloads a file through FILE_MIGRATE with exported authorization', async () => {
-    const client = await loggedIn(DefaultWorld.testPhone(2, 2))
-    const world = cluster.world!
-    const file = world.files.get(3)!
+    const client = await loggedIn(testPhone(2, 2))
+    const file = cluster.defaultHandler!.files.get(3)!
     const before = cluster.stats()
     const location = new Api.InputDocumentFileLocation({
       id: bigInt(file.id.toString()),
@@ -137,20 +146,20 @@ describe('GramJS against the MTProto cluster', () => {
   })
 
   it('sleeps through FLOOD_WAIT and then succeeds', async () => {
-    const client = await loggedIn(DefaultWorld.testPhone(2, 3))
+    const client = await loggedIn(testPhone(2, 3))
     for (let i = 0; i < 3; i++) await client.sendMessage('me', { message: `quick ${i}` })
     const started = Date.now()
     await client.sendMessage('me', { message: 'after the wait' })
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
-    expect(violationsOf(DefaultWorld.testPhone(2, 3))).toEqual([])
+    expect(violationsOf(testPhone(2, 3))).toEqual([])
   })
 
   it('counts a violation when the client calls again inside the flood window', async () => {
-    const client = await loggedIn(DefaultWorld.testPhone(2, 4), { floodSleepThreshold: 0 })
+    const client = await loggedIn(testPhone(2, 4), { floodSleepThreshold: 0 })
     for (let i = 0; i < 3; i++) await client.sendMessage('me', { message: `quick ${i}` })
     await expect(client.sendMessage('me', { message: 'too soon' })).rejects.toMatchObject({ seconds: 1 })
     await expect(client.sendMessage('me', { message: 'sooner still' })).rejects.toMatchObject({ code: 420 })
-    const violations = violationsOf(DefaultWorld.testPhone(2, 4))
+    const violations = violationsOf(testPhone(2, 4))
     expect(violations).toMatchObject([{ method: 'messages.sendMessage', dcId: 2 }])
   })
 })

@@ -1,9 +1,14 @@
 import { TelegramClient } from '@mtcute/node'
 import Long from 'long'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type MtprotoCluster,
+  startCluster,
+  testAccountOf,
+  testBotToken,
+  testPhone,
+} from '../../../src/testkit/index.js'
 import { loginMtcute, mtcuteOptions } from '../../../src/testkit/mtproto/client-options.js'
-import { type MtprotoCluster, startMtprotoCluster } from '../../../src/testkit/mtproto/cluster.js'
-import { DEFAULT_FLOOD_RULE, DefaultWorld } from '../../../src/testkit/mtproto/default-world.js'
 
 /** Unmodified mtcute 0.30 (layer 227, intermediate transport) against the cluster on loopback. */
 describe('mtcute against the MTProto cluster', () => {
@@ -12,7 +17,12 @@ describe('mtcute against the MTProto cluster', () => {
 
   beforeAll(async () => {
     // A 1 s flood wait (the shortest FLOOD_WAIT there is) keeps the suite quick.
-    cluster = await startMtprotoCluster({ flood: { ...DEFAULT_FLOOD_RULE, waitSeconds: 1 } })
+    cluster = await startCluster({
+      protocol: 'mtproto',
+      floodRules: [
+        { method: 'messages.sendMessage', scope: 'account', maxCalls: 3, windowMs: 10_000, waitMs: 1000 },
+      ],
+    })
   })
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.destroy()))
@@ -24,7 +34,7 @@ describe('mtcute against the MTProto cluster', () => {
 
   /** The flood violations the world recorded for the account of a test phone. */
   function violationsOf(phone: string) {
-    return cluster.world!.violations.filter((v) => v.account === cluster.world!.accountOfPhone(phone))
+    return cluster.world.violations.filter((v) => v.account === testAccountOf(phone))
   }
 
   function newClient(dcId = 2): TelegramClient {
@@ -65,7 +75,7 @@ describe('mtcute against the MTProto cluster', () => {
   })
 
   it('logs in with sendCode + signIn, following PHONE_MIGRATE to the home DC', async () => {
-    const phone = DefaultWorld.testPhone(2, 11)
+    const phone = testPhone(2, 11)
     const before = cluster.stats().rpcErrors.PHONE_MIGRATE_2 ?? 0
     const client = await loggedIn(phone, 1)
     expect(cluster.stats().rpcErrors.PHONE_MIGRATE_2).toBe(before + 1)
@@ -85,19 +95,21 @@ describe('mtcute against the MTProto cluster', () => {
 
   it('follows USER_MIGRATE when a bot signs in away from its home DC', async () => {
     const client = newClient(2)
-    const bot = await client.start({ botToken: DefaultWorld.botToken(3) })
+    const bot = await client.start({ botToken: testBotToken(3) })
     expect(bot.isBot).toBe(true)
     expect(await client._client.getPrimaryDcId()).toBe(3)
     expect(cluster.stats().rpcErrors.USER_MIGRATE_3).toBeGreaterThanOrEqual(1)
   })
 
   it('downloads a file through FILE_MIGRATE, exporting its authorization itself', async () => {
-    const client = await loggedIn(DefaultWorld.testPhone(2, 12))
-    const file = cluster.world!.files.get(3)!
+    const client = await loggedIn(testPhone(2, 12))
+    const file = cluster.defaultHandler!.files.get(3)!
     const before = cluster.stats()
     // A bare location carries no DC: mtcute asks its primary DC, is told FILE_MIGRATE_3, and
     // moves the download there after auth.exportAuthorization + auth.importAuthorization.
-    const location = cluster.world!.fileLocation(3) as Parameters<TelegramClient['downloadAsBuffer']>[0]
+    const location = cluster.defaultHandler!.fileLocation(3) as Parameters<
+      TelegramClient['downloadAsBuffer']
+    >[0]
     const bytes = await client.downloadAsBuffer(location, { fileSize: file.bytes.length })
     expect(Buffer.from(bytes).equals(Buffer.from(file.bytes))).toBe(true)
     const after = cluster.stats()
@@ -106,16 +118,16 @@ describe('mtcute against the MTProto cluster', () => {
   })
 
   it('sleeps through FLOOD_WAIT and then succeeds', async () => {
-    const client = await loggedIn(DefaultWorld.testPhone(2, 13))
+    const client = await loggedIn(testPhone(2, 13))
     for (let i = 0; i < 3; i++) await client.sendText('me', `quick ${i}`)
     const started = Date.now()
     await client.sendText('me', 'after the wait')
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
-    expect(violationsOf(DefaultWorld.testPhone(2, 13))).toEqual([])
+    expect(violationsOf(testPhone(2, 13))).toEqual([])
   })
 
   it('counts a violation when the client calls again inside the flood window', async () => {
-    const client = await loggedIn(DefaultWorld.testPhone(2, 14))
+    const client = await loggedIn(testPhone(2, 14))
     const send = (text: string) =>
       client.call(
         { _: 'messages.sendMessage', peer: { _: 'inputPeerSelf' }, message: text, randomId: randomLong() },
@@ -124,7 +136,7 @@ describe('mtcute against the MTProto cluster', () => {
     for (let i = 0; i < 3; i++) await send(`quick ${i}`)
     await expect(send('too soon')).rejects.toMatchObject({ code: 420, text: 'FLOOD_WAIT_%d', seconds: 1 })
     await expect(send('sooner still')).rejects.toMatchObject({ code: 420 })
-    const violations = violationsOf(DefaultWorld.testPhone(2, 14))
+    const violations = violationsOf(testPhone(2, 14))
     expect(violations).toMatchObject([{ method: 'messages.sendMessage', dcId: 2 }])
   })
 

@@ -245,7 +245,6 @@ describe('the MTProto 2.0 session layer', () => {
             username: 'a',
             phone: undefined,
             bot: false,
-            homeDc: 2,
           },
           false,
           0,

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type MtprotoCluster, startMtprotoCluster } from '../../../src/testkit/mtproto/cluster.js'
+import { type MtprotoCluster, startCluster } from '../../../src/testkit/index.js'
 import { FrameCodec, type FramingKind, MAX_FRAME_PAYLOAD } from '../../../src/testkit/mtproto/framing.js'
 import { FrameReader } from '../../../src/testkit/plain/framing.js'
 import { openRawPeer, type RawPeer, sendInSegments, trickle, until, within } from '../support/raw-peer.js'
@@ -58,7 +58,12 @@ describe('the MTProto DC under hostile clients', () => {
   const peers: RawPeer[] = []
 
   beforeAll(async () => {
-    cluster = await startMtprotoCluster({ dcCount: 1, idleTimeoutMs: 60_000, partialFrameTimeoutMs: 400 })
+    cluster = await startCluster({
+      protocol: 'mtproto',
+      dcCount: 1,
+      idleTimeoutMs: 60_000,
+      partialFrameTimeoutMs: 400,
+    })
   })
   afterAll(async () => {
     for (const peer of peers) peer.socket.destroy()
@@ -113,7 +118,8 @@ describe('the MTProto DC under hostile clients', () => {
 
 describe('the MTProto cluster limits', () => {
   it('closes idle connections, refuses past maxConnections with -429, and bounds buffered bytes', async () => {
-    const cluster = await startMtprotoCluster({
+    const cluster = await startCluster({
+      protocol: 'mtproto',
       dcCount: 1,
       // Long enough that no phase below idles out on a loaded machine, short enough to wait for.
       idleTimeoutMs: 1_500,
@@ -145,8 +151,18 @@ describe('the MTProto cluster limits', () => {
   })
 
   it('checks its limits where they are given', async () => {
-    await expect(startMtprotoCluster({ idleTimeoutMs: -1 })).rejects.toThrow(/idleTimeoutMs/)
-    await expect(startMtprotoCluster({ maxConnections: Number.NaN })).rejects.toThrow(/maxConnections/)
+    await expect(
+      startCluster({
+        protocol: 'mtproto',
+        idleTimeoutMs: -1,
+      }),
+    ).rejects.toThrow(/idleTimeoutMs/)
+    await expect(
+      startCluster({
+        protocol: 'mtproto',
+        maxConnections: Number.NaN,
+      }),
+    ).rejects.toThrow(/maxConnections/)
   })
 })
 

@@ -1,8 +1,7 @@
 import { TelegramClient } from '@mtcute/node'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { type MtprotoCluster, startCluster, testPhone } from '../../../src/testkit/index.js'
 import { loginMtcute, mtcuteOptions } from '../../../src/testkit/mtproto/client-options.js'
-import { type MtprotoCluster, startMtprotoCluster } from '../../../src/testkit/mtproto/cluster.js'
-import { DefaultWorld } from '../../../src/testkit/mtproto/default-world.js'
 
 /** The plain cluster's options (shared rules, seeded faults) over real MTProto, with mtcute. */
 describe('MTProto cluster with the shared rules and faults', () => {
@@ -26,12 +25,13 @@ describe('MTProto cluster with the shared rules and faults', () => {
   }
 
   it('answers seeded per-method faults and counts them in report()', async () => {
-    cluster = await startMtprotoCluster({
+    cluster = await startCluster({
+      protocol: 'mtproto',
       dcCount: 3,
       faults: { byMethod: { 'users.getFullUser': { internalErrorRate: 1 } } },
     })
     const client = newClient(cluster)
-    await loginMtcute(client, DefaultWorld.testPhone(2, 21))
+    await loginMtcute(client, testPhone(2, 21))
     await expect(
       client.call({ _: 'users.getFullUser', id: { _: 'inputUserSelf' } }, { maxRetryCount: 0 }),
     ).rejects.toMatchObject({ code: 500 })
@@ -43,12 +43,13 @@ describe('MTProto cluster with the shared rules and faults', () => {
   })
 
   it('takes the plain cluster floodRules, and counts violations in report()', async () => {
-    cluster = await startMtprotoCluster({
+    cluster = await startCluster({
+      protocol: 'mtproto',
       dcCount: 2,
-      floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', max: 1, perMs: 1000 }],
+      floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', maxCalls: 1, windowMs: 1000 }],
     })
     const client = newClient(cluster)
-    const me = await loginMtcute(client, DefaultWorld.testPhone(2, 22))
+    const me = await loginMtcute(client, testPhone(2, 22))
     const resolve = () =>
       client.call({ _: 'contacts.resolveUsername', username: me.username! }, { floodSleepThreshold: 0 })
     await resolve()
@@ -57,23 +58,35 @@ describe('MTProto cluster with the shared rules and faults', () => {
     expect(cluster.report().floodViolations).toBe(1)
   })
 
-  it('drops connections at the seeded rate, before the world sees the call', async () => {
-    const dropping = await startMtprotoCluster({ dcCount: 2, transportFaults: { dropRate: 1 } })
+  /** Starts a cluster that loses every call one way, sends one, and polls until the loss is counted. */
+  async function loseOneCall(transportFaults: { dropRequestRate: 1 } | { dropAnswerRate: 1 }, kind: string) {
+    const dropping = await startCluster({ protocol: 'mtproto', dcCount: 2, transportFaults })
     cluster = dropping
     const client = newClient(dropping)
-    // Every call is cut on the way, so this never settles; the server side is what we check.
+    // Every call is lost, so this never settles; the server side is what we check.
     void client.call({ _: 'help.getConfig' }).catch(() => {})
     // Polled: the drop is the positive event; once it is counted, the call it cut is past the point
     // where the world would have seen it.
-    const report = await vi.waitFor(
+    return vi.waitFor(
       () => {
         const current = dropping.report()
-        expect(current.transportFaults.drop).toBeGreaterThanOrEqual(1)
+        expect(current.transportFaults[kind]).toBeGreaterThanOrEqual(1)
         return current
       },
       { timeout: 5_000, interval: 20 },
     )
+  }
+
+  it('drops requests at the seeded rate, before the world sees the call', async () => {
+    const report = await loseOneCall({ dropRequestRate: 1 }, 'drop-request')
     expect(report.calls).toBe(0)
     expect(report.connections).toBeGreaterThanOrEqual(1)
+  })
+
+  it('drops answers at the seeded rate, after the world has taken the call', async () => {
+    const report = await loseOneCall({ dropAnswerRate: 1 }, 'drop-answer')
+    // The world answered every call whose answer was dropped: the call took effect.
+    expect(report.calls).toBeGreaterThanOrEqual(report.transportFaults['drop-answer']!)
+    expect(report.transportFaults['drop-request']).toBeUndefined()
   })
 })

@@ -22,7 +22,6 @@ const user: WorldUser = {
   username: 'test9996620001',
   phone: '9996620001',
   bot: false,
-  homeDc: 2,
 }
 const dcs = [1, 2, 3].map((id) => ({ id, host: '127.0.0.1', port: 40000 + id }))
 

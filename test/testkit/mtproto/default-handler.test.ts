@@ -1,20 +1,37 @@
 import Long from 'long'
 import { describe, expect, it } from 'vitest'
 import type { CallOutcome, MtprotoCall } from '../../../src/testkit/mtproto/call-handler.js'
-import { DefaultWorld } from '../../../src/testkit/mtproto/default-world.js'
+import { DefaultHandler } from '../../../src/testkit/mtproto/default-handler.js'
+import {
+  testAccountOf,
+  testBotToken,
+  testLoginCode,
+  testPhone,
+} from '../../../src/testkit/mtproto/test-accounts.js'
+import { type FloodRule, World } from '../../../src/testkit/world/index.js'
 
 const dcs = [1, 2, 3].map((id) => ({ id, host: '127.0.0.1', port: 40000 + id }))
 
+/** Three messages per 10 s per account, then a fixed 2 s wait: a limit a test reaches in four calls. */
+const RULE: FloodRule = {
+  method: 'messages.sendMessage',
+  scope: 'account',
+  maxCalls: 3,
+  windowMs: 10_000,
+  waitMs: 2000,
+}
+
 function setup() {
-  let nowMs = 1_700_000_000_000
-  const world = new DefaultWorld({ dcs, seed: 7, fileSizeBytes: 5000, now: () => nowMs })
+  let now = 1_700_000_000_000
+  const world = new World({ dcIds: [1, 2, 3], seed: 7, now: () => now, floodRules: [RULE] })
+  const handler = new DefaultHandler({ world, dcs, seed: 7, fileSizeBytes: 5000 })
   const call = (
     dcId: number,
     account: string | undefined,
     method: string,
     params: Record<string, unknown> = {},
   ) =>
-    world.handle({
+    handler.handle({
       dcId,
       authKeyId: 1n,
       sessionId: 1n,
@@ -24,9 +41,9 @@ function setup() {
       params,
     } satisfies MtprotoCall)
   const advance = (ms: number) => {
-    nowMs += ms
+    now += ms
   }
-  return { world, call, advance }
+  return { world, handler, call, advance }
 }
 
 function errorOf(outcome: CallOutcome): string | undefined {
@@ -39,12 +56,12 @@ function login(call: ReturnType<typeof setup>['call'], phone: string, dcId: numb
   const signedIn = call(dcId, undefined, 'auth.signIn', {
     phoneNumber: phone,
     phoneCodeHash: hash,
-    phoneCode: DefaultWorld.loginCode(phone),
+    phoneCode: testLoginCode(phone),
   })
   return (signedIn as { authorize: string }).authorize
 }
 
-describe('DefaultWorld', () => {
+describe('DefaultHandler', () => {
   it('answers 401 AUTH_KEY_UNREGISTERED to a key that is not logged in, except for the sign-in calls', () => {
     const { call } = setup()
     expect(errorOf(call(2, undefined, 'users.getUsers', { id: [{ _: 'inputUserSelf' }] }))).toBe(
@@ -55,7 +72,7 @@ describe('DefaultWorld', () => {
 
   it('sends PHONE_MIGRATE for a phone homed elsewhere and checks the code', () => {
     const { call } = setup()
-    const phone = DefaultWorld.testPhone(3)
+    const phone = testPhone(3)
     expect(errorOf(call(1, undefined, 'auth.sendCode', { phoneNumber: phone }))).toBe('PHONE_MIGRATE_3')
     const sent = call(3, undefined, 'auth.sendCode', { phoneNumber: phone }) as {
       result: { phoneCodeHash: string }
@@ -76,28 +93,28 @@ describe('DefaultWorld', () => {
   })
 
   it('sends USER_MIGRATE for bots and accounts used away from home, but serves files there', () => {
-    const { call, world } = setup()
+    const { call, handler } = setup()
     expect(
-      errorOf(call(1, undefined, 'auth.importBotAuthorization', { botAuthToken: DefaultWorld.botToken(2) })),
+      errorOf(call(1, undefined, 'auth.importBotAuthorization', { botAuthToken: testBotToken(2) })),
     ).toBe('USER_MIGRATE_2')
     expect(errorOf(call(1, undefined, 'auth.importBotAuthorization', { botAuthToken: '1:nope' }))).toBe(
       'ACCESS_TOKEN_INVALID',
     )
-    const account = login(call, DefaultWorld.testPhone(2), 2)
+    const account = login(call, testPhone(2), 2)
     expect(errorOf(call(1, account, 'messages.getHistory', { peer: { _: 'inputPeerSelf' }, limit: 1 }))).toBe(
       'USER_MIGRATE_2',
     )
     const getFile = (dcId: number) =>
-      call(dcId, account, 'upload.getFile', { location: world.fileLocation(1), offset: 4096, limit: 4096 })
+      call(dcId, account, 'upload.getFile', { location: handler.fileLocation(1), offset: 4096, limit: 4096 })
     expect(errorOf(getFile(2))).toBe('FILE_MIGRATE_1')
     const part = getFile(1) as { result: { bytes: Uint8Array } }
-    expect(part.result.bytes).toEqual(world.files.get(1)!.bytes.subarray(4096, 5000))
+    expect(part.result.bytes).toEqual(handler.files.get(1)!.bytes.subarray(4096, 5000))
   })
 
   it('sends USER_MIGRATE to the new home DC after an account moves', () => {
     const { call, world } = setup()
-    const account = login(call, DefaultWorld.testPhone(2), 2)
-    expect(world.accountOfPhone(DefaultWorld.testPhone(2))).toBe(account)
+    const account = login(call, testPhone(2), 2)
+    expect(testAccountOf(testPhone(2))).toBe(account)
     world.moveAccount(account, 3)
     expect(errorOf(call(2, account, 'updates.getState'))).toBe('USER_MIGRATE_3')
     expect(call(3, account, 'updates.getState')).toHaveProperty('result')
@@ -105,7 +122,7 @@ describe('DefaultWorld', () => {
 
   it('exports an authorization that imports once, on the DC it was exported for', () => {
     const { call } = setup()
-    const account = login(call, DefaultWorld.testPhone(2), 2)
+    const account = login(call, testPhone(2), 2)
     expect(errorOf(call(2, account, 'auth.exportAuthorization', { dcId: 2 }))).toBe('DC_ID_INVALID')
     const exported = call(2, account, 'auth.exportAuthorization', { dcId: 3 }) as {
       result: { id: Long; bytes: Uint8Array }
@@ -118,7 +135,7 @@ describe('DefaultWorld', () => {
 
   it('opens a flood window past the limit, and a call inside it extends it and counts as a violation', () => {
     const { call, world, advance } = setup()
-    const account = login(call, DefaultWorld.testPhone(2), 2)
+    const account = login(call, testPhone(2), 2)
     const send = () =>
       call(2, account, 'messages.sendMessage', {
         peer: { _: 'inputPeerSelf' },
@@ -140,8 +157,8 @@ describe('DefaultWorld', () => {
 
   it('keeps a history per account and resolves usernames', () => {
     const { call } = setup()
-    const a = login(call, DefaultWorld.testPhone(2, 1), 2)
-    const b = login(call, DefaultWorld.testPhone(2, 2), 2)
+    const a = login(call, testPhone(2, 1), 2)
+    const b = login(call, testPhone(2, 2), 2)
     const resolved = call(2, a, 'contacts.resolveUsername', { username: 'test9996620002' }) as {
       result: { users: { id: number; accessHash: Long }[] }
     }
@@ -158,9 +175,10 @@ describe('DefaultWorld', () => {
     expect(errorOf(call(2, a, 'channels.getChannels', {}))).toBe('TESTKIT_METHOD_UNSUPPORTED')
   })
 
-  it('makes the same world from the same seed', () => {
-    const one = new DefaultWorld({ dcs, seed: 3, fileSizeBytes: 64 })
-    const two = new DefaultWorld({ dcs, seed: 3, fileSizeBytes: 64 })
+  it('makes the same files from the same seed', () => {
+    const handlerOf = () => new DefaultHandler({ world: new World(), dcs, seed: 3, fileSizeBytes: 64 })
+    const one = handlerOf()
+    const two = handlerOf()
     expect(one.files.get(2)!.bytes).toEqual(two.files.get(2)!.bytes)
     expect(one.fileLocation(2)).toEqual(two.fileLocation(2))
   })
