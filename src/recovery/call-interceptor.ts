@@ -13,6 +13,12 @@ export interface InterceptedCall {
   readonly account: string
   /** The DC the first send goes to, when known (`options.dcId`, else the home DC). */
   readonly dcId: number | undefined
+  /**
+   * Sends made so far. Read once the call has settled, it is every send of the call: repeats
+   * after a re-authorization on another DC included, which no other event announces; 0 for a
+   * call refused before its first send.
+   */
+  readonly sends: number
 }
 
 /**
