@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { InterceptedCall } from '../../src/recovery/call-interceptor.js'
-import { rpc, setup } from './helpers.js'
+import { setup, unauthorizedOn } from './helpers.js'
 
 describe('invoker.intercept', () => {
   it('wraps every call, outermost last installed, with what the call is and its result', async () => {
@@ -28,17 +28,7 @@ describe('invoker.intercept', () => {
   })
 
   it('counts every send of the call, the repeat after a re-authorization included', async () => {
-    const authorized = new Set<number>()
-    const { invoke } = setup({
-      homeDcId: 2,
-      authorizeOn: async (dcId) => {
-        authorized.add(dcId)
-      },
-      send: (request) => {
-        if (request.dcId === 4 && !authorized.has(4)) throw rpc(401, 'AUTH_KEY_UNREGISTERED')
-        return 'file'
-      },
-    })
+    const { invoke } = setup({ homeDcId: 2, ...unauthorizedOn(4, 'file') })
     const sends: number[] = []
     invoke.intercept(async (call, proceed) => {
       sends.push(call.sends)
