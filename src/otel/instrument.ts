@@ -5,7 +5,7 @@ import type { Invoker } from '../recovery/invoker.js'
 import { instrumentBreaker } from './breaker-metrics.js'
 import { CallStates } from './call-state.js'
 import { listenToInvoker } from './invoker-events.js'
-import { tracingInterceptor } from './invoker-tracing.js'
+import { callInterceptor } from './invoker-tracing.js'
 import { type InstrumentOptions, type Instruments, resolveInstruments } from './options.js'
 import { instrumentPacing, isPacingSource, type PacingSource } from './pacing.js'
 import { instrumentPoolEvents } from './pool-metrics.js'
@@ -60,14 +60,8 @@ function instrumentInvoker(invoker: Invoker, instruments: Instruments): Unsubscr
   // application that has not set OpenTelemetry up pays nothing.
   if (!instruments.tracing && !instruments.metering) return () => undefined
   const states = new CallStates()
-  // The engine's events do not all name the account; every call does, and an invoker has one.
-  let account: string | undefined
-  const stopEvents = listenToInvoker(invoker, instruments, states, () => account)
-  const stopTracing = invoker.intercept(
-    tracingInterceptor(instruments, states, (label) => {
-      account = label
-    }),
-  )
+  const stopEvents = listenToInvoker(invoker, instruments, states)
+  const stopTracing = invoker.intercept(callInterceptor(instruments, states))
   return () => {
     stopTracing()
     stopEvents()

@@ -8,11 +8,11 @@ export const SCOPE_NAME = 'mtproto-errors'
 
 /**
  * Metric names. Counters end in their counted noun; durations are in seconds, as OpenTelemetry
- * asks. Calls have no counter of their own: the duration histogram's count is the number of calls,
- * by the same attributes (OpenTelemetry's RPC and HTTP conventions do the same), and a second
- * record per call would double what the SDK spends on each one.
+ * asks. Calls are counted by an observable counter fed from our own counts (see call-counts.ts);
+ * the duration histogram is opt-in (`recordDuration`), for its cost per call.
  */
 export const METRIC = {
+  calls: 'mtproto.client.calls',
   callDuration: 'mtproto.client.call.duration',
   floodWaits: 'mtproto.client.flood_waits',
   floodWaitDuration: 'mtproto.client.flood_wait.duration',

@@ -70,7 +70,7 @@ describe('metrics scraped by a real Prometheus', () => {
       await scraped('mtproto_client_give_ups_total{mtproto_give_up_reason="attempts-exhausted"}', 1),
     ).toBe(1)
     expect(await scraped('mtproto_client_give_ups_total{mtproto_give_up_reason="not-retryable"}', 1)).toBe(1)
-    expect(await scraped('mtproto_client_call_duration_count', 5)).toBe(5)
+    expect(await scraped('mtproto_client_calls_total', 5)).toBe(5)
     expect(await scraped('mtproto_testkit_calls_total', report.calls)).toBe(report.calls)
   }, 30_000)
 })
