@@ -305,22 +305,6 @@ describe('instrument: other targets', () => {
     expect(await harness.value(METRIC.poolAccounts, { [ATTR.poolAccountState]: 'dead' })).toBe(0)
   })
 
-  it('reports learned paces through the pacing extension point, slowest per account and method', async () => {
-    const source = {
-      paces: () => [
-        { account: 'alice', method: 'messages.sendMessage', intervalMs: 1000 },
-        { account: 'alice', method: 'messages.sendMessage', intervalMs: 3000 },
-        { account: 'bob', method: 'messages.sendMessage', intervalMs: 500 },
-      ],
-    }
-    instrument(source, providers)
-    const points = await harness.points(METRIC.pacingInterval)
-    expect(points.map((point) => [point.attributes[ATTR.account], point.value]).sort()).toEqual([
-      ['alice', 3],
-      ['bob', 0.5],
-    ])
-  })
-
   it('refuses what it cannot instrument, with a message saying what it takes', () => {
     expect(() => instrument({} as never, providers)).toThrow(/expected an invoker/)
     expect(() => instrument(null as never, providers)).toThrow(TypeError)
