@@ -49,7 +49,10 @@ export class CallCounts {
 
   private constructor(private readonly methods: BoundedLabels) {}
 
-  /** The counts of `meter`, made on first use with its observable counter. */
+  /**
+   * The counts of `meter`, made on first use with its observable counter. The method labels are
+   * bounded by the first instrumentation's `methods`: one bound per meter, as one series set.
+   */
   static of(meter: Meter, methods: BoundedLabels): CallCounts {
     let counts = byMeter.get(meter)
     if (counts === undefined) {
