@@ -133,6 +133,16 @@ export function listenToInvoker(
       speedLimited.add(1, labels(event.method, event.account))
       states.current()?.span.addEvent(SPAN_EVENT.speedLimited, { [ATTR.waitMs]: event.waitMs })
     }),
+    // The call that ran the re-authorization gets the event; calls that waited for the same one
+    // (a single flight per DC) do not, though their repeat is counted in their attempts.
+    invoker.on('authorize', (event) => {
+      if (event.phase === 'start') return
+      states.current()?.span.addEvent(SPAN_EVENT.authorize, {
+        [ATTR.dc]: event.dcId,
+        [ATTR.authorizeResult]: event.phase,
+        [ATTR.waitMs]: event.durationMs ?? 0,
+      })
+    }),
     invoker.on('storeError', () => {
       storeErrors.add(1, { [ATTR.storeOperation]: 'record' })
     }),

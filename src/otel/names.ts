@@ -73,6 +73,7 @@ export const ATTR = {
   remoteVia: 'mtproto.flood_store.via',
   poolReason: 'mtproto.pool.reason',
   poolAccountState: 'mtproto.pool.account_state',
+  authorizeResult: 'mtproto.authorize.result',
 } as const
 
 /** The `rpc.system` value of every span. */
@@ -86,4 +87,5 @@ export const SPAN_EVENT = {
   refused: 'mtproto.refused',
   speedLimited: 'mtproto.speed_limited',
   sessionDead: 'mtproto.session.dead',
+  authorize: 'mtproto.authorize',
 } as const

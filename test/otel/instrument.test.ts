@@ -79,6 +79,9 @@ describe('instrument(invoker): traces', () => {
     await expect(invoke('upload.getFile', {}, { dcId: 4 })).resolves.toBe('file')
     await expect(invoke('upload.getFile', {}, { dcId: 4 })).resolves.toBe('file')
     expect(harness.spans().map((span) => span.attributes[ATTR.attempts])).toEqual([2, 1])
+    expect(harness.spans()[0]?.events.map((event) => [event.name, event.attributes])).toEqual([
+      [SPAN_EVENT.authorize, { [ATTR.dc]: 4, [ATTR.authorizeResult]: 'done', [ATTR.waitMs]: 0 }],
+    ])
   })
 
   it('records no parameters by default, and redacted ones when asked', async () => {
