@@ -20,6 +20,8 @@ export const INTEGRATION_FILES = [
   'test/cli/cli.test.ts',
   'test/cli/serve.test.ts',
   'test/fleet/**/*.test.ts',
+  'test/otel/mtproto-cluster.test.ts',
+  'test/otel/pacing.test.ts',
   'test/otel/prometheus.e2e.test.ts',
   'test/otel/redis-store.test.ts',
   'test/otel/workload.test.ts',

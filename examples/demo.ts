@@ -6,12 +6,13 @@
  */
 
 import { detailsOf } from 'mtproto-errors'
-import { createTestkitInvoker, startCluster, tallyRecovery } from 'mtproto-errors/testkit'
+import { startCluster, tallyRecovery } from 'mtproto-errors/testkit'
 import { colourWanted, createStyle } from '../src/cli/style.js'
 import { createProgress } from './demo/progress.js'
+import { callsOf, demoInvoker, runDemoWorkload } from './demo/run.js'
 import { ACCOUNT, CLUSTER, FULL, QUICK } from './demo/scenario.js'
 import { gaveUpOnInternal, summarize } from './demo/summary.js'
-import { JOBS, Workload } from './demo/workload.js'
+import { Workload } from './demo/workload.js'
 
 const quick = process.argv.includes('--quick') || process.env.DEMO_QUICK === '1'
 const size = quick ? QUICK : FULL
@@ -27,13 +28,7 @@ out(
   ),
 )
 
-const invoke = createTestkitInvoker(cluster, {
-  account: ACCOUNT,
-  defaultDcId: 1,
-  // Shorter backoff than the 1 s default, so the failing service gives up within the demo.
-  baseDelayMs: 250,
-  maxDelayMs: 2000,
-})
+const invoke = demoInvoker(cluster)
 const tally = tallyRecovery(invoke)
 
 // Calls asleep (flood wait, held by a window, backoff) until a time: counted live for the bar.
@@ -44,17 +39,7 @@ const waitingNow = () => {
   for (const until of sleepers) if (until > now) count++
   return count
 }
-// The login check, the jobs' calls, the statistics call and the three typos.
-const total =
-  1 +
-  size.background +
-  size.burst +
-  size.slowPosts +
-  size.resolves +
-  size.fileParts +
-  size.historyReads +
-  1 +
-  3
+const total = callsOf(size)
 const work = new Workload(invoke, () => undefined)
 const progress = createProgress(process.stdout, style, () => {
   const counts = tally.counts()
@@ -106,9 +91,7 @@ invoke.on('giveUp', (e) => {
 })
 
 const startedAt = performance.now()
-// First a plain call: the session is on DC 1, the account on DC 2.
-await work.call('login', 'users.getFullUser')
-await Promise.all(JOBS.map((job) => job(work, size)))
+await runDemoWorkload(work, size)
 const elapsedMs = performance.now() - startedAt
 progress.finish()
 

@@ -4,7 +4,7 @@
  * statistics service that is down, and people who type their input wrong.
  */
 
-import { DEFAULT_FLOOD_RULES, type PlainClusterOptions } from 'mtproto-errors/testkit'
+import { DEFAULT_FLOOD_RULES, type PlainClusterOptions } from '../../src/testkit/index.js'
 
 /** How much of each kind of work the demo does. */
 export interface DemoSize {

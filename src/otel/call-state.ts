@@ -4,8 +4,6 @@ import { type Context, context, createContextKey, type Span, trace } from '@open
 export interface CallState {
   /** The call's span. */
   readonly span: Span
-  /** Failed sends seen through events (a repeat after re-authorization has none; see docs). */
-  failedSends: number
   /** Time spent waiting: flood waits slept, flood windows sat out, retry backoff. */
   waitedMs: number
   /** The DC of the last send, as events told it. */
@@ -24,7 +22,7 @@ export class CallStates {
 
   /** Starts tracking `span`; returns the state and the context to run the call in. */
   open(parent: Context, span: Span, dcId: number | undefined): { state: CallState; context: Context } {
-    const state: CallState = { span, failedSends: 0, waitedMs: 0, dcId }
+    const state: CallState = { span, waitedMs: 0, dcId }
     return { state, context: trace.setSpan(parent, span).setValue(this.key, state) }
   }
 

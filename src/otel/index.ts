@@ -16,6 +16,5 @@ export {
 export { ATTR, METRIC, RPC_SYSTEM, SCOPE_NAME, SPAN_EVENT } from './names.js'
 export { DEFAULT_MAX_METHOD_LABELS, type InstrumentOptions } from './options.js'
 export type { CallOutcome } from './outcome.js'
-export type { PaceSnapshot, PacingSource } from './pacing.js'
 export type { InstrumentableFloodStore } from './store-metrics.js'
 export type { InstrumentableCluster, TestkitCounts } from './testkit-metrics.js'

@@ -3,11 +3,11 @@ import type { BreakerPolicy } from '../recovery/breaker-policy.js'
 import type { Unsubscribe } from '../recovery/events.js'
 import type { Invoker } from '../recovery/invoker.js'
 import { instrumentBreaker } from './breaker-metrics.js'
+import { callInterceptor } from './call-instrumentation.js'
 import { CallStates } from './call-state.js'
 import { listenToInvoker } from './invoker-events.js'
-import { tracingInterceptor } from './invoker-tracing.js'
 import { type InstrumentOptions, type Instruments, resolveInstruments } from './options.js'
-import { instrumentPacing, isPacingSource, type PacingSource } from './pacing.js'
+import { instrumentPacing } from './pacing.js'
 import { instrumentPoolEvents } from './pool-metrics.js'
 import { type InstrumentableFloodStore, instrumentStore } from './store-metrics.js'
 import { type InstrumentableCluster, instrumentCluster } from './testkit-metrics.js'
@@ -26,7 +26,6 @@ export type InstrumentTarget =
   | BreakerPolicy
   | InstrumentableFloodStore
   | InstrumentableCluster
-  | PacingSource
 
 /** Stops the instrumentation it was returned for; calling it twice is harmless. */
 export type StopInstrumentation = () => void
@@ -54,23 +53,19 @@ function isCluster(target: unknown): target is InstrumentableCluster {
   return isObject(target) && typeof target.report === 'function' && 'world' in target && 'dcs' in target
 }
 
-/** Spans per call and the engine's metrics for one invoker. */
+/** Spans per call and the engine's metrics, its learned paces included, for one invoker. */
 function instrumentInvoker(invoker: Invoker, instruments: Instruments): Unsubscribe {
   // Without an SDK every instrument is a no-op: stay out of the call path altogether, so an
   // application that has not set OpenTelemetry up pays nothing.
   if (!instruments.tracing && !instruments.metering) return () => undefined
   const states = new CallStates()
-  // The engine's events do not all name the account; every call does, and an invoker has one.
-  let account: string | undefined
-  const stopEvents = listenToInvoker(invoker, instruments, states, () => account)
-  const stopTracing = invoker.intercept(
-    tracingInterceptor(instruments, states, (label) => {
-      account = label
-    }),
-  )
+  const stopEvents = listenToInvoker(invoker, instruments, states)
+  const stopTracing = invoker.intercept(callInterceptor(instruments, states))
+  const stopPacing = instruments.metering ? instrumentPacing(invoker, instruments) : () => undefined
   return () => {
     stopTracing()
     stopEvents()
+    stopPacing()
   }
 }
 
@@ -93,10 +88,9 @@ function instrumentWith(target: unknown, instruments: Instruments): Unsubscribe 
   if (isBreaker(target)) return instrumentBreaker(target, instruments)
   if (isStore(target)) return instrumentStore(target, instruments)
   if (isCluster(target)) return instrumentCluster(target, instruments)
-  if (isPacingSource(target)) return instrumentPacing(target, instruments)
   throw new TypeError(
     'instrument: expected an invoker, an adapter or transformer with an `invoker`, an account pool, ' +
-      'a breaker policy, a Redis flood store, a testkit cluster or a pacing source',
+      'a breaker policy, a Redis flood store or a testkit cluster',
   )
 }
 

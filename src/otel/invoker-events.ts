@@ -9,13 +9,12 @@ import { causeOf, errorTypeOf } from './outcome.js'
 
 /**
  * Turns the engine's events into metrics, and into events on the span of the call they belong to.
- * `accountOf` gives the invoker's account label for the events that do not carry it.
+ * Events that do not name the account get the invoker's.
  */
 export function listenToInvoker(
-  invoker: Pick<Invoker, 'on'>,
+  invoker: Pick<Invoker, 'on' | 'account'>,
   instruments: Instruments,
   states: CallStates,
-  accountOf: () => string | undefined,
 ): Unsubscribe {
   const { meter, methods, errorTypes } = instruments
   const floodWaits = meter.createCounter(METRIC.floodWaits, {
@@ -61,7 +60,7 @@ export function listenToInvoker(
 
   const labels = (method: string, account: string | undefined): Attributes => {
     const attributes: Attributes = { [ATTR.rpcMethod]: methods.of(method) }
-    const label = account ?? accountOf()
+    const label = account ?? invoker.account
     if (instruments.recordAccount && label !== undefined) attributes[ATTR.account] = label
     return attributes
   }
@@ -73,7 +72,6 @@ export function listenToInvoker(
       floodWaitDuration.record(event.waitMs / 1000, attributes)
       const state = states.current()
       if (state === undefined) return
-      state.failedSends++
       state.span.addEvent(SPAN_EVENT.attemptFailed, {
         [ATTR.errorType]: errorTypeOf(event.error),
         ...(event.dcId !== undefined && { [ATTR.dc]: event.dcId }),
@@ -103,7 +101,6 @@ export function listenToInvoker(
       retries.add(1, { ...labels(event.method, undefined), [ATTR.retryCause]: causeOf(event.error) })
       const state = states.current()
       if (state === undefined) return
-      state.failedSends++
       state.waitedMs += event.delayMs
       state.span.addEvent(SPAN_EVENT.attemptFailed, {
         [ATTR.attempt]: event.attempt,
@@ -116,7 +113,6 @@ export function listenToInvoker(
       migrations.add(1, { ...labels(event.method, undefined), [ATTR.migrateKind]: event.kind })
       const state = states.current()
       if (state === undefined) return
-      state.failedSends++
       state.dcId = event.toDcId
       state.span.addEvent(SPAN_EVENT.attemptFailed, {
         [ATTR.errorType]: errorTypeOf(event.error),
@@ -136,6 +132,16 @@ export function listenToInvoker(
     invoker.on('speedLimited', (event) => {
       speedLimited.add(1, labels(event.method, event.account))
       states.current()?.span.addEvent(SPAN_EVENT.speedLimited, { [ATTR.waitMs]: event.waitMs })
+    }),
+    // The call that ran the re-authorization gets the event; calls that waited for the same one
+    // (a single flight per DC) do not, though their repeat is counted in their attempts.
+    invoker.on('authorize', (event) => {
+      if (event.phase === 'start') return
+      states.current()?.span.addEvent(SPAN_EVENT.authorize, {
+        [ATTR.dc]: event.dcId,
+        [ATTR.authorizeResult]: event.phase,
+        [ATTR.waitMs]: event.durationMs ?? 0,
+      })
     }),
     invoker.on('storeError', () => {
       storeErrors.add(1, { [ATTR.storeOperation]: 'record' })

@@ -8,11 +8,11 @@ export const SCOPE_NAME = 'mtproto-errors'
 
 /**
  * Metric names. Counters end in their counted noun; durations are in seconds, as OpenTelemetry
- * asks. Calls have no counter of their own: the duration histogram's count is the number of calls,
- * by the same attributes (OpenTelemetry's RPC and HTTP conventions do the same), and a second
- * record per call would double what the SDK spends on each one.
+ * asks. Calls are counted by an observable counter fed from our own counts (see call-counts.ts);
+ * the duration histogram is opt-in (`recordDuration`), for its cost per call.
  */
 export const METRIC = {
+  calls: 'mtproto.client.calls',
   callDuration: 'mtproto.client.call.duration',
   floodWaits: 'mtproto.client.flood_waits',
   floodWaitDuration: 'mtproto.client.flood_wait.duration',
@@ -32,7 +32,11 @@ export const METRIC = {
   breakerTransitions: 'mtproto.breaker.transitions',
   poolMoves: 'mtproto.pool.moves',
   poolAccounts: 'mtproto.pool.accounts',
-  pacingInterval: 'mtproto.pacing.interval',
+  pacingRate: 'mtproto.pacing.rate',
+  pacingCeiling: 'mtproto.pacing.ceiling',
+  pacingNextSlotDelay: 'mtproto.pacing.next_slot.delay',
+  pacingWaiting: 'mtproto.pacing.waiting',
+  pacingKeys: 'mtproto.pacing.keys',
   testkitCalls: 'mtproto.testkit.calls',
   testkitErrors: 'mtproto.testkit.errors',
   testkitViolations: 'mtproto.testkit.flood_violations',
@@ -69,6 +73,7 @@ export const ATTR = {
   remoteVia: 'mtproto.flood_store.via',
   poolReason: 'mtproto.pool.reason',
   poolAccountState: 'mtproto.pool.account_state',
+  authorizeResult: 'mtproto.authorize.result',
 } as const
 
 /** The `rpc.system` value of every span. */
@@ -82,4 +87,5 @@ export const SPAN_EVENT = {
   refused: 'mtproto.refused',
   speedLimited: 'mtproto.speed_limited',
   sessionDead: 'mtproto.session.dead',
+  authorize: 'mtproto.authorize',
 } as const

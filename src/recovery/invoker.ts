@@ -3,7 +3,7 @@ import { isRpcError, RpcError } from '../error/rpc-error.js'
 import type { FloodStore } from '../flood/flood-store.js'
 import { describeFailure } from './attempt.js'
 import { abortReason, Call, INTERRUPTED, PENDING, SUCCEEDED } from './call.js'
-import { type CallInterceptor, InterceptorChain } from './call-interceptor.js'
+import { type CallInterceptor, type InterceptedCall, InterceptorChain } from './call-interceptor.js'
 import { type CallLimits, type CallOptions, limitsFor } from './call-options.js'
 import { checkCallOptions, checkInvokerOptions } from './check-options.js'
 import type { Clock } from './clock.js'
@@ -92,6 +92,28 @@ class Request implements SendRequest {
 
   get signal(): AbortSignal {
     return this.#call.signal
+  }
+}
+
+/** A call as interceptors see it; its send count is read from the engine's call once that exists. */
+class ObservedCall implements InterceptedCall {
+  #call: Call | undefined = undefined
+
+  constructor(
+    readonly method: string,
+    readonly params: unknown,
+    readonly options: CallOptions | undefined,
+    readonly account: string,
+    readonly dcId: number | undefined,
+  ) {}
+
+  get sends(): number {
+    return this.#call?.attempt ?? 0
+  }
+
+  /** Links the engine's call, once `invoke` has made it. */
+  watch(call: Call): void {
+    this.#call = call
   }
 }
 
@@ -295,13 +317,19 @@ export function createInvoker(options: InvokerOptions): Invoker {
     return error
   }
 
-  async function invoke(method: string, params?: unknown, callOptions?: CallOptions): Promise<unknown> {
+  async function invoke(
+    method: string,
+    params?: unknown,
+    callOptions?: CallOptions,
+    observed?: ObservedCall,
+  ): Promise<unknown> {
     if (engine.closed) throw withCallerStack(new InvokerClosedError(method))
     if (callOptions !== undefined) checkCallOptions(callOptions)
     const signal = callOptions?.signal
     if (signal?.aborted) throw abortReason(signal, method)
     const call = new Call(engine, method, params, callOptions, limitsFor(callOptions, engine.limits))
     engine.link(call)
+    observed?.watch(call)
     void run(call)
     // One microtask later an instant send has settled; only a first send still in flight then
     // needs the deadline timer and the abort listener. (A promise reaction rather than
@@ -317,9 +345,9 @@ export function createInvoker(options: InvokerOptions): Invoker {
   const entry = (method: string, params?: unknown, callOptions?: CallOptions): Promise<unknown> => {
     if (!interceptors.active) return invoke(method, params, callOptions)
     const dcId = callOptions?.dcId ?? engine.homeDcId
-    const call = { method, params, options: callOptions, account: engine.account, dcId }
+    const call = new ObservedCall(method, params, callOptions, engine.account, dcId)
     try {
-      return interceptors.run(call, () => invoke(method, params, callOptions))
+      return interceptors.run(call, () => invoke(method, params, callOptions, call))
     } catch (bug) {
       // An interceptor that throws instead of rejecting still ends the call with a rejection.
       return Promise.reject(bug)

@@ -1,11 +1,17 @@
 import { context, metrics, trace } from '@opentelemetry/api'
+import {
+  AlwaysOffSampler,
+  BasicTracerProvider,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { botApiTransformer } from '../../src/adapters/grammy/index.js'
 import { createBreakerPolicy, createPool, defaultPolicies } from '../../src/index.js'
 import { BoundedLabels, OTHER_LABEL } from '../../src/otel/bounded-label.js'
 import { ATTR, BREAKER_STATE_VALUE, instrument, METRIC, SPAN_EVENT } from '../../src/otel/index.js'
-import { capture, FakeClock, rpc, setup } from '../recovery/helpers.js'
+import { capture, FakeClock, rpc, setup, unauthorizedOn } from '../recovery/helpers.js'
 import { OtelHarness } from './harness.js'
 
 let harness: OtelHarness
@@ -67,6 +73,17 @@ describe('instrument(invoker): traces', () => {
     expect(byName.get('b.second')?.attributes[ATTR.waitedMs]).toBe(2000)
   })
 
+  it('counts the repeat after a 401 re-authorization among the attempts of a successful call', async () => {
+    const { invoke } = setup({ account: 'alice', homeDcId: 2, ...unauthorizedOn(4, 'file') })
+    instrument(invoke, providers)
+    await expect(invoke('upload.getFile', {}, { dcId: 4 })).resolves.toBe('file')
+    await expect(invoke('upload.getFile', {}, { dcId: 4 })).resolves.toBe('file')
+    expect(harness.spans().map((span) => span.attributes[ATTR.attempts])).toEqual([2, 1])
+    expect(harness.spans()[0]?.events.map((event) => [event.name, event.attributes])).toEqual([
+      [SPAN_EVENT.authorize, { [ATTR.dc]: 4, [ATTR.authorizeResult]: 'done', [ATTR.waitMs]: 0 }],
+    ])
+  })
+
   it('records no parameters by default, and redacted ones when asked', async () => {
     const { invoke } = setup({ account: 'alice', send: () => 'ok' })
     instrument(invoke, { ...providers, recordParams: true })
@@ -87,7 +104,7 @@ describe('instrument(invoker): traces', () => {
     instrument(invoke, { ...providers, recordAccount: false })
     await invoke('users.getUsers', {})
     expect(harness.spans()[0]?.attributes[ATTR.account]).toBeUndefined()
-    const points = await harness.points(METRIC.callDuration)
+    const points = await harness.points(METRIC.calls)
     expect(points.map((point) => point.attributes)).toEqual([
       { [ATTR.rpcMethod]: 'users.getUsers', [ATTR.outcome]: 'ok' },
     ])
@@ -103,7 +120,7 @@ describe('instrument(invoker): traces', () => {
     controller.abort()
     await clock.advance(0)
     expect(call.settled).toBe(true)
-    expect(await harness.value(METRIC.callDuration, { [ATTR.outcome]: 'aborted' })).toBe(1)
+    expect(await harness.value(METRIC.calls, { [ATTR.outcome]: 'aborted' })).toBe(1)
   })
 
   it('counts a call refused locally by a known window, with no send and a refused event', async () => {
@@ -149,7 +166,7 @@ describe('instrument(invoker): traces', () => {
     expect(after.value).toBe('ok')
     expect(sends).toBe(3)
     expect(harness.spans()).toHaveLength(1)
-    expect(await harness.value(METRIC.callDuration)).toBe(1)
+    expect(await harness.value(METRIC.calls)).toBe(1)
     expect(await harness.points(METRIC.retries)).toEqual([])
   })
 })
@@ -174,7 +191,7 @@ describe('instrument: providers', () => {
       instrument(invoke)
       await invoke('users.getUsers', {})
       expect(harness.spans().map((span) => span.name)).toEqual(['users.getUsers'])
-      expect(await harness.value(METRIC.callDuration)).toBe(1)
+      expect(await harness.value(METRIC.calls)).toBe(1)
     } finally {
       trace.disable()
       metrics.disable()
@@ -186,7 +203,50 @@ describe('instrument: providers', () => {
     instrument(invoke, { meterProvider: harness.meterProvider })
     await invoke('users.getUsers', {})
     expect(harness.spans()).toEqual([])
-    expect(await harness.value(METRIC.callDuration, { [ATTR.outcome]: 'ok' })).toBe(1)
+    expect(await harness.value(METRIC.calls, { [ATTR.outcome]: 'ok' })).toBe(1)
+  })
+})
+
+describe('instrument: what a call costs the SDK', () => {
+  it('records no duration unless asked, and counts calls of one account label on one meter together', async () => {
+    const first = setup({ account: 'alice', send: () => 'ok' }).invoke
+    const second = setup({ account: 'alice', send: () => 'ok' }).invoke
+    instrument(first, { meterProvider: harness.meterProvider })
+    instrument(second, { meterProvider: harness.meterProvider, recordDuration: true })
+    await first('users.getUsers', {})
+    await second('users.getUsers', {})
+    await second('users.getUsers', {})
+    expect(await harness.points(METRIC.calls)).toEqual([
+      {
+        attributes: { [ATTR.rpcMethod]: 'users.getUsers', [ATTR.outcome]: 'ok', [ATTR.account]: 'alice' },
+        value: 3,
+      },
+    ])
+    expect(await harness.value(METRIC.callDuration)).toBe(2)
+  })
+
+  it('runs a sampled-out call under its span, so spans made inside it are sampled out too', async () => {
+    const tracerProvider = new BasicTracerProvider({
+      sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }),
+      spanProcessors: [new SimpleSpanProcessor(harness.spanExporter)],
+    })
+    const inner = harness.tracerProvider.getTracer('http client')
+    let innerRecorded: boolean | undefined
+    const { invoke } = setup({
+      account: 'alice',
+      send: () => {
+        const span = inner.startSpan('POST')
+        innerRecorded = span.isRecording()
+        span.end()
+        return 'ok'
+      },
+    })
+    instrument(invoke, { tracerProvider, meterProvider: harness.meterProvider })
+    await expect(invoke('users.getUsers', {})).resolves.toBe('ok')
+    // The harness's own tracer would record a root span: only the sampled-out parent stops it.
+    expect(innerRecorded).toBe(false)
+    expect(harness.spans()).toEqual([])
+    expect(await harness.value(METRIC.calls)).toBe(1)
   })
 })
 
@@ -197,9 +257,9 @@ describe('instrument: other targets', () => {
     const prev = async () => ({ ok: true as const, result: 'sent' })
     await transformer(prev as never, 'sendMessage', { chat_id: 1, text: 'hi' } as never)
     expect(harness.spans().map((span) => span.name)).toEqual(['sendMessage'])
-    expect(
-      await harness.value(METRIC.callDuration, { [ATTR.rpcMethod]: 'sendMessage', [ATTR.outcome]: 'ok' }),
-    ).toBe(1)
+    expect(await harness.value(METRIC.calls, { [ATTR.rpcMethod]: 'sendMessage', [ATTR.outcome]: 'ok' })).toBe(
+      1,
+    )
   })
 
   it("reports a breaker's circuits as a gauge and counts its transitions", async () => {
@@ -243,25 +303,9 @@ describe('instrument: other targets', () => {
       await harness.value(METRIC.poolMoves, { [ATTR.account]: 'alice', [ATTR.poolReason]: 'flood' }),
     ).toBe(1)
     expect(await harness.value(METRIC.floodWaits, { [ATTR.account]: 'alice' })).toBe(1)
-    expect(await harness.value(METRIC.callDuration, { [ATTR.account]: 'bob', [ATTR.outcome]: 'ok' })).toBe(1)
+    expect(await harness.value(METRIC.calls, { [ATTR.account]: 'bob', [ATTR.outcome]: 'ok' })).toBe(1)
     expect(await harness.value(METRIC.poolAccounts, { [ATTR.poolAccountState]: 'live' })).toBe(2)
     expect(await harness.value(METRIC.poolAccounts, { [ATTR.poolAccountState]: 'dead' })).toBe(0)
-  })
-
-  it('reports learned paces through the pacing extension point, slowest per account and method', async () => {
-    const source = {
-      paces: () => [
-        { account: 'alice', method: 'messages.sendMessage', intervalMs: 1000 },
-        { account: 'alice', method: 'messages.sendMessage', intervalMs: 3000 },
-        { account: 'bob', method: 'messages.sendMessage', intervalMs: 500 },
-      ],
-    }
-    instrument(source, providers)
-    const points = await harness.points(METRIC.pacingInterval)
-    expect(points.map((point) => [point.attributes[ATTR.account], point.value]).sort()).toEqual([
-      ['alice', 3],
-      ['bob', 0.5],
-    ])
   })
 
   it('refuses what it cannot instrument, with a message saying what it takes', () => {

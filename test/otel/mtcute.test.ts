@@ -60,6 +60,6 @@ describe('instrument(mtcuteRecovery(...)) with a real mtcute client', () => {
     })
     expect(spans[1]?.events.map((event) => event.name)).toEqual([SPAN_EVENT.attemptFailed, SPAN_EVENT.wait])
     expect(await harness.value(METRIC.floodWaits, { [ATTR.rpcMethod]: 'messages.sendMessage' })).toBe(1)
-    expect(await harness.value(METRIC.callDuration, { [ATTR.outcome]: 'ok' })).toBe(2)
+    expect(await harness.value(METRIC.calls, { [ATTR.outcome]: 'ok' })).toBe(2)
   })
 })

@@ -5,7 +5,7 @@ import { ATTR, instrument, METRIC, RPC_SYSTEM, SPAN_EVENT } from '../../src/otel
 import type { Invoker } from '../../src/recovery/invoker.js'
 import type { Cluster } from '../../src/testkit/index.js'
 import type { FakeClock } from '../recovery/helpers.js'
-import { OtelHarness } from './harness.js'
+import { OtelHarness, type Point } from './harness.js'
 import { FLOOD_WAIT_MS, runWorkload, startScriptedCluster } from './workload.js'
 
 /**
@@ -24,7 +24,7 @@ describe('instrument(invoker) over the testkit', () => {
     harness = new OtelHarness()
     ;({ cluster, invoke, clock } = await startScriptedCluster())
     const providers = { tracerProvider: harness.tracerProvider, meterProvider: harness.meterProvider }
-    stops = [instrument(invoke, providers), instrument(cluster, providers)]
+    stops = [instrument(invoke, { ...providers, recordDuration: true }), instrument(cluster, providers)]
     outcomes.push(...(await runWorkload(invoke, clock)))
   }, 60_000)
 
@@ -119,14 +119,13 @@ describe('instrument(invoker) over the testkit', () => {
     expect(span.events).toEqual([])
   })
 
-  it('counts calls by method and outcome (the duration histogram counts them)', async () => {
-    const points = await harness.points(METRIC.callDuration)
-    const seen = points.map((point) => [
-      point.attributes[ATTR.rpcMethod],
-      point.attributes[ATTR.outcome],
-      point.value,
-    ])
-    expect(seen.sort()).toEqual(
+  it('counts calls by method and outcome, and records as many durations', async () => {
+    const series = (points: Point[]) =>
+      points
+        .map((point) => [point.attributes[ATTR.rpcMethod], point.attributes[ATTR.outcome], point.value])
+        .sort()
+    const calls = await harness.points(METRIC.calls)
+    expect(series(calls)).toEqual(
       [
         ['account.updateProfile', 'bad_request', 1],
         ['messages.getHistory', 'internal', 1],
@@ -134,9 +133,11 @@ describe('instrument(invoker) over the testkit', () => {
         ['users.getFullUser', 'ok', 1],
       ].sort(),
     )
-    expect(points.every((point) => point.attributes[ATTR.account] === 'alice')).toBe(true)
+    expect(calls.every((point) => point.attributes[ATTR.account] === 'alice')).toBe(true)
+    const durations = await harness.points(METRIC.callDuration)
+    expect(series(durations)).toEqual(series(calls))
     // Durations are real time on loopback, waits included only as fake time: positive, and short.
-    for (const point of points) expect((point.sum ?? 0) / (point.count ?? 1)).toBeGreaterThan(0)
+    for (const point of durations) expect((point.sum ?? 0) / (point.count ?? 1)).toBeGreaterThan(0)
   })
 
   it('counts the flood wait, its seconds, the retries, the migration and the give-ups', async () => {

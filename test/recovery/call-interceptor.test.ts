@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { InterceptedCall } from '../../src/recovery/call-interceptor.js'
-import { setup } from './helpers.js'
+import { setup, unauthorizedOn } from './helpers.js'
 
 describe('invoker.intercept', () => {
   it('wraps every call, outermost last installed, with what the call is and its result', async () => {
@@ -25,6 +25,23 @@ describe('invoker.intercept', () => {
     expect(seen).toEqual([
       { method: 'users.getUsers', params: { id: 1 }, options: { dcId: 4 }, account: 'alice', dcId: 4 },
     ])
+  })
+
+  it('counts every send of the call, the repeat after a re-authorization included', async () => {
+    const { invoke } = setup({ homeDcId: 2, ...unauthorizedOn(4, 'file') })
+    const sends: number[] = []
+    invoke.intercept(async (call, proceed) => {
+      sends.push(call.sends)
+      try {
+        return await proceed()
+      } finally {
+        sends.push(call.sends)
+      }
+    })
+    await expect(invoke('upload.getFile', {}, { dcId: 4 })).resolves.toBe('file')
+    await expect(invoke('upload.getFile', {}, { dcId: 4 })).resolves.toBe('file')
+    // Before and after each call: two sends for the first (401, then the repeat), one for the second.
+    expect(sends).toEqual([0, 2, 0, 1])
   })
 
   it('stops wrapping once removed; removing twice is harmless', async () => {

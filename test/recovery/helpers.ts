@@ -70,6 +70,23 @@ export function rpc(code: number, errorMessage: string): RpcError {
   return RpcError.from(code, errorMessage)
 }
 
+/**
+ * A send answering AUTH_KEY_UNREGISTERED on DC `dcId` until the `authorizeOn` hook given with it
+ * ran for that DC, and `value` otherwise: a file DC the account has not exported its login to.
+ */
+export function unauthorizedOn(dcId: number, value: unknown) {
+  const authorized = new Set<number>()
+  return {
+    authorizeOn: async (id: number): Promise<void> => {
+      authorized.add(id)
+    },
+    send: (request: SendRequest): unknown => {
+      if (request.dcId === dcId && !authorized.has(dcId)) throw rpc(401, 'AUTH_KEY_UNREGISTERED')
+      return value
+    },
+  }
+}
+
 /** What `send` saw, per attempt. */
 export interface Sent {
   readonly method: string
