@@ -95,7 +95,7 @@ export function createBreakerPolicy(options: BreakerPolicyOptions = {}): Breaker
       verdicts.get(circuit)?.resolve()
       verdicts.delete(circuit)
     }
-    const event: BreakerEvent = { dcId, ...change }
+    const event: BreakerEvent = { account: call.account, dcId, ...change }
     const sink = call.invoker.events
     if (sink.has('breaker')) sink.emit('breaker', event)
     events.emit('breaker', event)

@@ -186,12 +186,18 @@ export class Engine implements InvokerContext {
       const hook = this.hooks.authorizeOn
       if (hook === undefined) throw new Error('no authorizeOn hook')
       const started = this.clock.now()
-      this.events.emit('authorize', { dcId, phase: 'start' })
+      this.events.emit('authorize', { account: this.account, dcId, phase: 'start' })
       try {
         await hook(dcId, { signal: this.lifetimeSignal })
-        this.events.emit('authorize', { dcId, phase: 'done', durationMs: this.clock.now() - started })
+        this.events.emit('authorize', {
+          account: this.account,
+          dcId,
+          phase: 'done',
+          durationMs: this.clock.now() - started,
+        })
       } catch (error) {
         this.events.emit('authorize', {
+          account: this.account,
           dcId,
           phase: 'failed',
           durationMs: this.clock.now() - started,
@@ -221,7 +227,7 @@ export class Engine implements InvokerContext {
     if (this.homeDcId === toDcId) return Promise.resolve()
     const change = { fromDcId: this.homeDcId, toDcId, kind }
     this.homeDcId = toDcId
-    this.events.emit('homeDcChanged', change)
+    this.events.emit('homeDcChanged', { account: this.account, ...change })
     return this.singleFlight(key, async () => {
       await this.hooks.onHomeDcChange?.(change, { signal: this.lifetimeSignal })
     })
@@ -275,6 +281,6 @@ export class Engine implements InvokerContext {
   }
 
   private storeFailed(key: string, error: unknown): void {
-    this.events.emit('storeError', { key, error })
+    this.events.emit('storeError', { account: this.account, key, error })
   }
 }

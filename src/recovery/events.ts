@@ -128,6 +128,8 @@ export interface SpeedLimitedEvent {
 export interface MigrateEvent {
   /** The API method of the call. */
   readonly method: string
+  /** The account label of the invoker. */
+  readonly account: string
   /** The DC before the move, when known. */
   readonly fromDcId: number | undefined
   /** The DC moved to. */
@@ -140,6 +142,8 @@ export interface MigrateEvent {
 
 /** The account's home DC moved. */
 export interface HomeDcChangedEvent {
+  /** The account label of the invoker. */
+  readonly account: string
   /** The DC before the move, when known. */
   readonly fromDcId: number | undefined
   /** The DC moved to. */
@@ -150,6 +154,8 @@ export interface HomeDcChangedEvent {
 
 /** The `authorizeOn` hook ran for a DC (`start`), and how it ended. */
 export interface AuthorizeEvent {
+  /** The account label of the invoker. */
+  readonly account: string
   /** The DC concerned. */
   readonly dcId: number
   /** Where the authorization is. */
@@ -164,6 +170,8 @@ export interface AuthorizeEvent {
 export interface RetryEvent {
   /** The API method of the call. */
   readonly method: string
+  /** The account label of the invoker. */
+  readonly account: string
   /** The DC of the call (`undefined`: the home connection, DC not known). */
   readonly dcId: number | undefined
   /** The number of the attempt that failed. */
@@ -178,6 +186,8 @@ export interface RetryEvent {
 export interface GiveUpEvent {
   /** The API method of the call. */
   readonly method: string
+  /** The account label of the invoker. */
+  readonly account: string
   /** The DC of the last attempt (`undefined`: the home connection, DC not known). */
   readonly dcId: number | undefined
   /** Why the engine stopped trying. */
@@ -208,12 +218,16 @@ export interface SessionDeadEvent {
 export interface NotForUserEvent {
   /** The API method of the call. */
   readonly method: string
+  /** The account label of the invoker. */
+  readonly account: string
   /** The error received. */
   readonly error: RpcError
 }
 
 /** A flood store failed to record a window, or a pace store to book a slot (then the slot is booked locally). */
 export interface StoreErrorEvent {
+  /** The account label of the invoker. */
+  readonly account: string
   /** The flood key concerned. */
   readonly key: string
   /** What failed. */
@@ -222,6 +236,8 @@ export interface StoreErrorEvent {
 
 /** The circuit of a DC changed state (see `createBreakerPolicy`). */
 export interface BreakerEvent {
+  /** The account label of the invoker. */
+  readonly account: string
   /** The DC concerned (`undefined`: the home DC, not known yet). */
   readonly dcId: number | undefined
   /** The state before. */
@@ -240,6 +256,8 @@ export interface PaceLearnedEvent {
   readonly key: string
   /** The method whose refusal taught it. */
   readonly method: string
+  /** The account label of the invoker. */
+  readonly account: string
   /** Sends per second allowed from now on. */
   readonly ratePerSecond: number
   /** The most the pace may grow back to, sends per second. */
@@ -256,6 +274,8 @@ export interface PaceLearnedEvent {
 export interface PacedEvent {
   /** The API method of the call. */
   readonly method: string
+  /** The account label of the invoker. */
+  readonly account: string
   /** The paced flood key. */
   readonly key: string
   /** How long it waited for its turn, ms. */

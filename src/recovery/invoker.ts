@@ -301,12 +301,13 @@ export function createInvoker(options: InvokerOptions): Invoker {
         })
       })
       if (isRpcError(target) && target.code === 406 && engine.events.has('notForUser')) {
-        engine.events.emit('notForUser', { method: call.method, error: target })
+        engine.events.emit('notForUser', { method: call.method, account: call.account, error: target })
       }
     }
     if (engine.events.has('giveUp')) {
       engine.events.emit('giveUp', {
         method: call.method,
+        account: call.account,
         dcId: call.dcId,
         reason: giveUpReason,
         error,

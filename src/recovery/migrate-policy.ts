@@ -61,7 +61,8 @@ export const migratePolicy: Policy = {
     }
     visited.push(toDcId)
     const { events } = call.invoker
-    if (events.has('migrate')) events.emit('migrate', { method: call.method, fromDcId, toDcId, kind, error })
+    if (events.has('migrate'))
+      events.emit('migrate', { method: call.method, account: call.account, fromDcId, toDcId, kind, error })
     return follow(call, toDcId, kind)
   },
 }

@@ -13,6 +13,8 @@ import type { CallPriority } from './turn-queue.js'
 
 /** What the pacer needs of its invoker. */
 export interface PacerHost {
+  /** The account label of the invoker, for the events the pacer emits. */
+  readonly account: string
   readonly clock: Clock
   readonly random: () => number
   readonly events: EventSink<RecoveryEvents>
@@ -154,6 +156,7 @@ export class Pacer implements PacingService, PaceQueueHost {
       this.host.events.emit('paceLearned', {
         key,
         method: call.method,
+        account: call.account,
         ratePerSecond: pace.rate * 1000,
         ceilingPerSecond: pace.ceiling * 1000,
         intervalMs: pace.intervalMs,
@@ -211,6 +214,7 @@ export class Pacer implements PacingService, PaceQueueHost {
     if (!this.host.events.has('paced')) return
     this.host.events.emit('paced', {
       method: call.method,
+      account: call.account,
       key: pace.key,
       waitedMs,
       priority: priorityOf(call),
@@ -345,7 +349,7 @@ export class Pacer implements PacingService, PaceQueueHost {
   }
 
   private storeFailed(limits: readonly PaceLimit[], error: unknown): void {
-    this.host.events.emit('storeError', { key: limits[0]?.key ?? '', error })
+    this.host.events.emit('storeError', { account: this.host.account, key: limits[0]?.key ?? '', error })
   }
 }
 

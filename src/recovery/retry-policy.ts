@@ -46,6 +46,7 @@ export const retryPolicy: Policy = {
     if (events.has('retry')) {
       events.emit('retry', {
         method: call.method,
+        account: call.account,
         dcId: call.dcId,
         attempt: call.attempt,
         delayMs,

@@ -50,7 +50,14 @@ describe('the circuit breaker per DC', () => {
     expect(transport.sent).toHaveLength(3)
     expect(detailsOf(error)).toMatchObject({ giveUpReason: 'circuit-open', retryAt: started + 200 + 5_000 })
     expect(log.of('breaker')).toEqual([
-      { dcId: 2, from: 'closed', to: 'open', nextProbeAt: started + 200 + 5_000, failures: 3 },
+      {
+        account: 'default',
+        dcId: 2,
+        from: 'closed',
+        to: 'open',
+        nextProbeAt: started + 200 + 5_000,
+        failures: 3,
+      },
     ])
     expect(breaker.stateOf(2)).toBe('open')
   })

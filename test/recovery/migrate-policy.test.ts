@@ -23,7 +23,7 @@ describe('303 SEE_OTHER', () => {
       expect(onHomeDcChange.mock.calls[0]?.[0]).toEqual({ fromDcId: 2, toDcId: 4, kind })
       await expect(invoke('users.getFullUser', {})).resolves.toBe('on 4')
       expect(transport.sent.map((s) => s.dcId)).toEqual([2, 4, 4])
-      expect(log.of('homeDcChanged')).toEqual([{ fromDcId: 2, toDcId: 4, kind }])
+      expect(log.of('homeDcChanged')).toEqual([{ account: 'default', fromDcId: 2, toDcId: 4, kind }])
       expect(log.of('migrate')[0]).toMatchObject({ fromDcId: 2, toDcId: 4, kind })
     },
   )

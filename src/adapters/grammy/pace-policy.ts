@@ -90,7 +90,8 @@ export function botPacePolicy(options: BotPaceOptions): Policy {
 
   function reportStoreError(call: CallContext, limits: readonly PaceLimit[], error: unknown): void {
     const sink = call.invoker.events
-    if (sink.has('storeError')) sink.emit('storeError', { key: limits[0]?.key ?? '', error })
+    if (sink.has('storeError'))
+      sink.emit('storeError', { account: call.account, key: limits[0]?.key ?? '', error })
   }
 
   return {
