@@ -45,6 +45,14 @@ export interface PaceTuning {
 export class LearnedPace {
   /** Sends per ms now. */
   rate: number
+  /**
+   * The window the first refusal measured (its sends and its length plus the margin), trusted for
+   * sending a quota together until a later refusal contradicts it; then `undefined` for good, and
+   * sends are evenly spaced. A limit that is not a sliding window (a fixed penalty that forgives
+   * the calls that earned it) measures a window far shorter than its own, and would refuse every
+   * burst sent at that window's edge, each refusal costing a penalty and a shrink.
+   */
+  window: { readonly count: number; readonly periodMs: number } | undefined
   /** The highest rate growth may reach: the quota measured, lowered by later refusals. */
   ceiling: number
   /** Whether a refusal after accepted sends has measured the quota (else the ceiling is unknown). */
@@ -69,7 +77,9 @@ export class LearnedPace {
     tuning: PaceTuning,
     nowMs: number,
   ) {
-    this.rate = estimate.count / (estimate.periodMs + tuning.safetyMarginMs)
+    const periodMs = estimate.periodMs + tuning.safetyMarginMs
+    this.rate = estimate.count / periodMs
+    this.window = estimate.measured && estimate.count > 1 ? { count: estimate.count, periodMs } : undefined
     this.measured = estimate.measured
     this.ceiling = estimate.measured ? this.rate : Number.POSITIVE_INFINITY
     this.changedAtMs = nowMs
@@ -84,13 +94,14 @@ export class LearnedPace {
 
   /**
    * A later refusal: shrink multiplicatively (and to the new estimate if that is lower). Refusals
-   * of sends that left before the last change are the same episode and change nothing. Returns
-   * whether the pace changed.
+   * of sends that left before the last change are the same episode and change nothing; a new one
+   * also ends sending by windows (the window measured was wrong). Returns whether the pace changed.
    */
   refused(estimate: QuotaEstimate, sentAtMs: number, tuning: PaceTuning, nowMs: number): boolean {
     if (sentAtMs <= this.changedAtMs) return false
     const before = this.rate
     this.rate = before * tuning.shrinkRatio
+    this.window = undefined
     if (estimate.measured) {
       const measured = estimate.count / (estimate.periodMs + tuning.safetyMarginMs)
       this.rate = Math.min(this.rate, measured)
