@@ -40,8 +40,14 @@ export class PaceQueue {
   private lastGrantAtMs = Number.NEGATIVE_INFINITY
   /** Recent grant times, oldest first (windowed only). */
   private readonly grants: number[] = []
+  /** When each call in `grants` was let go, so its entry can leave if the server did not count it. */
+  private readonly grantedAt = new WeakMap<CallContext, number>()
   /** The probe sent after an idle spell, until its outcome is known (windowed only). */
   private probe: CallContext | undefined = undefined
+  /** Whether the probe is the first send at the edge of a guessed window: its success confirms it. */
+  private probeTestsGuess = false
+  /** Whether the booked slot waits for the window check: its send opens a new window at its edge. */
+  private atEdge = false
 
   constructor(
     private readonly host: PaceQueueHost,
@@ -70,18 +76,37 @@ export class PaceQueue {
       this.waiting.remove(entry)
       if (this.waiting.size === 0) this.stop()
       // A probe whose call ended before it was sent says nothing: let the next one probe.
-      this.settled(call)
+      this.settled(call, false)
       return false
     }
     this.host.granted(call, this.pace, this.host.clock.now() - queuedAtMs)
     return true
   }
 
-  /** The send of `call` has ended (or will not happen): if it was the probe, the burst may follow. */
-  settled(call: CallContext): void {
+  /**
+   * The send of `call` has ended (or will not happen): if it was the probe, the burst may follow,
+   * and a probe accepted at the edge of a guessed window confirms the guess.
+   */
+  settled(call: CallContext, succeeded: boolean): void {
+    const grantedAt = this.grantedAt.get(call)
+    if (grantedAt !== undefined) {
+      this.grantedAt.delete(call)
+      // The server's window holds only the sends it accepted: a refused send, or a turn given back
+      // unused (the key was closed again meanwhile), leaves the log, or it would hold back a window.
+      const index = succeeded ? -1 : this.grants.lastIndexOf(grantedAt)
+      if (index >= 0) this.grants.splice(index, 1)
+    }
     if (this.probe !== call) return
     this.probe = undefined
+    if (succeeded && this.probeTestsGuess) this.pace.confirmWindow()
     this.lastGrantAtMs = this.host.clock.now()
+    this.pump()
+  }
+
+  /** The pace changed: the slot booked by the old one is given back and the next one booked anew. */
+  rebook(): void {
+    if (this.booked === undefined) return
+    this.stop()
     this.pump()
   }
 
@@ -120,7 +145,18 @@ export class PaceQueue {
 
   private pump(): void {
     if (this.probe !== undefined) return
-    if (this.booking || this.booked !== undefined || this.waiting.size === 0) return
+    if (this.booking || this.booked !== undefined || this.timer !== undefined || this.waiting.size === 0)
+      return
+    const { clock } = this.host
+    const waitMs = this.pace.waitEndsAt - clock.now()
+    if (waitMs > 0) {
+      // Booked only once the key's wait is over, so the schedule counts from when the send leaves.
+      this.timer = clock.setTimer(() => {
+        this.timer = undefined
+        this.pump()
+      }, waitMs)
+      return
+    }
     this.booking = true
     const limits = this.limits()
     const slot = this.host.reserve(limits)
@@ -139,24 +175,36 @@ export class PaceQueue {
     // After an idle spell (a window that just ended, a first send), several processes may be woken
     // by the same instant: a little jitter spreads their probes.
     const idle = this.idle(now)
+    const windowWaitMs = this.windowWaitMs(now)
+    this.atEdge = windowWaitMs > 0
     const delayMs =
-      Math.max(0, slot.delayMs, this.windowWaitMs(now)) + (idle ? this.host.random() * this.host.jitterMs : 0)
+      Math.max(0, slot.delayMs, windowWaitMs) + (idle ? this.host.random() * this.host.jitterMs : 0)
     this.booked = { limits, slot }
     this.pace.nextSlotAtMs = now + delayMs
     this.timer = clock.setTimer(() => this.fire(), delayMs)
   }
 
   private fire(): void {
+    const now = this.host.clock.now()
+    if (this.pace.waitEndsAt > now) {
+      // A refusal after the slot was booked gave the key a wait: book again once it is over.
+      this.timer = undefined
+      this.rebook()
+      return
+    }
     const booked = this.booked
     this.timer = undefined
     this.booked = undefined
     const waiter = this.waiting.shift()
     if (waiter !== undefined) {
-      const now = this.host.clock.now()
       const window = this.window()
       if (window !== undefined) {
-        if (this.idle(now)) this.probe = waiter.call
+        // While the window is a guess, its first edge is probed: a wrong guess costs one refusal,
+        // not a quota sent together into the server's window.
+        this.probeTestsGuess = this.atEdge && this.pace.guessingWindow
+        if (this.idle(now) || this.probeTestsGuess) this.probe = waiter.call
         this.grants.push(now)
+        this.grantedAt.set(waiter.call, now)
         // A window never changes once learned: its last `count` grants are all the check reads.
         if (this.grants.length > window.count) this.grants.shift()
       }

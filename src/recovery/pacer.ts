@@ -134,7 +134,7 @@ export class Pacer implements PacingService, PaceQueueHost {
     if (ticket.slowStart?.done(succeeded) === true) this.endSlowStart(ticket.slowStart)
     if (succeeded) for (const pace of ticket.paces) pace.succeeded(tuning, now)
     // After a success the probe's burst may follow; after a refusal the window holds the rest.
-    for (const pace of ticket.paces) this.queues.get(pace)?.settled(call)
+    for (const pace of ticket.paces) this.queues.get(pace)?.settled(call, succeeded)
   }
 
   /** {@inheritDoc PacingService.learn} */
@@ -153,7 +153,9 @@ export class Pacer implements PacingService, PaceQueueHost {
     if (pace === undefined) {
       pace = new LearnedPace(key, scope, scope === 'account' ? '*' : call.method, estimate, tuning, nowMs)
       this.remember(pace, tuning.maxPacedKeys)
-    } else changed = pace.refused(estimate, sentAtMs, tuning, nowMs)
+    } else changed = pace.refused(estimate, sentAtMs, waitMs, tuning, nowMs)
+    pace.waitEndsAt = Math.max(pace.waitEndsAt, nowMs + waitMs)
+    if (changed) this.queues.get(pace)?.rebook()
     if (changed && this.host.events.has('paceLearned')) {
       this.host.events.emit('paceLearned', {
         key,
@@ -252,7 +254,7 @@ export class Pacer implements PacingService, PaceQueueHost {
     if (ticket === undefined) return
     this.tickets.delete(call)
     if (ticket.slowStart?.done(false) === true) this.endSlowStart(ticket.slowStart)
-    for (const pace of ticket.paces) this.queues.get(pace)?.settled(call)
+    for (const pace of ticket.paces) this.queues.get(pace)?.settled(call, false)
   }
 
   private queueOf(pace: LearnedPace): PaceQueue {

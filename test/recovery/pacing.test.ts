@@ -130,6 +130,37 @@ describe('pacing: a refusal teaches the key its pace', () => {
     expect(clock.pending).toBe(0)
   })
 
+  it('sends by the whole-second window inside the measure, falling back to the measure if refused', async () => {
+    // Slow start, so the refusal comes a few round trips after the first accepted send.
+    const discover = { pacing: { discoverMethods: ['m.send'] } }
+    // A 1 s window: measured as (first accepted send to refusal) + 1 s, so about 1.02 s; the guess
+    // is 1 s (plus the margin), which the server keeps.
+    const whole = limitedSetup([5, 1_000], discover)
+    const sent = Array.from({ length: 20 }, (_, i) => capture(whole.invoke('m.send', { i })))
+    await whole.clock.advance(60_000)
+    expect(sent.every((call) => call.value === 'ok')).toBe(true)
+    const refusedAt = whole.server.arrivals.filter((arrival) => !arrival.ok).map((arrival) => arrival.at)
+    const later = whole.server.arrivals.filter((arrival) => arrival.at > (refusedAt.at(-1) as number))
+    expect(later.every((arrival) => arrival.ok)).toBe(true)
+    for (let i = 0; i + 5 < later.length; i++) {
+      const gap = (later[i + 5]?.at as number) - (later[i]?.at as number)
+      expect(gap).toBeGreaterThanOrEqual(1_000)
+      expect(gap).toBeLessThanOrEqual(1_025)
+    }
+    // A 1.05 s window with slow answers (30 ms): the measure is about 1.09 s, the guess 1 s is
+    // refused once (a wait of 1 s), and the key goes on by the measure, still in bursts.
+    const odd = limitedSetup([5, 1_050, 30], discover)
+    const oddSent = Array.from({ length: 25 }, (_, i) => capture(odd.invoke('m.send', { i })))
+    await odd.clock.advance(60_000)
+    expect(oddSent.every((call) => call.value === 'ok')).toBe(true)
+    const oddRefusals = odd.server.arrivals.filter((arrival) => !arrival.ok).map((arrival) => arrival.at)
+    const opening = oddRefusals.filter((at) => at < (oddRefusals[0] as number) + 100)
+    expect(oddRefusals.length - opening.length).toBe(1)
+    const afterFallback = odd.server.arrivals.filter((arrival) => arrival.at > (oddRefusals.at(-1) as number))
+    expect(afterFallback.every((arrival) => arrival.ok)).toBe(true)
+    expect(new Set(afterFallback.map((arrival) => arrival.at)).size).toBeLessThan(afterFallback.length)
+  })
+
   it('sends by windows only until a refusal contradicts the window measured, then evenly spaced', async () => {
     // 3 per 10 s with a 2 s penalty that forgives: the first refusal measures "3 per about 2 s",
     // far shorter than the real window, so the quota sent together at that window's edge is refused.
