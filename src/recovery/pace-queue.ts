@@ -28,9 +28,11 @@ export interface PaceQueueHost {
  * one), and holds one timer however many calls wait. A shared store hands each process its own
  * slots, so processes pacing one key interleave instead of colliding.
  *
- * With a store of its own (`windowed`), it sends as the server counts: the first send after an
- * idle spell is a probe, and once it succeeded the rest of the window's quota leaves together,
- * the next quota one measured window after; a burst never goes out before its probe answered.
+ * With a store of its own (`windowed`) and a window its pace still trusts (see
+ * `LearnedPace.window`), it sends as the server counts: the first send after an idle spell is a
+ * probe, and once it succeeded the rest of the window's quota leaves together, each later send one
+ * window after the send `count` before it; a burst never goes out before its probe answered. No
+ * turn is given while the key's wait is open.
  */
 export class PaceQueue {
   private readonly waiting = new TurnQueue()
