@@ -25,6 +25,7 @@ export const INTEGRATION_FILES = [
   'test/otel/prometheus.e2e.test.ts',
   'test/otel/redis-store.test.ts',
   'test/otel/workload.test.ts',
+  'test/redis/pace-fleet.test.ts',
   'test/redis/pace-processes.test.ts',
   'test/redis/pace-store.test.ts',
   'test/redis/redis-flood-store.test.ts',

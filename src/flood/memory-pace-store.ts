@@ -1,4 +1,11 @@
-import type { PaceLimit, PaceSlot, PaceStore } from './pace-store.js'
+import {
+  checkPaceLimit,
+  type DeferringPaceStore,
+  type DeferringSlot,
+  type PaceLimit,
+  type PaceSlot,
+  type PaceStore,
+} from './pace-store.js'
 
 /** Options of {@link createMemoryPaceStore}. */
 export interface MemoryPaceStoreOptions {
@@ -10,23 +17,17 @@ export interface MemoryPaceStoreOptions {
 }
 
 /** The in-memory {@link PaceStore}: every answer is synchronous. */
-export interface MemoryPaceStore extends PaceStore {
+export interface MemoryPaceStore extends Required<PaceStore>, DeferringPaceStore {
   reserve(limits: readonly PaceLimit[], nowMs: number): PaceSlot
+  reserveOrDefer(
+    limits: readonly PaceLimit[],
+    later: readonly PaceLimit[],
+    maxHoleMs: number,
+    nowMs: number,
+  ): DeferringSlot
   release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): void
-}
-
-/** A slot as this store hands it out: the delay, plus what `release` needs to find it again. */
-interface BookedSlot extends PaceSlot {
-  /** When the send may leave, on the caller's clock. */
-  readonly atMs: number
-}
-
-/** One limit's schedule. */
-interface Schedule {
-  /** The theoretical arrival time of the next send, epoch ms. */
-  tat: number
-  /** The slot booked last (NaN once given back), so only that one can be released. */
-  lastAtMs: number
+  /** Limits remembered (those with a booking ahead, and idle ones not swept yet). */
+  readonly size: number
 }
 
 const DEFAULT_MAX_KEYS = 10_000
@@ -35,63 +36,87 @@ function intervalOf(limit: PaceLimit): number {
   return limit.periodMs / limit.count
 }
 
-function toleranceOf(limit: PaceLimit): number {
-  return (Math.max(1, limit.burst) - 1) * intervalOf(limit)
-}
-
 /**
- * The default {@link PaceStore}: GCRA with reservations, one theoretical arrival time (TAT) per
- * limit key, in a `Map`, for one process. No timers and no clock of its own: the caller's `nowMs`
- * is the clock, so fake time works in tests.
+ * The one in-process GCRA with reservations, the same algorithm as the Redis script (see
+ * src/redis/pace-script.ts) on the caller's clock: the engine's default pace store, the Redis
+ * store's schedule while Redis is unreachable, and the grammY transformer's when its flood store
+ * does not pace. One theoretical arrival time (TAT) per limit key, in a `Map`; no timers and no
+ * clock of its own (the caller's `nowMs` is the clock, so fake time works in tests). Runtime-free.
  *
  * A reservation books the earliest instant every named limit allows, `max(now, TAT - tolerance)`
  * over the limits, then moves each limit's TAT past it; so at most `burst` sends leave together
- * after a quiet spell, then one per `periodMs / count`.
+ * after a quiet spell, then one per `periodMs / count`. Only the last booking of a limit can be
+ * given back: a later one was spaced after it and keeps its place.
  */
 export function createMemoryPaceStore(options: MemoryPaceStoreOptions = {}): MemoryPaceStore {
   const maxKeys = Math.max(1, options.maxKeys ?? DEFAULT_MAX_KEYS)
-  const tats = new Map<string, Schedule>()
+  /** Each limit's TAT, epoch ms of the callers' clock, in the order the limits were first booked. */
+  const tats = new Map<string, number>()
+  /** What each slot booked: the limits it moved, and their TATs right after. */
+  const booked = new WeakMap<PaceSlot, { limits: readonly PaceLimit[]; tats: readonly number[] }>()
 
+  /** Frees one entry for a new key: the schedules already past first, then the oldest. */
   function makeRoom(nowMs: number): void {
-    for (const [key, schedule] of tats) if (schedule.tat <= nowMs) tats.delete(key)
+    for (const [key, tat] of tats) if (tat <= nowMs) tats.delete(key)
     for (const key of tats.keys()) {
       if (tats.size < maxKeys) break
       tats.delete(key)
     }
   }
 
-  return {
-    reserve(limits: readonly PaceLimit[], nowMs: number): BookedSlot {
-      let slot = nowMs
-      for (const limit of limits) {
-        const schedule = tats.get(limit.key)
-        if (schedule !== undefined) slot = Math.max(slot, schedule.tat - toleranceOf(limit))
-      }
-      for (const limit of limits) {
-        const schedule = tats.get(limit.key)
-        const tat = Math.max(schedule?.tat ?? slot, slot) + intervalOf(limit)
-        if (schedule !== undefined) {
-          schedule.tat = tat
-          schedule.lastAtMs = slot
-          continue
-        }
-        if (tats.size >= maxKeys) makeRoom(nowMs)
-        tats.set(limit.key, { tat, lastAtMs: slot })
-      }
-      return { delayMs: slot - nowMs, atMs: slot }
-    },
+  /** The earliest slot `limit` allows by itself. */
+  function earliestOf(limit: PaceLimit, nowMs: number): number {
+    checkPaceLimit(limit)
+    const tat = tats.get(limit.key)
+    return tat === undefined ? nowMs : Math.max(nowMs, tat - (limit.burst - 1) * intervalOf(limit))
+  }
 
-    release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): void {
-      const atMs = (slot as Partial<BookedSlot>).atMs
-      if (atMs === undefined) return
-      for (const limit of limits) {
-        const schedule = tats.get(limit.key)
-        // Only the last booking can be taken back: a later one was spaced after this slot and
-        // keeps its place, so the gap stays (harmless: one send's worth of pace).
-        if (schedule === undefined || schedule.lastAtMs !== atMs) continue
-        schedule.tat = Math.max(schedule.tat - intervalOf(limit), nowMs)
-        schedule.lastAtMs = Number.NaN
-      }
+  function book(limits: readonly PaceLimit[], slot: number, nowMs: number, deferred: boolean): DeferringSlot {
+    const after = limits.map((limit) => {
+      const before = tats.get(limit.key)
+      if (before === undefined && tats.size >= maxKeys) makeRoom(nowMs)
+      const tat = Math.max(before ?? slot, slot) + intervalOf(limit)
+      tats.set(limit.key, tat)
+      return tat
+    })
+    const result: DeferringSlot = { delayMs: slot - nowMs, deferred }
+    booked.set(result, { limits, tats: after })
+    return result
+  }
+
+  function reserveOrDefer(
+    limits: readonly PaceLimit[],
+    later: readonly PaceLimit[],
+    maxHoleMs: number,
+    nowMs: number,
+  ): DeferringSlot {
+    let slot = nowMs
+    for (const limit of limits) slot = Math.max(slot, earliestOf(limit, nowMs))
+    if (later.length === 0) return book(limits, slot, nowMs, false)
+    let soonest = nowMs
+    for (const limit of later) soonest = Math.max(soonest, earliestOf(limit, nowMs))
+    if (slot - soonest > maxHoleMs) return book(limits, slot, nowMs, true)
+    return book([...limits, ...later], Math.max(slot, soonest), nowMs, false)
+  }
+
+  return {
+    get size() {
+      return tats.size
+    },
+    reserve: (limits, nowMs) => reserveOrDefer(limits, [], 0, nowMs),
+    reserveOrDefer,
+    release(_limits, slot, nowMs) {
+      // What the slot booked is known here; the limits passed are those the caller asked for.
+      const booking = booked.get(slot)
+      if (booking === undefined) return
+      booked.delete(slot)
+      booking.limits.forEach((limit, i) => {
+        const after = booking.tats[i] as number
+        if (tats.get(limit.key) !== after) return
+        const tat = after - intervalOf(limit)
+        if (tat > nowMs) tats.set(limit.key, tat)
+        else tats.delete(limit.key)
+      })
     },
   }
 }

@@ -26,6 +26,18 @@ export function estimateQuota(acceptedAtMs: readonly number[], nowMs: number, wa
   return best
 }
 
+/**
+ * The whole-second window a measure allows, when shorter than the measure. A window is measured as
+ * the time from the first accepted send to the refusal plus the wait, and the wait is whole seconds
+ * rounded up, so the server's window lies in `(measured - 1000, measured]`: the one whole second in
+ * that range is the likeliest window if the server counts whole seconds, as Telegram's waits
+ * suggest. `undefined` when the measure is a whole second already or below one second.
+ */
+export function wholeSecondWindowMs(measuredMs: number): number | undefined {
+  const wholeMs = Math.floor(measuredMs / 1000) * 1000
+  return wholeMs >= 1000 && wholeMs < measuredMs ? wholeMs : undefined
+}
+
 /** How far an unmeasured pace may double: one send per millisecond is no pacing at all. */
 const MAX_UNMEASURED_RATE = 1
 
@@ -45,6 +57,19 @@ export interface PaceTuning {
 export class LearnedPace {
   /** Sends per ms now. */
   rate: number
+  /**
+   * The window the first refusal measured (its sends and its length plus the margin), trusted for
+   * sending a quota together until a later refusal contradicts it; then `undefined` for good, and
+   * sends are evenly spaced. A limit that is not a sliding window (a fixed penalty that forgives
+   * the calls that earned it) measures a window far shorter than its own, and would refuse every
+   * burst sent at that window's edge, each refusal costing a penalty and a shrink.
+   */
+  window: { readonly count: number; readonly periodMs: number } | undefined
+  /**
+   * The window as measured, while `window` holds the whole-second guess inside the measure (see
+   * {@link wholeSecondWindowMs}): a refusal of the guess falls back to it instead of ending windows.
+   */
+  private measuredWindowMs: number | undefined
   /** The highest rate growth may reach: the quota measured, lowered by later refusals. */
   ceiling: number
   /** Whether a refusal after accepted sends has measured the quota (else the ceiling is unknown). */
@@ -57,6 +82,11 @@ export class LearnedPace {
   waiting = 0
   /** When the next local turn may start (epoch ms), for snapshots. */
   nextSlotAtMs: number
+  /**
+   * When the last wait the server gave this key ends (epoch ms): no turn is given before, since a
+   * turn inside the wait is given back unused, and would count in the window as a send.
+   */
+  waitEndsAt = 0
 
   constructor(
     /** The flood key the pace is counted on. */
@@ -69,12 +99,31 @@ export class LearnedPace {
     tuning: PaceTuning,
     nowMs: number,
   ) {
-    this.rate = estimate.count / (estimate.periodMs + tuning.safetyMarginMs)
+    const periodMs = estimate.periodMs + tuning.safetyMarginMs
+    this.rate = estimate.count / periodMs
+    if (estimate.measured && estimate.count > 1) {
+      const wholeMs = wholeSecondWindowMs(estimate.periodMs)
+      this.window = {
+        count: estimate.count,
+        periodMs: (wholeMs ?? estimate.periodMs) + tuning.safetyMarginMs,
+      }
+      if (wholeMs !== undefined) this.measuredWindowMs = periodMs
+    }
     this.measured = estimate.measured
     this.ceiling = estimate.measured ? this.rate : Number.POSITIVE_INFINITY
     this.changedAtMs = nowMs
     this.usedAtMs = nowMs
     this.nextSlotAtMs = nowMs
+  }
+
+  /** Whether `window` is the whole-second guess, not confirmed yet by a send at its edge. */
+  get guessingWindow(): boolean {
+    return this.window !== undefined && this.measuredWindowMs !== undefined
+  }
+
+  /** A send at the edge of the guessed window was accepted: the guess holds, keep it. */
+  confirmWindow(): void {
+    this.measuredWindowMs = undefined
   }
 
   /** Milliseconds between sends at the current rate. */
@@ -84,13 +133,31 @@ export class LearnedPace {
 
   /**
    * A later refusal: shrink multiplicatively (and to the new estimate if that is lower). Refusals
-   * of sends that left before the last change are the same episode and change nothing. Returns
-   * whether the pace changed.
+   * of sends that left before the last change are the same episode and change nothing; a new one
+   * also ends sending by windows (the window measured was wrong). While the window is the
+   * whole-second guess, a refusal with a wait of one second only falls back to the window measured:
+   * a send between the guess and the measure meets at most the rest of a window shorter than one
+   * second; a longer wait says more than the guess was wrong. Returns whether the pace changed.
    */
-  refused(estimate: QuotaEstimate, sentAtMs: number, tuning: PaceTuning, nowMs: number): boolean {
+  refused(
+    estimate: QuotaEstimate,
+    sentAtMs: number,
+    waitMs: number,
+    tuning: PaceTuning,
+    nowMs: number,
+  ): boolean {
     if (sentAtMs <= this.changedAtMs) return false
+    const { window, measuredWindowMs } = this
+    if (window !== undefined && measuredWindowMs !== undefined && waitMs <= 1000) {
+      this.window = { count: window.count, periodMs: measuredWindowMs }
+      this.measuredWindowMs = undefined
+      this.changedAtMs = nowMs
+      this.usedAtMs = nowMs
+      return true
+    }
     const before = this.rate
     this.rate = before * tuning.shrinkRatio
+    this.window = undefined
     if (estimate.measured) {
       const measured = estimate.count / (estimate.periodMs + tuning.safetyMarginMs)
       this.rate = Math.min(this.rate, measured)

@@ -63,6 +63,7 @@ export class Pacer implements PacingService, PaceQueueHost {
   readonly clock: Clock
   readonly random: () => number
   readonly jitterMs: number
+  readonly windowed: boolean
   private readonly paces = new Map<string, LearnedPace>()
   /** Per method, the scopes its paces were learned for, with how many paces each: keys to build. */
   private readonly scopesOf = new Map<string, Map<FloodKeyScope, number>>()
@@ -86,6 +87,7 @@ export class Pacer implements PacingService, PaceQueueHost {
     this.clock = host.clock
     this.random = host.random
     this.jitterMs = tuning?.jitterMs ?? (shared ? SHARED_STORE_JITTER_MS : 0)
+    this.windowed = !shared
   }
 
   /** {@inheritDoc PacingService.concerns} */
@@ -133,6 +135,8 @@ export class Pacer implements PacingService, PaceQueueHost {
     this.tickets.delete(call)
     if (ticket.slowStart?.done(succeeded) === true) this.endSlowStart(ticket.slowStart)
     if (succeeded) for (const pace of ticket.paces) pace.succeeded(tuning, now)
+    // After a success the probe's burst may follow; after a refusal the window holds the rest.
+    for (const pace of ticket.paces) this.queues.get(pace)?.settled(call, succeeded)
   }
 
   /** {@inheritDoc PacingService.learn} */
@@ -151,7 +155,9 @@ export class Pacer implements PacingService, PaceQueueHost {
     if (pace === undefined) {
       pace = new LearnedPace(key, scope, scope === 'account' ? '*' : call.method, estimate, tuning, nowMs)
       this.remember(pace, tuning.maxPacedKeys)
-    } else changed = pace.refused(estimate, sentAtMs, tuning, nowMs)
+    } else changed = pace.refused(estimate, sentAtMs, waitMs, tuning, nowMs)
+    pace.waitEndsAt = Math.max(pace.waitEndsAt, nowMs + waitMs)
+    if (changed) this.queues.get(pace)?.rebook()
     if (changed && this.host.events.has('paceLearned')) {
       this.host.events.emit('paceLearned', {
         key,
@@ -243,8 +249,8 @@ export class Pacer implements PacingService, PaceQueueHost {
   private issue(call: CallContext, slowStart: SlowStart | undefined, paces: readonly LearnedPace[]): void {
     this.tickets.set(call, { sentAtMs: this.clock.now(), slowStart, paces })
     // A call that ends while its send is in flight (abort, deadline, close) reports no outcome:
-    // its place in flight must still come back, or slow start would stall for good.
-    if (slowStart !== undefined) void call.done.then(() => this.abandon(call))
+    // its place in flight, or its queue's probe, must still come back, or that would stall.
+    if (slowStart !== undefined || paces.length > 0) void call.done.then(() => this.abandon(call))
   }
 
   private abandon(call: CallContext): void {
@@ -252,6 +258,7 @@ export class Pacer implements PacingService, PaceQueueHost {
     if (ticket === undefined) return
     this.tickets.delete(call)
     if (ticket.slowStart?.done(false) === true) this.endSlowStart(ticket.slowStart)
+    for (const pace of ticket.paces) this.queues.get(pace)?.settled(call, false)
   }
 
   private queueOf(pace: LearnedPace): PaceQueue {

@@ -1,6 +1,12 @@
 import type { Redis } from 'ioredis'
-import { checkPaceLimit, createLocalPaceSchedule, type DeferringSlot } from '../flood/local-pace-schedule.js'
-import type { PaceLimit, PaceSlot, PaceStore } from '../flood/pace-store.js'
+import { createMemoryPaceStore } from '../flood/memory-pace-store.js'
+import {
+  checkPaceLimit,
+  type DeferringSlot,
+  type PaceLimit,
+  type PaceSlot,
+  type PaceStore,
+} from '../flood/pace-store.js'
 import { RELEASE_SCRIPT, RESERVE_SCRIPT } from './pace-script.js'
 
 /** A slot booked through the Redis store. */
@@ -87,7 +93,7 @@ export function createRedisPace(host: RedisPaceHost): RedisPace {
   const redis = host.redis as Redis & PaceCommands
   redis.defineCommand('mtproto_pace_reserve', { lua: RESERVE_SCRIPT })
   redis.defineCommand('mtproto_pace_release', { lua: RELEASE_SCRIPT })
-  const local = createLocalPaceSchedule()
+  const local = createMemoryPaceStore()
   const inRedis = new WeakMap<PaceSlot, Booking>()
   /** The local schedule's own slot behind each slot booked locally. */
   const inLocal = new WeakMap<PaceSlot, PaceSlot>()

@@ -53,6 +53,16 @@ describe('createMemoryPaceStore (GCRA with reservations)', () => {
     expect(store.reserve([limit('a', 1, 10)], 100).delayMs).toBe(0)
   })
 
+  it('drops the oldest limit when every one remembered is still ahead, and never holds more than maxKeys', () => {
+    const store = createMemoryPaceStore({ maxKeys: 2 })
+    for (const key of ['a', 'b', 'c']) store.reserve([limit(key, 1, 1_000)], 0)
+    expect(store.size).toBe(2)
+    // `c` (the newest) kept its schedule; `a` (the oldest) was dropped and starts afresh.
+    expect(store.reserve([limit('c', 1, 1_000)], 0).delayMs).toBe(1_000)
+    expect(store.reserve([limit('a', 1, 1_000)], 0).delayMs).toBe(0)
+    expect(store.size).toBe(2)
+  })
+
   it('never lets more than burst + elapsed / T sends through one limit, and wastes no slot', () => {
     const arbitrary = fc.record({
       count: fc.integer({ min: 1, max: 10 }),

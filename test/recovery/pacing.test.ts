@@ -14,23 +14,38 @@ import { capture, type FakeClock, rpc, setup } from './helpers.js'
 /**
  * A server limit as the testkit and Telegram apply it: at most `max` accepted calls per sliding
  * `perMs`, FLOOD_WAIT with the seconds until the oldest leaves the window, answers after
- * `latencyMs`.
+ * `latencyMs`. With `penaltyMs`, as the default MTProto world: a refusal is a fixed wait that
+ * forgives the calls that earned it (the window starts empty once it is over).
  */
-function slidingWindowServer(clock: FakeClock, initialMax: number, perMs: number, latencyMs = 10) {
+function slidingWindowServer(
+  clock: FakeClock,
+  initialMax: number,
+  perMs: number,
+  latencyMs = 10,
+  penaltyMs?: number,
+) {
   let max = initialMax
-  const accepted: number[] = []
+  let blockedUntil = 0
+  let accepted: number[] = []
   const arrivals: Array<{ at: number; ok: boolean; priority: unknown }> = []
   let inFlight = 0
   let mostInFlight = 0
   const send = (request: SendRequest): Promise<unknown> => {
     const now = clock.now()
     while (accepted.length > 0 && (accepted[0] as number) <= now - perMs) accepted.shift()
-    const ok = accepted.length < max
+    const ok = now >= blockedUntil && accepted.length < max
     if (ok) accepted.push(now)
     arrivals.push({ at: now, ok, priority: (request.params as { priority?: unknown })?.priority })
     inFlight++
     mostInFlight = Math.max(mostInFlight, inFlight)
-    const seconds = ok ? 0 : Math.max(1, Math.ceil(((accepted[0] as number) + perMs - now) / 1000))
+    let seconds = ok ? 0 : Math.max(1, Math.ceil(((accepted[0] as number) + perMs - now) / 1000))
+    if (!ok && penaltyMs !== undefined) {
+      if (now >= blockedUntil) {
+        blockedUntil = now + penaltyMs
+        accepted = []
+      }
+      seconds = Math.max(1, Math.ceil((blockedUntil - now) / 1000))
+    }
     return new Promise((resolve, reject) => {
       clock.setTimer(() => {
         inFlight--
@@ -57,7 +72,10 @@ function slidingWindowServer(clock: FakeClock, initialMax: number, perMs: number
 type Options = Partial<Omit<InvokerOptions, 'clock' | 'random' | 'send'>>
 
 /** {@link pacedSetup} against a {@link slidingWindowServer} made with `limit`. */
-function limitedSetup(limit: [max: number, perMs: number, latencyMs?: number], options: Options = {}) {
+function limitedSetup(
+  limit: [max: number, perMs: number, latencyMs?: number, penaltyMs?: number],
+  options: Options = {},
+) {
   let server!: ReturnType<typeof slidingWindowServer>
   const made = pacedSetup((clock) => {
     server = slidingWindowServer(clock, ...limit)
@@ -82,7 +100,7 @@ function pacedSetup(
 }
 
 describe('pacing: a refusal teaches the key its pace', () => {
-  it('after n accepted then FLOOD_WAIT_X, releases held calls one at a time at n per (elapsed + X), a probe first', async () => {
+  it('after n accepted then FLOOD_WAIT_X, sends n per (elapsed + X) once the window ends, a probe first', async () => {
     const { clock, invoke, log, server } = limitedSetup([5, 2_000])
     const learned: unknown[] = []
     invoke.on('paceLearned', (event) => learned.push(event))
@@ -91,22 +109,81 @@ describe('pacing: a refusal teaches the key its pace', () => {
     await clock.advance(60_000)
     expect(calls.every((call) => call.value === 'ok')).toBe(true)
     // The burst met the limit once (the 10 sends beyond it were in flight together); after the
-    // window every send was spaced, so no second round of refusals.
+    // window no send was refused again.
     expect(server.refusals).toBe(10)
     expect(learned).toHaveLength(1)
     expect(learned[0]).toMatchObject({ key: 'default|m.send', measured: { count: 5 } })
-    const interval = (learned[0] as { intervalMs: number }).intervalMs
-    expect(interval).toBeGreaterThan(400)
-    expect(interval).toBeLessThan(420)
-    const later = server.arrivals.filter((arrival) => arrival.at > start)
+    const later = server.arrivals.filter((arrival) => arrival.at > start).map((arrival) => arrival.at)
     expect(later).toHaveLength(10)
-    for (let i = 1; i < later.length; i++) {
-      expect((later[i] as { at: number }).at - (later[i - 1] as { at: number }).at).toBeGreaterThanOrEqual(
-        interval - 1,
-      )
+    // The probe goes alone when the window ends; the rest of its window's quota once it answered.
+    const windowEnd = start + 2_000
+    expect(later[0]).toBeGreaterThanOrEqual(windowEnd)
+    expect((later[1] as number) - (later[0] as number)).toBeGreaterThanOrEqual(10)
+    expect(later.slice(1, 5).every((at) => at === later[1])).toBe(true)
+    // Never more than the quota in a window: the sixth send after any one is a window later.
+    for (let i = 0; i + 5 < later.length; i++) {
+      expect((later[i + 5] as number) - (later[i] as number)).toBeGreaterThanOrEqual(2_000)
     }
+    // And done within about two windows after the first one ended, not ten intervals.
+    expect((later.at(-1) as number) - windowEnd).toBeLessThan(2_200)
     expect(log.of('floodWait').every((wait) => wait.willWait)).toBe(true)
     expect(clock.pending).toBe(0)
+  })
+
+  it('sends by the whole-second window inside the measure, falling back to the measure if refused', async () => {
+    // Slow start, so the refusal comes a few round trips after the first accepted send.
+    const discover = { pacing: { discoverMethods: ['m.send'] } }
+    // A 1 s window: measured as (first accepted send to refusal) + 1 s, so about 1.02 s; the guess
+    // is 1 s (plus the margin), which the server keeps.
+    const whole = limitedSetup([5, 1_000], discover)
+    const sent = Array.from({ length: 20 }, (_, i) => capture(whole.invoke('m.send', { i })))
+    await whole.clock.advance(60_000)
+    expect(sent.every((call) => call.value === 'ok')).toBe(true)
+    const refusedAt = whole.server.arrivals.filter((arrival) => !arrival.ok).map((arrival) => arrival.at)
+    const later = whole.server.arrivals.filter((arrival) => arrival.at > (refusedAt.at(-1) as number))
+    expect(later.every((arrival) => arrival.ok)).toBe(true)
+    for (let i = 0; i + 5 < later.length; i++) {
+      const gap = (later[i + 5]?.at as number) - (later[i]?.at as number)
+      expect(gap).toBeGreaterThanOrEqual(1_000)
+      expect(gap).toBeLessThanOrEqual(1_025)
+    }
+    // A 1.05 s window with slow answers (30 ms): the measure is about 1.09 s, the guess 1 s is
+    // refused once (a wait of 1 s), and the key goes on by the measure, still in bursts.
+    const odd = limitedSetup([5, 1_050, 30], discover)
+    const oddSent = Array.from({ length: 25 }, (_, i) => capture(odd.invoke('m.send', { i })))
+    await odd.clock.advance(60_000)
+    expect(oddSent.every((call) => call.value === 'ok')).toBe(true)
+    const oddRefusals = odd.server.arrivals.filter((arrival) => !arrival.ok).map((arrival) => arrival.at)
+    const opening = oddRefusals.filter((at) => at < (oddRefusals[0] as number) + 100)
+    expect(oddRefusals.length - opening.length).toBe(1)
+    const afterFallback = odd.server.arrivals.filter((arrival) => arrival.at > (oddRefusals.at(-1) as number))
+    expect(afterFallback.every((arrival) => arrival.ok)).toBe(true)
+    expect(new Set(afterFallback.map((arrival) => arrival.at)).size).toBeLessThan(afterFallback.length)
+  })
+
+  it('sends by windows only until a refusal contradicts the window measured, then evenly spaced', async () => {
+    // 3 per 10 s with a 2 s penalty that forgives: the first refusal measures "3 per about 2 s",
+    // far shorter than the real window, so the quota sent together at that window's edge is refused.
+    const { clock, invoke, server } = limitedSetup([3, 10_000, 10, 2_000])
+    const calls = Array.from({ length: 12 }, (_, i) => capture(invoke('m.send', { i })))
+    await clock.advance(120_000)
+    expect(calls.every((call) => call.value === 'ok')).toBe(true)
+    const refusals = server.arrivals.filter((arrival) => !arrival.ok).map((arrival) => arrival.at)
+    const firstBurstEnd = refusals[0] as number
+    const contradicted = refusals.find((at) => at > firstBurstEnd + 2_000) as number
+    expect(contradicted).toBeDefined()
+    // One window was sent together (the probe, then the rest of the quota at one instant)...
+    const window = server.arrivals.filter(
+      (arrival) => arrival.at > firstBurstEnd && arrival.at < contradicted,
+    )
+    expect(window.map((arrival) => arrival.ok)).toEqual([true, true, true])
+    expect((window[2]?.at as number) - (window[1]?.at as number)).toBe(0)
+    // ...and after the refusal that contradicted it, no two sends left closer than the pace.
+    const after = server.arrivals.filter((arrival) => arrival.at > contradicted).map((arrival) => arrival.at)
+    expect(after.length).toBeGreaterThan(3)
+    for (let i = 1; i < after.length; i++) {
+      expect((after[i] as number) - (after[i - 1] as number)).toBeGreaterThan(1_000)
+    }
   })
 
   it('without pacing, the same burst is refused again when the window ends', async () => {
@@ -137,7 +214,9 @@ describe('pacing: a refusal teaches the key its pace', () => {
     expect(run.every((call) => call.value === 'ok')).toBe(true)
     expect(rates.length).toBeGreaterThanOrEqual(2)
     const shrunk = pace()
-    expect(shrunk?.ratePerSecond).toBeLessThan((first?.ratePerSecond ?? 0) * 0.71)
+    // The refusal shrank the pace (x0.7, or the new measure if lower); successes since may have
+    // grown it back a little, never past the lowered ceiling.
+    expect(rates[1]).toBeLessThan((first?.ratePerSecond ?? 0) * 0.71)
     expect(shrunk?.ceilingPerSecond).toBeLessThanOrEqual(first?.ceilingPerSecond ?? 0)
     // Success grows the pace back, never past its ceiling.
     server.setMax(100)
@@ -321,11 +400,13 @@ describe('pacing: priorities, opt-out, and the call ending', () => {
     await clock.advance(600)
     expect(next.value).toBe('ok')
     expect(sent.map((entry) => entry.label)).toEqual(['probe', 'next'])
-    const closed = capture(invoke('m.send', { label: 'closed' }))
+    const closing = Array.from({ length: 6 }, (_, i) => capture(invoke('m.send', { label: `closed${i}` })))
     await clock.advance(0)
     invoke.close()
     await clock.advance(0)
-    expect(closed.error).toBeDefined()
+    // Those still waiting for a turn end at once; none is left pending.
+    expect(closing.every((call) => call.settled)).toBe(true)
+    expect(closing.some((call) => call.error !== undefined)).toBe(true)
     expect(clock.pending).toBe(0)
   })
 

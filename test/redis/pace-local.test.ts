@@ -1,10 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createLocalPaceSchedule } from '../../src/flood/local-pace-schedule.js'
+import { createMemoryPaceStore } from '../../src/flood/memory-pace-store.js'
 import type { PaceLimit } from '../../src/flood/pace-store.js'
 import { burstViolation, limitsArb, PaceModel } from './pace-model.js'
 
-describe('the local pace schedule (the fallback while Redis is unreachable)', () => {
+describe("the memory pace store, also the Redis store's schedule while Redis is unreachable", () => {
   it('books exactly the slots of the model, whatever the order of calls and the time between them', () => {
     const catalogue = fc.sample(limitsArb, { numRuns: 1, seed: 7 })[0] as PaceLimit[]
     fc.assert(
@@ -13,7 +13,7 @@ describe('the local pace schedule (the fallback while Redis is unreachable)', ()
           maxLength: 40,
         }),
         (steps) => {
-          const schedule = createLocalPaceSchedule()
+          const schedule = createMemoryPaceStore()
           const model = new PaceModel()
           let now = 1_000_000
           for (const [limits, advance] of steps) {
@@ -40,7 +40,7 @@ describe('the local pace schedule (the fallback while Redis is unreachable)', ()
         ),
         fc.integer({ min: 0, max: 500 }),
         (steps, maxHole) => {
-          const schedule = createLocalPaceSchedule()
+          const schedule = createMemoryPaceStore()
           const model = new PaceModel()
           let now = 0
           for (const [limits, withBot, advance] of steps) {
@@ -59,7 +59,7 @@ describe('the local pace schedule (the fallback while Redis is unreachable)', ()
   it('lets at most `burst` sends leave together, then one per period / count', () => {
     fc.assert(
       fc.property(limitsArb, fc.integer({ min: 1, max: 30 }), (limits, sends) => {
-        const schedule = createLocalPaceSchedule()
+        const schedule = createMemoryPaceStore()
         const times = Array.from({ length: sends }, () => schedule.reserve(limits, 0).delayMs)
         for (const limit of limits) expect(burstViolation(times, limit, 1e-6)).toBeUndefined()
         // And no slower than the tightest limit allows: the last send leaves when that limit says.
@@ -70,7 +70,7 @@ describe('the local pace schedule (the fallback while Redis is unreachable)', ()
   })
 
   it('gives back only the last booking, and never books a slot before now after a release', () => {
-    const schedule = createLocalPaceSchedule()
+    const schedule = createMemoryPaceStore()
     const limit: PaceLimit = { key: 'bot1', count: 1, periodMs: 1000, burst: 1 }
     const first = schedule.reserve([limit], 0)
     const second = schedule.reserve([limit], 0)
@@ -92,7 +92,7 @@ describe('the local pace schedule (the fallback while Redis is unreachable)', ()
   })
 
   it('rejects a limit it cannot keep with a clear message, instead of dividing by zero', () => {
-    const schedule = createLocalPaceSchedule()
+    const schedule = createMemoryPaceStore()
     for (const bad of [
       { key: 'k', count: 0, periodMs: 1000, burst: 1 },
       { key: 'k', count: 1, periodMs: -1, burst: 1 },
