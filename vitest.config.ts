@@ -23,6 +23,7 @@ export const INTEGRATION_FILES = [
   'test/otel/prometheus.e2e.test.ts',
   'test/otel/redis-store.test.ts',
   'test/otel/workload.test.ts',
+  'test/redis/pace-calendar.test.ts',
   'test/redis/pace-processes.test.ts',
   'test/redis/pace-store.test.ts',
   'test/redis/redis-flood-store.test.ts',
