@@ -14,6 +14,7 @@ export const INTEGRATION_FILES = [
   'test/adapters/fresh-login.test.ts',
   'test/adapters/gramjs-containers.test.ts',
   'test/adapters/gramjs.test.ts',
+  'test/adapters/grammy-call-options.test.ts',
   'test/adapters/grammy-limits.test.ts',
   'test/adapters/grammy.test.ts',
   'test/adapters/mtcute.test.ts',
