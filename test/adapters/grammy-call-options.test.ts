@@ -18,8 +18,12 @@ const SPEED = 20
 
 useCleanups()
 
-async function setup(transformer: BotApiTransformerOptions = {}, server: BotApiServerOptions = {}) {
-  const harness = await startBotHarness(SPEED, ['paced', 'giveUp'], server, {
+async function setup(
+  transformer: BotApiTransformerOptions = {},
+  server: BotApiServerOptions = {},
+  speed = SPEED,
+) {
+  const harness = await startBotHarness(speed, ['paced', 'giveUp'], server, {
     limits: 'telegram',
     ...transformer,
   })
@@ -114,4 +118,31 @@ describe('a message whose slot lies past its deadline', () => {
     // Kept, the refused slots would have put it past 80 s.
     expect(clock.now() - start).toBeLessThan(lastDelivered + 10_000)
   }, 60_000)
+})
+
+describe('priorities on the bot’s pace', () => {
+  it('puts a reply ahead of a broadcast marked bulk, which still keeps the bot’s pace full', async () => {
+    // Nearly real time: 90 HTTP requests in 3 s of protocol time must not be squeezed into 150 real ms.
+    const { bot, recovery, api, clock } = await setup({}, {}, 2)
+    const bulk = recovery.withOptions(bot.api, { priority: 'bulk', deadlineMs: 10 * 60_000 })
+    const start = clock.now()
+    const broadcast = Promise.all(
+      Array.from({ length: 90 }, (_, i) => bulk.sendMessage(5000 + i, `news ${i}`)),
+    )
+    // A user writes while the broadcast is under way.
+    while (api.requests.filter((request) => request.method === 'sendMessage').length < 5) {
+      await new Promise((resolve) => setTimeout(resolve, 1))
+    }
+    await bot.api.sendMessage(42, 'your answer')
+    await broadcast
+    const order = api.requests.filter((request) => request.method === 'sendMessage')
+    const reply = order.findIndex((request) => request.payload.chat_id === 42)
+    // Behind at most a second's worth of the broadcast (30 seats, plus what was in flight), not all 90.
+    expect(reply).toBeGreaterThan(4)
+    expect(reply).toBeLessThan(45)
+    // The broadcast lost no pace for it: 91 messages at 35 ms take about 3.2 s.
+    const spanMs = Math.max(...order.map((request) => request.at)) - start
+    expect(spanMs).toBeLessThan(91 * 35 + 1_500)
+    expect(api.stats.tooManyRequests).toBe(0)
+  }, 30_000)
 })

@@ -4,6 +4,7 @@ import type { Emitter } from '../../recovery/events.js'
 import type { Failure } from '../../recovery/failure.js'
 import type { CallContext, Policy } from '../../recovery/policy.js'
 import { type BotApiLimits, botPaceLimits, messagesPosted } from './bot-limits.js'
+import { BulkSeats } from './bulk-seats.js'
 import type { BotApiEvents } from './events.js'
 import { PaceDeadlineError } from './pace-deadline-error.js'
 
@@ -45,6 +46,7 @@ function bestEffort(release: () => unknown): void {
 export function botPacePolicy(options: BotPaceOptions): Policy {
   const { store, events } = options
   const onCalendar = isCalendarPaceStore(store)
+  const bulkSeats = new BulkSeats(options.limits.botPerSecond)
 
   /**
    * Asks the store for a slot, in one round trip. On a calendar store the bot's limit is a
@@ -125,6 +127,16 @@ export function botPacePolicy(options: BotPaceOptions): Policy {
     return undefined
   }
 
+  /** A bulk message books only with a seat, held until it leaves (see BulkSeats). */
+  async function paceBulk(call: CallContext, limits: PaceLimit[]): Promise<Failure | undefined> {
+    if (!(await bulkSeats.take(call))) return undefined
+    try {
+      return await pace(call, limits)
+    } finally {
+      bulkSeats.give()
+    }
+  }
+
   function reportStoreError(call: CallContext, limits: readonly PaceLimit[], error: unknown): void {
     const sink = call.invoker.events
     if (sink.has('storeError')) sink.emit('storeError', { key: limits[0]?.key ?? '', error })
@@ -136,7 +148,7 @@ export function botPacePolicy(options: BotPaceOptions): Policy {
       const limits = botPaceLimits(options.limits, call.account, call.method, call.params)
       if (limits === undefined || !call.handles(BOT_PACE_POLICY) || call.options?.pace === false)
         return undefined
-      return pace(call, limits)
+      return call.options?.priority === 'bulk' ? paceBulk(call, limits) : pace(call, limits)
     },
   }
 }
