@@ -37,7 +37,11 @@ export interface BotApiTransformerOptions {
   readonly account?: string
   /** Where 429 windows are kept; default a new `MemoryFloodStore`. Share one (or Redis) between bots and processes. */
   readonly floodStore?: FloodStore
-  /** A call's whole budget, every wait and retry included. Default 60 s. */
+  /**
+   * A call's whole budget, every wait and retry included. Default 60 s. With `limits`, a message
+   * whose slot lies past it fails at once with `PaceDeadlineError` (raise it per call with
+   * `withOptions` for a broadcast).
+   */
   readonly deadlineMs?: number
   /** The longest `retry_after` waited for; a longer 429 goes to the caller at once. Default 60 s. */
   readonly maxFloodWaitMs?: number

@@ -3,6 +3,7 @@ import type { PaceLimit, PaceSlot, PaceStore } from '../../flood/pace-store.js'
 import type { Emitter } from '../../recovery/events.js'
 import type { Failure } from '../../recovery/failure.js'
 import type { CallContext, Policy } from '../../recovery/policy.js'
+import { BookingOrder } from './booking-order.js'
 import { type BotApiLimits, botPaceLimits, messagesPosted } from './bot-limits.js'
 import { BulkSeats } from './bulk-seats.js'
 import type { BotApiEvents } from './events.js'
@@ -47,6 +48,7 @@ export function botPacePolicy(options: BotPaceOptions): Policy {
   const { store, events } = options
   const onCalendar = isCalendarPaceStore(store)
   const bulkSeats = new BulkSeats(options.limits.botPerSecond)
+  const order = new BookingOrder()
 
   /**
    * Asks the store for a slot, in one round trip. On a calendar store the bot's limit is a
@@ -77,6 +79,8 @@ export function botPacePolicy(options: BotPaceOptions): Policy {
   }
 
   async function pace(call: CallContext, limits: PaceLimit[]): Promise<Failure | undefined> {
+    // The chat's limit (the bot's alone when there is no chat) names the chat.
+    if (!(await order.turn(call, (limits[1] ?? limits[0])?.key ?? ''))) return undefined
     const clock = call.invoker.clock
     const remainingMs = call.remainingMs()
     const maxDelayMs = Number.isFinite(remainingMs) ? Math.max(0, remainingMs) : undefined
