@@ -246,3 +246,26 @@ describe('a broadcast asked for at once', () => {
     expect(api.stats.tooManyRequests).toBe(0)
   }, 30_000)
 })
+
+describe('bookings in flight to a shared store', () => {
+  it('sends a few at a time, so that processes sharing the store are interleaved at it', async () => {
+    let inFlight = 0
+    let most = 0
+    const slow: PaceStore = {
+      reserve: () => {
+        inFlight++
+        most = Math.max(most, inFlight)
+        return new Promise<PaceSlot>((resolve) =>
+          setTimeout(() => {
+            inFlight--
+            resolve({ delayMs: 0 })
+          }, 5),
+        )
+      },
+    }
+    const { bot, api } = await setup({}, { limits: 'telegram', paceStore: slow })
+    await Promise.all(Array.from({ length: 20 }, (_, i) => bot.api.sendMessage(5000 + i, `m${i}`)))
+    expect(api.stats.requests).toBe(20)
+    expect(most).toBe(4)
+  }, 30_000)
+})

@@ -5,9 +5,9 @@ import type { Failure } from '../../recovery/failure.js'
 import type { CallContext, Policy } from '../../recovery/policy.js'
 import { BookingOrder } from './booking-order.js'
 import { type BotApiLimits, botPaceLimits, messagesPosted } from './bot-limits.js'
-import { BulkSeats } from './bulk-seats.js'
 import type { BotApiEvents } from './events.js'
 import { PaceDeadlineError } from './pace-deadline-error.js'
+import { Seats } from './seats.js'
 
 /** The name of the pacing policy: `handle: { pace: false }` (or `pace: false`) on a call sends it unpaced. */
 export const BOT_PACE_POLICY = 'pace'
@@ -19,6 +19,9 @@ export interface BotPaceOptions {
   readonly store: PaceStore
   readonly events: Emitter<BotApiEvents>
 }
+
+/** See `inFlight` in {@link botPacePolicy}. */
+const BOOKINGS_IN_FLIGHT = 4
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function'
@@ -47,8 +50,22 @@ function bestEffort(release: () => unknown): void {
 export function botPacePolicy(options: BotPaceOptions): Policy {
   const { store, events } = options
   const onCalendar = isCalendarPaceStore(store)
-  const bulkSeats = new BulkSeats(options.limits.botPerSecond)
+  /**
+   * Bulk messages holding a booked slot, about a second's worth of the bot's pace. Slots are handed
+   * out in the order asked for, so a broadcast that booked a thousand slots at once would put every
+   * reply behind all of them; with seats it keeps the bot's pace full, and a reply books behind at
+   * most those (per process sharing the store), not behind the whole broadcast.
+   */
+  const bulkSeats = new Seats(options.limits.botPerSecond)
   const order = new BookingOrder()
+  /**
+   * Bookings in flight to the store. Processes sharing a store are served in the order their
+   * bookings arrive: one that sends all of its at once takes the bot's first slots wholesale, and
+   * a process a few milliseconds later (with the groups, whose chains of one a second must start
+   * early) finds them gone. A few at a time interleaves the processes at the store, at no cost in
+   * round trips. Measured, 4 processes: makespan 1.10-1.16 of the bound with it, 1.51-1.89 without.
+   */
+  const inFlight = new Seats(BOOKINGS_IN_FLIGHT)
 
   /**
    * Asks the store for a slot, in one round trip. On a calendar store the bot's limit is a
@@ -85,12 +102,20 @@ export function botPacePolicy(options: BotPaceOptions): Policy {
     const remainingMs = call.remainingMs()
     const maxDelayMs = Number.isFinite(remainingMs) ? Math.max(0, remainingMs) : undefined
     let booking: PaceSlot | PromiseLike<PaceSlot>
+    if (!(await inFlight.take(call))) return undefined
     try {
       booking = book(call, limits, maxDelayMs)
     } catch (error) {
+      inFlight.give()
       reportStoreError(call, limits, error)
       return undefined
     }
+    if (isThenable(booking))
+      booking.then(
+        () => inFlight.give(),
+        () => inFlight.give(),
+      )
+    else inFlight.give()
     const askedAt = clock.now()
     const settled = isThenable(booking) ? await call.settle(booking) : { ok: true as const, value: booking }
     if (settled === undefined) {
@@ -131,7 +156,7 @@ export function botPacePolicy(options: BotPaceOptions): Policy {
     return undefined
   }
 
-  /** A bulk message books only with a seat, held until it leaves (see BulkSeats). */
+  /** A bulk message books only with a seat, held until it leaves (see `bulkSeats`). */
   async function paceBulk(call: CallContext, limits: PaceLimit[]): Promise<Failure | undefined> {
     if (!(await bulkSeats.take(call))) return undefined
     try {

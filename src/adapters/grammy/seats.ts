@@ -1,18 +1,15 @@
 import type { CallContext } from '../../recovery/policy.js'
 
 /**
- * How many bulk messages of one transformer may hold a booked slot at once. Slots are handed out
- * in the order they are asked for, so a broadcast that booked its thousand slots at once would put
- * every reply behind all of them. A bulk message therefore books only when it gets a seat (one of
- * about a second's worth of the bot's pace), and gives the seat up when it leaves: the broadcast
- * keeps the bot's pace full, while an interactive message books behind at most those seats (per
- * process sharing the store) instead of behind the whole broadcast.
+ * A fixed number of seats that calls take in turn and give back (a counting semaphore whose
+ * waits end with the call: deadline, signal, `close()`). The pacing policy keeps two: bookings in
+ * flight, and bulk messages holding a slot.
  */
-export class BulkSeats {
+export class Seats {
   private free: number
   private readonly waiting: Array<{ granted: boolean; grant: () => void }> = []
 
-  /** `seats`: bulk messages that may hold a slot at once (>= 1). */
+  /** `seats`: how many calls may hold one at once (>= 1). */
   constructor(seats: number) {
     this.free = Math.max(1, Math.floor(seats))
   }
@@ -41,7 +38,7 @@ export class BulkSeats {
     return false
   }
 
-  /** Gives a seat up: to the next bulk message waiting, else back to the pool. */
+  /** Gives a seat up: to the next call waiting, else back to the pool. */
   give(): void {
     const next = this.waiting.shift()
     if (next === undefined) this.free++
