@@ -16,6 +16,7 @@ export const INTEGRATION_FILES = [
   'test/adapters/gramjs.test.ts',
   'test/adapters/grammy-call-options.test.ts',
   'test/adapters/grammy-limits.test.ts',
+  'test/adapters/grammy-redis.test.ts',
   'test/adapters/grammy.test.ts',
   'test/adapters/mtcute.test.ts',
   'test/cli/cli.test.ts',
