@@ -5,6 +5,7 @@
  */
 
 export type { DeferringPaceStore, DeferringSlot } from '../flood/local-pace-schedule.js'
+export type { CalendarBooking, CalendarPaceStore, CalendarSlot } from '../flood/pace-calendar.js'
 export type { PaceLimit, PaceSlot, PaceStore } from '../flood/pace-store.js'
 export {
   createRedisFloodStore,
@@ -20,3 +21,4 @@ export {
   type RedisFloodStoreState,
 } from './redis-flood-store.js'
 export { paceKeyOf, type RedisPace, type RedisPaceSlot } from './redis-pace.js'
+export type { RedisCalendarSlot, RedisPaceCalendar } from './redis-pace-calendar.js'

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { FloodStore } from '../flood/flood-store.js'
 import { MemoryFloodStore } from '../flood/memory-flood-store.js'
+import type { CalendarBooking, CalendarSlot } from '../flood/pace-calendar.js'
 import type { PaceLimit, PaceSlot } from '../flood/pace-store.js'
 import { checkNumber, clipText, renderValue } from '../recovery/check-option.js'
 import { Emitter, type Unsubscribe } from '../recovery/events.js'
@@ -8,6 +9,11 @@ import { globalTimerHost, LongTimer, type TimerHost } from '../recovery/long-tim
 import { checkStoreOptions } from './check-store-options.js'
 import { channelOf, isFloodKey, parseChange, parseDurationMs, scanPatternOf } from './messages.js'
 import { createRedisPace, type RedisPace, type RedisPaceSlot } from './redis-pace.js'
+import {
+  createRedisPaceCalendar,
+  type RedisCalendarSlot,
+  type RedisPaceCalendar,
+} from './redis-pace-calendar.js'
 import { DELETE_SCRIPT, EXTEND_SCRIPT } from './scripts.js'
 
 /** Options of {@link createRedisFloodStore}. */
@@ -126,7 +132,7 @@ export interface RedisFloodStoreEvents {
 }
 
 /** A flood store shared through Redis. Created by {@link createRedisFloodStore}. */
-export interface RedisFloodStore extends FloodStore, RedisPace {
+export interface RedisFloodStore extends FloodStore, RedisPace, RedisPaceCalendar {
   /** Where the store stands with Redis. */
   readonly state: RedisFloodStoreState
   /** Subscribes to an event (`down`, `synced`, `remoteWindow`, `error`, `valueRejected`); returns the function that unsubscribes. */
@@ -249,6 +255,7 @@ class SharedFloodStore implements RedisFloodStore {
   private lastError: unknown = undefined
   private readonly waiters = new Set<() => void>()
   private readonly pace: RedisPace
+  private readonly calendar: RedisPaceCalendar
 
   constructor(options: RedisFloodStoreOptions) {
     checkStoreOptions(options)
@@ -280,12 +287,15 @@ class SharedFloodStore implements RedisFloodStore {
       commandTimeout,
       disconnectTimeout: DISCONNECT_TIMEOUT_MS,
     })
-    this.pace = createRedisPace({
+    const paceHost = {
       redis: this.writer,
       prefix: options.pacePrefix ?? pacePrefixOf(this.prefix),
       isReady: () => this.writerReady && this.current !== 'closed',
-      onError: (operation, error) => this.events.emit('error', { operation, error }),
-    })
+      onError: (operation: 'reserve' | 'release', error: unknown) =>
+        this.events.emit('error', { operation, error }),
+    }
+    this.pace = createRedisPace(paceHost)
+    this.calendar = createRedisPaceCalendar(paceHost)
     this.watch()
   }
 
@@ -304,6 +314,14 @@ class SharedFloodStore implements RedisFloodStore {
 
   release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): Promise<void> {
     return this.pace.release(limits, slot, nowMs)
+  }
+
+  reserveOnCalendar(booking: CalendarBooking, now: number): Promise<RedisCalendarSlot> {
+    return this.calendar.reserveOnCalendar(booking, now)
+  }
+
+  releaseOnCalendar(slot: CalendarSlot, now: number): Promise<void> {
+    return this.calendar.releaseOnCalendar(slot, now)
   }
 
   get size(): number {

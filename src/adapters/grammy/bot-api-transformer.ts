@@ -2,10 +2,11 @@ import type { Transformer } from 'grammy'
 import { isInstanceOf } from '../../error/foreign-value.js'
 import { isRpcError, RpcError } from '../../error/rpc-error.js'
 import type { FloodStore } from '../../flood/flood-store.js'
-import { createLocalPaceSchedule } from '../../flood/local-pace-schedule.js'
+import { createLocalPaceCalendar } from '../../flood/local-pace-calendar.js'
 import type { PaceStore } from '../../flood/pace-store.js'
+import type { CallOptions } from '../../recovery/call-options.js'
 import { checkBoolean, checkFunction, checkString } from '../../recovery/check-option.js'
-import { checkInvokerOptions } from '../../recovery/check-options.js'
+import { checkCallOptions, checkInvokerOptions } from '../../recovery/check-options.js'
 import type { Clock } from '../../recovery/clock.js'
 import { DeadlineExceededError, TransportError } from '../../recovery/errors.js'
 import { Emitter, type Unsubscribe } from '../../recovery/events.js'
@@ -36,7 +37,11 @@ export interface BotApiTransformerOptions {
   readonly account?: string
   /** Where 429 windows are kept; default a new `MemoryFloodStore`. Share one (or Redis) between bots and processes. */
   readonly floodStore?: FloodStore
-  /** A call's whole budget, every wait and retry included. Default 60 s. */
+  /**
+   * A call's whole budget, every wait and retry included. Default 60 s. With `limits`, a message
+   * whose slot lies past it fails at once with `PaceDeadlineError` (raise it per call with
+   * `withOptions` for a broadcast).
+   */
   readonly deadlineMs?: number
   /** The longest `retry_after` waited for; a longer 429 goes to the caller at once. Default 60 s. */
   readonly maxFloodWaitMs?: number
@@ -75,6 +80,25 @@ export interface BotApiTransformerOptions {
   readonly random?: () => number
 }
 
+/**
+ * What one call can set for itself through {@link BotApiTransformer.withOptions}: its budgets,
+ * whether it is paced, and its priority. Times in milliseconds.
+ */
+export type BotCallOptions = Pick<
+  CallOptions,
+  'priority' | 'pace' | 'deadlineMs' | 'maxFloodWaitMs' | 'maxFloodWaits' | 'maxAttempts'
+>
+
+/** The part of grammY's `Api` that {@link BotApiTransformer.withOptions} copies. */
+export interface TransformableApi {
+  readonly token: string
+  readonly options?: unknown
+  readonly config: {
+    use(...transformers: Transformer[]): unknown
+    installedTransformers(): Transformer[]
+  }
+}
+
 /** A grammY transformer with the recovery engine behind it. */
 export interface BotApiTransformer extends Transformer {
   /** Subscribes to an event; returns the function that unsubscribes. */
@@ -85,6 +109,16 @@ export interface BotApiTransformer extends Transformer {
   readonly paceStore: PaceStore | undefined
   /** The engine behind the transformer (pending calls, `close()`). */
   readonly invoker: Invoker
+  /**
+   * A copy of `api` (grammY's `bot.api` or `ctx.api`) whose calls carry `options`: the same
+   * token, client options and transformers, with this transformer in the same place, so every
+   * call through it is, say, a bulk message with a longer deadline, or unpaced. grammY passes no
+   * options per call and Telegram must not see ours, so they ride on the `Api` object instead:
+   * `const bulk = recovery.withOptions(bot.api, { priority: 'bulk', deadlineMs: 600_000 })`, then
+   * `await bulk.sendMessage(chatId, text)`. Make it once and keep it; it costs an `Api` object.
+   * Throws a `TypeError` when this transformer is not installed on `api`.
+   */
+  withOptions<A extends TransformableApi>(api: A, options: BotCallOptions): A
 }
 
 /** grammY's `prev`: the rest of the transformer stack, down to the HTTP request. */
@@ -232,16 +266,35 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
     throw error
   }
 
-  const transformer = async (prev: Prev, method: string, payload: unknown, signal?: AbortSignal) => {
-    try {
-      return await invoke(
-        method,
-        payload ?? {},
-        signal === undefined ? { context: prev } : { context: prev, signal },
+  /** The transformer, calling the engine with `callOptions` on every call. */
+  function transformerWith(callOptions: BotCallOptions | undefined): Transformer {
+    return (async (prev: Prev, method: string, payload: unknown, signal?: AbortSignal) => {
+      const options: CallOptions = { ...callOptions, context: prev, ...(signal !== undefined && { signal }) }
+      try {
+        return await invoke(method, payload ?? {}, options)
+      } catch (error) {
+        return leave(error, method, payload)
+      }
+    }) as Transformer
+  }
+
+  const transformer = transformerWith(undefined)
+
+  function withOptions<A extends TransformableApi>(api: A, callOptions: BotCallOptions): A {
+    checkCallOptions(callOptions, 'botApiTransformer.withOptions')
+    const installed = api.config.installedTransformers()
+    if (!installed.includes(transformer)) {
+      throw new TypeError(
+        'botApiTransformer.withOptions: this transformer is not installed on the given Api; ' +
+          'call api.config.use(transformer) first',
       )
-    } catch (error) {
-      return leave(error, method, payload)
     }
+    const scoped = transformerWith({ ...callOptions })
+    // The same class as `api` (grammY's Api, or the user's subclass), without importing grammY.
+    const Api = api.constructor as new (token: string, options?: unknown) => A
+    const copy = new Api(api.token, api.options)
+    copy.config.use(...installed.map((each) => (each === transformer ? scoped : each)))
+    return copy
   }
 
   return Object.defineProperties(transformer, {
@@ -252,13 +305,14 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
     floodStore: { value: invoke.floodStore },
     paceStore: { value: paceStore },
     invoker: { value: invoke },
+    withOptions: { value: withOptions },
   }) as unknown as BotApiTransformer
 }
 
-/** The flood store itself when it books slots too (the Redis store does), else a schedule of our own. */
+/** The flood store itself when it books slots too (the Redis store does), else a calendar of our own. */
 function paceStoreOf(floodStore: FloodStore | undefined): PaceStore {
   const candidate = floodStore as Partial<PaceStore> | undefined
-  return typeof candidate?.reserve === 'function' ? (candidate as PaceStore) : createLocalPaceSchedule()
+  return typeof candidate?.reserve === 'function' ? (candidate as PaceStore) : createLocalPaceCalendar()
 }
 
 function chatOf(params: unknown): unknown {

@@ -10,7 +10,9 @@ export { type BotApiErrorBody, type BotApiErrorInfo, classifyBotApiError } from 
 export {
   type BotApiTransformer,
   type BotApiTransformerOptions,
+  type BotCallOptions,
   botApiTransformer,
+  type TransformableApi,
 } from './bot-api-transformer.js'
 export {
   type BotApiLimits,
@@ -31,3 +33,4 @@ export type {
   BotRetryEvent,
 } from './events.js'
 export { botAccountOf, chatKeyOf, defaultMethodClassOf } from './flood-key.js'
+export { PaceDeadlineError } from './pace-deadline-error.js'
