@@ -1,4 +1,3 @@
-import { checkPaceLimit } from './local-pace-schedule.js'
 import {
   CALENDAR_EPSILON_MS,
   type CalendarBooking,
@@ -7,6 +6,7 @@ import {
   checkCalendarLimit,
 } from './pace-calendar.js'
 import type { PaceLimit, PaceSlot, PaceStore } from './pace-store.js'
+import { checkPaceLimit } from './pace-store.js'
 
 /**
  * A one-process pace store whose wide limits are calendars (see pace-calendar.ts): the same

@@ -1,11 +1,4 @@
-import {
-  checkPaceLimit,
-  type DeferringPaceStore,
-  type DeferringSlot,
-  type PaceLimit,
-  type PaceSlot,
-  type PaceStore,
-} from './pace-store.js'
+import { checkPaceLimit, type PaceLimit, type PaceSlot, type PaceStore } from './pace-store.js'
 
 /** Options of {@link createMemoryPaceStore}. */
 export interface MemoryPaceStoreOptions {
@@ -17,14 +10,8 @@ export interface MemoryPaceStoreOptions {
 }
 
 /** The in-memory {@link PaceStore}: every answer is synchronous. */
-export interface MemoryPaceStore extends Required<PaceStore>, DeferringPaceStore {
+export interface MemoryPaceStore extends Required<PaceStore> {
   reserve(limits: readonly PaceLimit[], nowMs: number): PaceSlot
-  reserveOrDefer(
-    limits: readonly PaceLimit[],
-    later: readonly PaceLimit[],
-    maxHoleMs: number,
-    nowMs: number,
-  ): DeferringSlot
   release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): void
   /** Limits remembered (those with a booking ahead, and idle ones not swept yet). */
   readonly size: number
@@ -38,9 +25,8 @@ function intervalOf(limit: PaceLimit): number {
 
 /**
  * The one in-process GCRA with reservations, the same algorithm as the Redis script (see
- * src/redis/pace-script.ts) on the caller's clock: the engine's default pace store, the Redis
- * store's schedule while Redis is unreachable, and the grammY transformer's when its flood store
- * does not pace. One theoretical arrival time (TAT) per limit key, in a `Map`; no timers and no
+ * src/redis/pace-script.ts) on the caller's clock: the engine's default pace store, and the Redis
+ * store's schedule while Redis is unreachable. One theoretical arrival time (TAT) per limit key, in a `Map`; no timers and no
  * clock of its own (the caller's `nowMs` is the clock, so fake time works in tests). Runtime-free.
  *
  * A reservation books the earliest instant every named limit allows, `max(now, TAT - tolerance)`
@@ -71,7 +57,9 @@ export function createMemoryPaceStore(options: MemoryPaceStoreOptions = {}): Mem
     return tat === undefined ? nowMs : Math.max(nowMs, tat - (limit.burst - 1) * intervalOf(limit))
   }
 
-  function book(limits: readonly PaceLimit[], slot: number, nowMs: number, deferred: boolean): DeferringSlot {
+  function reserve(limits: readonly PaceLimit[], nowMs: number): PaceSlot {
+    let slot = nowMs
+    for (const limit of limits) slot = Math.max(slot, earliestOf(limit, nowMs))
     const after = limits.map((limit) => {
       const before = tats.get(limit.key)
       if (before === undefined && tats.size >= maxKeys) makeRoom(nowMs)
@@ -79,32 +67,16 @@ export function createMemoryPaceStore(options: MemoryPaceStoreOptions = {}): Mem
       tats.set(limit.key, tat)
       return tat
     })
-    const result: DeferringSlot = { delayMs: slot - nowMs, deferred }
+    const result: PaceSlot = { delayMs: slot - nowMs }
     booked.set(result, { limits, tats: after })
     return result
-  }
-
-  function reserveOrDefer(
-    limits: readonly PaceLimit[],
-    later: readonly PaceLimit[],
-    maxHoleMs: number,
-    nowMs: number,
-  ): DeferringSlot {
-    let slot = nowMs
-    for (const limit of limits) slot = Math.max(slot, earliestOf(limit, nowMs))
-    if (later.length === 0) return book(limits, slot, nowMs, false)
-    let soonest = nowMs
-    for (const limit of later) soonest = Math.max(soonest, earliestOf(limit, nowMs))
-    if (slot - soonest > maxHoleMs) return book(limits, slot, nowMs, true)
-    return book([...limits, ...later], Math.max(slot, soonest), nowMs, false)
   }
 
   return {
     get size() {
       return tats.size
     },
-    reserve: (limits, nowMs) => reserveOrDefer(limits, [], 0, nowMs),
-    reserveOrDefer,
+    reserve,
     release(_limits, slot, nowMs) {
       // What the slot booked is known here; the limits passed are those the caller asked for.
       const booking = booked.get(slot)

@@ -41,34 +41,6 @@ export interface PaceStore {
   release?(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): void | Promise<void>
 }
 
-/** A slot booked by `reserveOrDefer`. */
-export interface DeferringSlot extends PaceSlot {
-  /** The `later` limits were not booked: book them (with `reserve`) once the slot comes. */
-  readonly deferred: boolean
-}
-
-/**
- * A pace store that can leave some limits for later. GCRA's TAT only moves forward, so booking a
- * wide limit (a bot's 30 a second) at a slot that a narrow one (a group's one a second) pushed
- * seconds ahead would leave the wide limit idle until then. `reserveOrDefer` books `limits`, and
- * `later` too when the slot is at most `maxHoleMs` past their own earliest slot; otherwise it
- * leaves `later` alone and says so. `release` gives back whatever the slot booked.
- */
-export interface DeferringPaceStore {
-  /** Books `limits`, and `later` too unless that leaves a hole longer than `maxHoleMs` before the slot. */
-  reserveOrDefer(
-    limits: readonly PaceLimit[],
-    later: readonly PaceLimit[],
-    maxHoleMs: number,
-    nowMs: number,
-  ): DeferringSlot | Promise<DeferringSlot>
-}
-
-/** Whether `store` can leave limits for later (the memory store and the Redis store can). */
-export function isDeferringPaceStore(store: PaceStore): store is PaceStore & DeferringPaceStore {
-  return typeof (store as Partial<DeferringPaceStore>).reserveOrDefer === 'function'
-}
-
 /** Throws a clear error for a limit no schedule can keep (a zero count would divide by zero). */
 export function checkPaceLimit(limit: PaceLimit): void {
   const fine =

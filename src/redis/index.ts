@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 
-export type { DeferringPaceStore, DeferringSlot } from '../flood/local-pace-schedule.js'
 export type { CalendarBooking, CalendarPaceStore, CalendarSlot } from '../flood/pace-calendar.js'
 export type { PaceLimit, PaceSlot, PaceStore } from '../flood/pace-store.js'
 export {

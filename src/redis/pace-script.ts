@@ -8,61 +8,33 @@
  * `slot = max(now, max over limits of (TAT - tau))`, then moves every TAT to `max(TAT, slot) + T`,
  * and answers the delay `slot - now`. Numbers cross the wire as decimal strings, because Redis
  * truncates a Lua number to an integer and T is rarely whole (1000 / 30).
- *
- * Deferred limits: a TAT only moves forward, so booking a wide limit (a bot's 30 a second) at a
- * slot that a narrow one (a group's one a second) pushed seconds ahead would leave the wide limit
- * unused until then. Limits after the first `hard` ones are booked only when the slot is at most
- * `maxHoleMs` past their own earliest; otherwise they are left alone, the reply says so, and the
- * caller books them once the slot comes.
  */
 
 /**
- * Reserve. KEYS: one per limit, the hard ones first. ARGV[1]: how many are hard; ARGV[2]: the
- * largest hole, ms, a deferrable limit may be booked across; then T and tau of each limit in KEYS
- * order, ms (decimal strings). Returns `{ delay, deferred, tat1, tat2, ... }` as strings: the delay
- * from now to the slot, `1` when the deferrable limits were left alone (else `0`), and each booked
- * limit's TAT after the booking (which `release` compares, to give back only the last booking).
+ * Reserve. KEYS: one per limit. ARGV: T and tau of each limit in KEYS order, ms (decimal strings).
+ * Returns `{ delay, tat1, tat2, ... }` as strings: the delay from now to the slot, and each limit's
+ * TAT after the booking (which `release` compares, to give back only the last booking).
  */
 export const RESERVE_SCRIPT = `
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
-local hard = tonumber(ARGV[1])
 local tats = {}
-local earliest = {}
+local slot = now
 for i = 1, #KEYS do
   tats[i] = tonumber(redis.call('GET', KEYS[i]))
-  earliest[i] = now
   if tats[i] ~= nil then
-    local start = tats[i] - tonumber(ARGV[2 + 2 * i])
-    if start > now then earliest[i] = start end
+    local start = tats[i] - tonumber(ARGV[2 * i])
+    if start > slot then slot = start end
   end
 end
-local slot = now
-for i = 1, hard do
-  if earliest[i] > slot then slot = earliest[i] end
-end
-local booked = #KEYS
-local deferred = '0'
-if hard < #KEYS then
-  local soonest = now
-  for i = hard + 1, #KEYS do
-    if earliest[i] > soonest then soonest = earliest[i] end
-  end
-  if slot - soonest > tonumber(ARGV[2]) then
-    booked = hard
-    deferred = '1'
-  elseif soonest > slot then
-    slot = soonest
-  end
-end
-local reply = { string.format('%.3f', slot - now), deferred }
-for i = 1, booked do
+local reply = { string.format('%.3f', slot - now) }
+for i = 1, #KEYS do
   local tat = tats[i]
   if tat == nil or tat < slot then tat = slot end
-  tat = tat + tonumber(ARGV[1 + 2 * i])
+  tat = tat + tonumber(ARGV[2 * i - 1])
   local text = string.format('%.3f', tat)
   redis.call('SET', KEYS[i], text, 'PX', math.max(1, math.ceil(tat - now)))
-  reply[i + 2] = text
+  reply[i + 1] = text
 end
 return reply
 `

@@ -303,15 +303,6 @@ class SharedFloodStore implements RedisFloodStore {
     return this.pace.reserve(limits, nowMs)
   }
 
-  reserveOrDefer(
-    limits: readonly PaceLimit[],
-    later: readonly PaceLimit[],
-    maxHoleMs: number,
-    nowMs: number,
-  ): Promise<RedisPaceSlot> {
-    return this.pace.reserveOrDefer(limits, later, maxHoleMs, nowMs)
-  }
-
   release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): Promise<void> {
     return this.pace.release(limits, slot, nowMs)
   }

@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis'
 import { createLocalPaceCalendar } from '../flood/local-pace-calendar.js'
-import { checkPaceLimit } from '../flood/local-pace-schedule.js'
 import {
   type CalendarBooking,
   type CalendarPaceStore,
   type CalendarSlot,
   checkCalendarLimit,
 } from '../flood/pace-calendar.js'
+import { checkPaceLimit } from '../flood/pace-store.js'
 import { CALENDAR_RELEASE_SCRIPT, CALENDAR_RESERVE_SCRIPT } from './pace-calendar-script.js'
 import { paceKeyOf, type RedisPaceHost } from './redis-pace.js'
 

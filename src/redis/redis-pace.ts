@@ -1,16 +1,10 @@
 import type { Redis } from 'ioredis'
 import { createMemoryPaceStore } from '../flood/memory-pace-store.js'
-import {
-  checkPaceLimit,
-  type DeferringSlot,
-  type PaceLimit,
-  type PaceSlot,
-  type PaceStore,
-} from '../flood/pace-store.js'
+import { checkPaceLimit, type PaceLimit, type PaceSlot, type PaceStore } from '../flood/pace-store.js'
 import { RELEASE_SCRIPT, RESERVE_SCRIPT } from './pace-script.js'
 
 /** A slot booked through the Redis store. */
-export interface RedisPaceSlot extends DeferringSlot {
+export interface RedisPaceSlot extends PaceSlot {
   /**
    * Set when Redis could not be asked (unreachable, slow, or an error): the slot then comes from
    * this process's own schedule, which other processes do not see. What failed.
@@ -36,7 +30,7 @@ export interface RedisPaceHost {
   onError(operation: 'reserve' | 'release', error: unknown): void
 }
 
-/** The pace half of the Redis store: `reserve`, `reserveOrDefer` and `release`. */
+/** The pace half of the Redis store: `reserve` and `release`. */
 export interface RedisPace extends Required<PaceStore> {
   /**
    * Books a slot for one send under every limit in `limits`, shared by every process on this
@@ -46,16 +40,6 @@ export interface RedisPace extends Required<PaceStore> {
    * burst.
    */
   reserve(limits: readonly PaceLimit[], nowMs: number): Promise<RedisPaceSlot>
-  /**
-   * Books `limits`, and `later` too unless the slot lies more than `maxHoleMs` past their own
-   * earliest (then `deferred` is set: book them once the slot comes). See `DeferringPaceStore`.
-   */
-  reserveOrDefer(
-    limits: readonly PaceLimit[],
-    later: readonly PaceLimit[],
-    maxHoleMs: number,
-    nowMs: number,
-  ): Promise<RedisPaceSlot>
   /** Gives back a slot booked here that the send will not use, where no later booking followed it. */
   release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): Promise<void>
 }
@@ -98,50 +82,37 @@ export function createRedisPace(host: RedisPaceHost): RedisPace {
   /** The local schedule's own slot behind each slot booked locally. */
   const inLocal = new WeakMap<PaceSlot, PaceSlot>()
 
-  async function reserveOrDefer(
-    limits: readonly PaceLimit[],
-    later: readonly PaceLimit[],
-    maxHoleMs: number,
-    nowMs: number,
-  ): Promise<RedisPaceSlot> {
-    if (limits.length + later.length === 0) return { delayMs: 0, deferred: false }
+  async function reserve(limits: readonly PaceLimit[], nowMs: number): Promise<RedisPaceSlot> {
+    if (limits.length === 0) return { delayMs: 0 }
     for (const limit of limits) checkPaceLimit(limit)
-    for (const limit of later) checkPaceLimit(limit)
     const fallBack = (error: unknown): RedisPaceSlot => {
-      const booked = local.reserveOrDefer(limits, later, maxHoleMs, nowMs)
-      const slot: RedisPaceSlot = { delayMs: booked.delayMs, deferred: booked.deferred, storeError: error }
+      const booked = local.reserve(limits, nowMs)
+      const slot: RedisPaceSlot = { delayMs: booked.delayMs, storeError: error }
       inLocal.set(slot, booked)
       return slot
     }
     if (!host.isReady()) return fallBack(new Error('Redis is not connected'))
-    const all = [...limits, ...later]
-    const keys = all.map((limit) => paceKeyOf(host.prefix, limit.key))
-    const periods = all.map((limit) => decimal(limit.periodMs / limit.count))
-    const args = all.flatMap((limit, i) => [
+    const keys = limits.map((limit) => paceKeyOf(host.prefix, limit.key))
+    const periods = limits.map((limit) => decimal(limit.periodMs / limit.count))
+    const args = limits.flatMap((limit, i) => [
       periods[i] as string,
       decimal((limit.burst - 1) * (limit.periodMs / limit.count)),
     ])
     let reply: string[]
     try {
-      const head = [String(limits.length), decimal(Math.max(0, maxHoleMs))]
-      reply = await redis.mtproto_pace_reserve(keys.length, ...keys, ...head, ...args)
+      reply = await redis.mtproto_pace_reserve(keys.length, ...keys, ...args)
     } catch (error) {
       host.onError('reserve', error)
       return fallBack(error)
     }
     const delayMs = Math.max(0, Number(reply[0]))
-    const tats = reply.slice(2)
-    const slot: RedisPaceSlot = {
-      delayMs: Number.isFinite(delayMs) ? delayMs : 0,
-      deferred: reply[1] === '1',
-    }
-    inRedis.set(slot, { keys: keys.slice(0, tats.length), periods: periods.slice(0, tats.length), tats })
+    const slot: RedisPaceSlot = { delayMs: Number.isFinite(delayMs) ? delayMs : 0 }
+    inRedis.set(slot, { keys, periods, tats: reply.slice(1) })
     return slot
   }
 
   return {
-    reserve: (limits, nowMs) => reserveOrDefer(limits, [], 0, nowMs),
-    reserveOrDefer,
+    reserve,
 
     async release(limits, slot, nowMs) {
       const booked = inLocal.get(slot)

@@ -25,37 +25,6 @@ describe("the memory pace store, also the Redis store's schedule while Redis is 
     )
   })
 
-  it('leaves the later limits alone exactly when the model does, and books what the model books', () => {
-    const catalogue = fc.sample(limitsArb, { numRuns: 1, seed: 11 })[0] as PaceLimit[]
-    const bot: PaceLimit = { key: 'bot1', count: 30, periodMs: 1000, burst: 1 }
-    fc.assert(
-      fc.property(
-        fc.array(
-          fc.tuple(
-            fc.subarray(catalogue, { minLength: 1 }),
-            fc.boolean(),
-            fc.integer({ min: 0, max: 3_000 }),
-          ),
-          { maxLength: 40 },
-        ),
-        fc.integer({ min: 0, max: 500 }),
-        (steps, maxHole) => {
-          const schedule = createMemoryPaceStore()
-          const model = new PaceModel()
-          let now = 0
-          for (const [limits, withBot, advance] of steps) {
-            now += advance
-            const later = withBot ? [bot] : []
-            const got = schedule.reserveOrDefer(limits, later, maxHole, now)
-            const want = model.reserveOrDefer(limits, later, maxHole, now)
-            expect(got.deferred).toBe(want.deferred)
-            expect(got.delayMs).toBeCloseTo(want.delay, 6)
-          }
-        },
-      ),
-    )
-  })
-
   it('lets at most `burst` sends leave together, then one per period / count', () => {
     fc.assert(
       fc.property(limitsArb, fc.integer({ min: 1, max: 30 }), (limits, sends) => {
@@ -82,13 +51,14 @@ describe("the memory pace store, also the Redis store's schedule while Redis is 
     expect(fourth.delayMs).toBe(3000)
     schedule.release([limit], fourth, 0)
     expect(schedule.reserve([limit], 0).delayMs).toBe(3000)
-    // A deferring booking gives back only what it booked.
+    // A booking of several limits gives back each limit no later booking has moved since.
     const bot: PaceLimit = { key: 'bot2', count: 10, periodMs: 1000, burst: 1 }
-    const deferred = schedule.reserveOrDefer([limit], [bot], 50, 0)
-    expect(deferred).toEqual({ delayMs: 4000, deferred: true })
-    expect(schedule.reserve([bot], 0).delayMs).toBe(0)
-    schedule.release([limit, bot], deferred, 0)
+    const both = schedule.reserve([limit, bot], 0)
+    expect(both).toEqual({ delayMs: 4000 })
+    expect(schedule.reserve([bot], 0).delayMs).toBe(4100)
+    schedule.release([limit, bot], both, 0)
     expect(schedule.reserve([limit], 0).delayMs).toBe(4000)
+    expect(schedule.reserve([bot], 0).delayMs).toBe(4200)
   })
 
   it('rejects a limit it cannot keep with a clear message, instead of dividing by zero', () => {

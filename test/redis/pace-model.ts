@@ -18,27 +18,6 @@ export class PaceModel {
     return slot - now
   }
 
-  /**
-   * Books `limits`, and `later` unless the slot is more than `maxHole` past the slot `later` alone
-   * would get; returns the delay and whether `later` was left out.
-   */
-  reserveOrDefer(
-    limits: readonly PaceLimit[],
-    later: readonly PaceLimit[],
-    maxHole: number,
-    now: number,
-  ): { delay: number; deferred: boolean } {
-    const slot = this.slotFor(limits, now)
-    const soonest = this.slotFor(later, now)
-    if (later.length > 0 && slot - soonest > maxHole) {
-      this.book(limits, slot)
-      return { delay: slot - now, deferred: true }
-    }
-    const both = Math.max(slot, soonest)
-    this.book([...limits, ...later], both)
-    return { delay: both - now, deferred: false }
-  }
-
   private slotFor(limits: readonly PaceLimit[], now: number): number {
     let slot = now
     for (const limit of limits) {
