@@ -94,7 +94,9 @@ export interface TransformableApi {
   readonly token: string
   readonly options?: unknown
   readonly config: {
+    /** Installs transformers on this `Api` (grammY's `api.config.use`). */
     use(...transformers: Transformer[]): unknown
+    /** The transformers installed so far, in order, so a copy can carry the same stack. */
     installedTransformers(): Transformer[]
   }
 }
