@@ -78,7 +78,7 @@ async function drive(send: (chat: number, text: string) => Promise<unknown>) {
 
 function world(): World {
   return new World({
-    accounts: { alice: { homeDc: 2 } },
+    accounts: { alice: { homeDcId: 2 } },
     floodRules: [{ method: 'messages.sendMessage', scope: 'peer', ...LIMIT }],
   })
 }

@@ -78,7 +78,7 @@ async function runCase(variant: Variant, processes: number, redisPort: number): 
   const limits = publishedLimits()
   const api = await startBotApiServer({ script: limits.script })
   const messages = broadcast()
-  const startAtMs = Date.now() + START_DELAY_MS
+  const startAt = Date.now() + START_DELAY_MS
   try {
     const shares = Array.from({ length: processes }, (_, p) => messages.filter((_, i) => i % processes === p))
     const reports = await Promise.all(
@@ -89,7 +89,7 @@ async function runCase(variant: Variant, processes: number, redisPort: number): 
           token: TOKEN,
           messages: share,
           redisPort,
-          startAtMs,
+          startAt,
         }
         const { stdout } = await run(process.execPath, ['--import', 'tsx', worker, JSON.stringify(task)], {
           timeout: 180_000,
@@ -100,13 +100,13 @@ async function runCase(variant: Variant, processes: number, redisPort: number): 
     const sends = api.requests.filter((request) => request.method === 'sendMessage')
     const refused = new Set(limits.refusals.map((refusal) => refusal.request))
     const accepted = sends.filter((request) => !refused.has(request))
-    const lastAccepted = Math.max(startAtMs, ...accepted.map((request) => request.at))
+    const lastAccepted = Math.max(startAt, ...accepted.map((request) => request.at))
     const delivered = reports.reduce((sum, report) => sum + report.delivered, 0)
     const name = `${variant}, ${processes} process${processes === 1 ? '' : 'es'}`
     writeTimeline(
       name,
       `botapi-${variant.replace(/\W+/g, '-')}-${processes}p`,
-      startAtMs,
+      startAt,
       sends,
       limits.refusals,
     )
@@ -120,9 +120,9 @@ async function runCase(variant: Variant, processes: number, redisPort: number): 
       lost: MESSAGES - delivered,
       requests: sends.length,
       '429s': limits.refusals.length,
-      'makespan ms': Math.round(lastAccepted - startAtMs),
+      'makespan ms': Math.round(lastAccepted - startAt),
       'bound ms': Math.round(BOUND_MS),
-      ratio: Number(((lastAccepted - startAtMs) / BOUND_MS).toFixed(2)),
+      ratio: Number(((lastAccepted - startAt) / BOUND_MS).toFixed(2)),
     }
   } finally {
     await api.close()
@@ -132,11 +132,11 @@ async function runCase(variant: Variant, processes: number, redisPort: number): 
 function writeTimeline(
   title: string,
   file: string,
-  startAtMs: number,
+  startAt: number,
   sends: ReadonlyArray<{ at: number; payload: Readonly<Record<string, unknown>> }>,
   refusals: readonly Refusal[],
 ): void {
-  const since = (at: number) => Math.round(at - startAtMs)
+  const since = (at: number) => Math.round(at - startAt)
   const rowOf = (
     key: string,
     chats: (chat: number) => boolean,

@@ -40,7 +40,7 @@ const WORKLOADS: readonly Workload[] = [
 async function fleetRun(redis: RedisServer, workload: Workload, shared: boolean): Promise<FleetReport> {
   // A fresh cluster per run, so one run's windows do not spill into the next.
   const cluster: PlainCluster = await startPlainCluster({
-    accounts: { alice: { homeDc: 2 } },
+    accounts: { alice: { homeDcId: 2 } },
     floodRules: [{ method: METHOD, scope: 'account', maxCalls: workload.max, windowMs: workload.perMs }],
   })
   try {

@@ -135,9 +135,9 @@ const mtcuteAdapted: Driver = {
 }
 
 /** The earliest each message can be accepted under "N per W" if sent as soon as it exists. */
-function lowerBoundMs(createdAtMs: readonly number[]): number {
+function lowerBoundMs(createdAfterMs: readonly number[]): number {
   const accepted: number[] = []
-  for (const [i, created] of createdAtMs.entries()) {
+  for (const [i, created] of createdAfterMs.entries()) {
     accepted.push(i < MAX ? created : Math.max(created, (accepted[i - MAX] as number) + PER_MS))
   }
   return accepted.at(-1) ?? 0
@@ -146,21 +146,21 @@ function lowerBoundMs(createdAtMs: readonly number[]): number {
 interface Phase {
   readonly name: string
   /** When each message is created, ms after the phase starts. */
-  readonly createdAtMs: readonly number[]
+  readonly createdAfterMs: readonly number[]
 }
 
 const PHASES: readonly Phase[] = [
-  { name: '(a) burst', createdAtMs: Array.from({ length: CALLS }, () => 0) },
+  { name: '(a) burst', createdAfterMs: Array.from({ length: CALLS }, () => 0) },
   {
     name: `(b) 1 per ${PRODUCER_EVERY_MS} ms`,
-    createdAtMs: Array.from({ length: CALLS }, (_, i) => i * PRODUCER_EVERY_MS),
+    createdAfterMs: Array.from({ length: CALLS }, (_, i) => i * PRODUCER_EVERY_MS),
   },
 ]
 
 type Cluster = MtprotoCluster
 
 /** Records when the server received each sendMessage and which it refused, from the world's side. */
-function recordTimeline(cluster: Cluster): { since(startMs: number): TimelineRow } {
+function recordTimeline(cluster: Cluster): { since(startAt: number): TimelineRow } {
   const world = cluster.world
   const events: Array<{ at: number; refusedForMs: number | undefined }> = []
   if (world !== undefined) {
@@ -179,9 +179,9 @@ function recordTimeline(cluster: Cluster): { since(startMs: number): TimelineRow
     }
   }
   return {
-    since(startMs) {
-      const mine = events.filter((event) => event.at >= startMs)
-      const at = (event: { at: number }) => Math.round(event.at - startMs)
+    since(startAt) {
+      const mine = events.filter((event) => event.at >= startAt)
+      const at = (event: { at: number }) => Math.round(event.at - startAt)
       return {
         key: 'account messages.sendMessage',
         requests: mine.map(at),
@@ -206,7 +206,7 @@ async function runPhase(
   let settled = 0
   let lost = 0
   const timers: ReturnType<typeof setTimeout>[] = []
-  const calls = phase.createdAtMs.map(
+  const calls = phase.createdAfterMs.map(
     (createdAt, i) =>
       new Promise<void>((resolve) => {
         const go = () =>
@@ -236,7 +236,7 @@ async function runPhase(
   for (const timer of timers) clearTimeout(timer)
   const makespan = performance.now() - started
   const after = cluster.report()
-  const lowerBound = lowerBoundMs(phase.createdAtMs)
+  const lowerBound = lowerBoundMs(phase.createdAfterMs)
   const row = timeline.since(started)
   const slug = `${driver.name}-${phase.name}`
     .toLowerCase()
@@ -248,7 +248,7 @@ async function runPhase(
   return {
     client: driver.name,
     phase: phase.name,
-    calls: phase.createdAtMs.length,
+    calls: phase.createdAfterMs.length,
     'makespan ms': Math.round(makespan),
     'lower bound ms': lowerBound,
     ratio: Number((makespan / lowerBound).toFixed(2)),
@@ -257,7 +257,7 @@ async function runPhase(
     'violations seen': after.floodViolations - before.floodViolations,
     'violations strict': after.floodViolationsStrict - before.floodViolationsStrict,
     lost,
-    unfinished: phase.createdAtMs.length - settled,
+    unfinished: phase.createdAfterMs.length - settled,
   }
 }
 

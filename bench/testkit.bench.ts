@@ -29,7 +29,7 @@ interface FloodRow {
 
 async function floodBound(calls: number, max: number, perMs: number): Promise<FloodRow> {
   const cluster = await startCluster({
-    accounts: { bot: { homeDc: 2 } },
+    accounts: { bot: { homeDcId: 2 } },
     floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: max, windowMs: perMs }],
   })
   const invoke = createTestkitInvoker(cluster, {
@@ -72,7 +72,7 @@ async function floodBound(calls: number, max: number, perMs: number): Promise<Fl
 
 /** Calls per second with nothing limiting them: `callers` concurrent loops of `help.getConfig`. */
 async function unlimited(calls: number, callers: number, through: 'engine' | 'transport') {
-  const cluster = await startCluster({ accounts: { bot: { homeDc: 2 } }, floodRules: [] })
+  const cluster = await startCluster({ accounts: { bot: { homeDcId: 2 } }, floodRules: [] })
   const transport = connect(cluster, { account: 'bot' })
   const invoke = createInvoker({ send: (request) => transport.send(request), homeDcId: 2 })
   const call =

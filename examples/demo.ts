@@ -56,9 +56,9 @@ const progress = createProgress(process.stdout, style, () => {
 
 // Notable events, one line each (a flood window once, however many calls it holds).
 const shown = new Set<string>()
-const windowShownUntil = new Map<string, number>()
+const shownWindowEndsAt = new Map<string, number>()
 const once = (key: string) => !shown.has(key) && shown.add(key) !== undefined
-invoke.on('homeDcChanged', (e) =>
+invoke.on('homeDcChange', (e) =>
   progress.note(
     `${style.cyan('303')} ${e.kind}_MIGRATE_${e.toDcId}: the account lives on DC ${e.toDcId}, home moved there`,
   ),
@@ -73,9 +73,9 @@ invoke.on('authorize', (e) => {
 invoke.on('floodWait', (e) => {
   if (e.willWait) sleepers.push(e.retryAt)
   // Every call refused in the same window reports it: show each window once.
-  const last = windowShownUntil.get(e.key) ?? 0
+  const last = shownWindowEndsAt.get(e.key) ?? 0
   if (Math.abs(e.retryAt - last) < 500) return
-  windowShownUntil.set(e.key, e.retryAt)
+  shownWindowEndsAt.set(e.key, e.retryAt)
   progress.note(
     `${style.yellow('420')} ${e.method}: ${e.error.errorMessage}, ` +
       `${e.willWait ? `waiting ${(e.waitMs / 1000).toFixed(1)} s; later calls held locally` : 'handed to the caller'}`,

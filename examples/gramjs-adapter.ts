@@ -19,7 +19,7 @@ const client = new TelegramClient(new StringSession(''), 12345, 'api-hash', {
 // Stand-in for `await client.connect()`: a server allowing 3 messages per second per chat.
 client.session.setDC(2, '127.0.0.1', 443)
 const world = new World({
-  accounts: { alice: { homeDc: 2 } },
+  accounts: { alice: { homeDcId: 2 } },
   floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 3, windowMs: 1000 }],
 })
 const network = attachWorld(client, { world, account: 'alice' })

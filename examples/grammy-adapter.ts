@@ -21,7 +21,7 @@ const bot = new Bot(token, { client: { apiRoot: server.apiRoot } })
 const recovery = botApiTransformer({ token, maxFloodWaitMs: 30_000 })
 bot.api.config.use(recovery)
 recovery.on('floodWait', (event) => console.log(`  429 for chat ${event.chatId}: waiting ${event.waitMs} ms`))
-recovery.on('migrated', (event) => console.log(`  chat ${event.fromChatId} is now ${event.toChatId}`))
+recovery.on('chatMigrate', (event) => console.log(`  chat ${event.fromChatId} is now ${event.toChatId}`))
 // -------------------------------------------------------------------------------------------------
 
 console.log('Six messages, one every 100 ms, to a chat that takes three per second:')

@@ -13,7 +13,7 @@ import { worldServer } from 'mtproto-errors/testkit/clients'
 
 // Stand-in for Telegram: a server allowing 3 messages per second per chat, and 500s now and then.
 const world = new World({
-  accounts: { alice: { homeDc: 2 } },
+  accounts: { alice: { homeDcId: 2 } },
   floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 3, windowMs: 1000 }],
   faults: { internalErrorRate: 0.2 },
   seed: 7,

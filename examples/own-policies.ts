@@ -16,9 +16,9 @@ function keyOf(call: CallContext): string {
 }
 
 /** The window still open on this call's key, as a FloodError the caller can read, or nothing. */
-async function waitOrRefuse(call: CallContext, key: string, untilMs: number): Promise<Failure | undefined> {
+async function waitOrRefuse(call: CallContext, key: string, endsAt: number): Promise<Failure | undefined> {
   const { clock, floodStore } = call.invoker
-  for (let until: number | undefined = untilMs; until !== undefined && until > clock.now(); ) {
+  for (let until: number | undefined = endsAt; until !== undefined && until > clock.now(); ) {
     if (until >= call.deadlineAt) {
       // Longer than the call may wait: refuse without touching the server.
       const seconds = Math.ceil((until - clock.now()) / 1000)
@@ -52,10 +52,10 @@ export const rememberFloodWaits: Policy = {
     const seconds = failure.seconds ?? 0
     const { clock, events, minFloodWaitMs } = call.invoker
     const now = clock.now()
-    const untilMs = now + Math.max(seconds * 1000, minFloodWaitMs)
+    const endsAt = now + Math.max(seconds * 1000, minFloodWaitMs)
     const key = keyOf(call)
-    call.invoker.recordFlood(key, untilMs, now)
-    const willWait = untilMs < call.deadlineAt && call.count('rememberFloodWaits') <= 3
+    call.invoker.recordFlood(key, endsAt, now)
+    const willWait = endsAt < call.deadlineAt && call.count('rememberFloodWaits') <= 3
     if (events.has('floodWait')) {
       events.emit('floodWait', {
         method: call.method,
@@ -63,16 +63,16 @@ export const rememberFloodWaits: Policy = {
         dcId: call.dcId,
         key,
         error: failure,
-        waitMs: untilMs - now,
-        retryAt: untilMs,
+        waitMs: endsAt - now,
+        retryAt: endsAt,
         willWait,
       })
     }
     if (!willWait) {
-      call.annotate(failure, { retryAt: untilMs, giveUpReason: 'flood-wait-too-long' })
+      call.annotate(failure, { retryAt: endsAt, giveUpReason: 'flood-wait-too-long' })
       return STOP
     }
-    return call.holdUntil(key, untilMs).then((released) => (released ? RETRY : STOP))
+    return call.holdUntil(key, endsAt).then((released) => (released ? RETRY : STOP))
   },
 }
 

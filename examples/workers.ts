@@ -33,7 +33,7 @@ async function runWorker(config: WorkerConfig): Promise<void> {
   })
   // Logged, not fatal: without Redis the worker goes on with its local windows.
   floodStore.on('down', () => console.log(`worker ${config.index}: Redis unreachable, local windows only`))
-  floodStore.on('synced', (e) => console.log(`worker ${config.index}: synced (${e.loaded} open windows)`))
+  floodStore.on('sync', (e) => console.log(`worker ${config.index}: synced (${e.loaded} open windows)`))
   await floodStore.whenSynced()
 
   const transport = connect({ dcs: config.dcs }, { account: 'alice', defaultDcId: 2 })
@@ -68,7 +68,7 @@ async function runParent(): Promise<void> {
   const ownRedis = process.env.REDIS_URL === undefined ? await startRedisServer() : undefined
   const redisUrl = process.env.REDIS_URL ?? (ownRedis?.url as string)
   const cluster = await startCluster({
-    accounts: { alice: { homeDc: 2 } },
+    accounts: { alice: { homeDcId: 2 } },
     floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', maxCalls: 6, windowMs: 2_000 }],
   })
   try {

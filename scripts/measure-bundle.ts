@@ -17,8 +17,8 @@ export const SCENARIOS: Readonly<Record<string, string>> = {
 console.log(RpcError.from(420, 'FLOOD_WAIT_30').params)`,
   'core only (RpcError)': `import { RpcError } from './src/index.js'
 console.log(RpcError.from(420, 'FLOOD_WAIT_30').params)`,
-  'core + policy (policyOf)': `import { RpcError, policyOf } from './src/index.js'
-console.log(policyOf(RpcError.from(420, 'FLOOD_WAIT_30').template ?? ''))`,
+  'core + actions (actionOf)': `import { RpcError, actionOf } from './src/index.js'
+console.log(actionOf(RpcError.from(420, 'FLOOD_WAIT_30').template ?? ''))`,
   'core + catalogue (explain)': `import { RpcError, explain } from './src/index.js'
 console.log(explain(RpcError.from(420, 'FLOOD_WAIT_30')).summary)`,
 }

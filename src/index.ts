@@ -9,17 +9,17 @@
  * @packageDocumentation
  */
 
+// The slim path: recovery facts without the catalogue's prose (see docs/catalog.md).
+export { actionOf } from './catalog/actions.js'
 // The catalogue: what each error means and what to do about it.
 export { lookup } from './catalog/entries.js'
 export { explain } from './catalog/explain.js'
 export { fieldFromType } from './catalog/field-pattern.js'
 export { type LocaleMessages, registerLocale, userMessageFor } from './catalog/locale.js'
-// The slim path: recovery facts without the catalogue's prose (see docs/catalog.md).
-export { policyOf } from './catalog/policy.js'
 export { searchCatalog } from './catalog/search.js'
 export type {
+  CatalogAction,
   CatalogEntry,
-  CatalogPolicy,
   CatalogQuery,
   Explanation,
   FloodScope,
@@ -71,8 +71,8 @@ export {
   type PoolAccountState,
   type PoolCallOptions,
   type PoolEvents,
-  type PoolMoveEvent,
   type PoolOptions,
+  type PoolRerouteEvent,
 } from './pool/account-pool.js'
 // The recovery engine: the invoker, its options and events, and the policy contract.
 export type { AttemptRecord } from './recovery/attempt.js'
@@ -95,8 +95,8 @@ export {
   DeadlineExceededError,
   HookError,
   InvokerClosedError,
+  NetworkError,
   RecoveryError,
-  TransportError,
 } from './recovery/errors.js'
 export type {
   AuthorizeEvent,
@@ -105,15 +105,15 @@ export type {
   FloodWaitEvent,
   FloodWindowHitEvent,
   GiveUpEvent,
-  HomeDcChangedEvent,
+  HomeDcChangeEvent,
   MigrateEvent,
   NotForUserEvent,
-  PacedEvent,
-  PaceLearnedEvent,
+  PaceChangeEvent,
+  PaceWaitEvent,
   RecoveryEvents,
   RetryEvent,
   SessionDeadEvent,
-  SpeedLimitedEvent,
+  SpeedLimitEvent,
   StoreErrorEvent,
   Unsubscribe,
 } from './recovery/events.js'

@@ -21,7 +21,7 @@ export interface WorkerTask {
   readonly messages: ReadonlyArray<{ readonly chatId: number; readonly text: string }>
   readonly redisPort: number
   /** Epoch ms at which every worker starts sending, so the processes overlap. */
-  readonly startAtMs: number
+  readonly startAt: number
 }
 
 /** What a worker reports. */
@@ -55,7 +55,7 @@ switch (task.variant) {
     break
 }
 
-const lateMs = Date.now() - task.startAtMs
+const lateMs = Date.now() - task.startAt
 if (lateMs > 0) throw new Error(`worker: ready ${lateMs} ms after the start; give it more time`)
 await new Promise((resolve) => setTimeout(resolve, -lateMs))
 

@@ -49,7 +49,7 @@ export const ACCOUNT = 'demo-bot'
 export const CLUSTER: PlainClusterOptions = {
   seed: 2024,
   // The session was created on DC 1 before the account moved to DC 2: calls there are redirected.
-  accounts: { [ACCOUNT]: { homeDc: 2, authorizedOn: [1, 2] } },
+  accounts: { [ACCOUNT]: { homeDcId: 2, authorizedOn: [1, 2] } },
   files: { 'holiday-video': 4 },
   statsDcs: { 'news-channel': 3 },
   floodRules: DEFAULT_FLOOD_RULES,

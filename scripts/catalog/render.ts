@@ -48,7 +48,7 @@ export type KnownTemplate = keyof TemplateParams
  * The light table: what to do about each template, without any prose. One string per entry so
  * the bundle stays small and a diff shows one line per changed entry; decoded on first use.
  */
-function renderPolicy(entries: readonly DataEntry[]): string {
+function renderActions(entries: readonly DataEntry[]): string {
   const rows = entries.map((e) =>
     str([e.name, e.codes.join(','), e.action, e.scope ?? '', e.field ?? ''].join('|')),
   )
@@ -57,7 +57,7 @@ function renderPolicy(entries: readonly DataEntry[]): string {
  * One row per catalogue entry: \`name|codes|action|scope|field\`, codes comma-separated with the
  * usual one first, empty scope and field when they do not apply. Sorted by name.
  */
-export const POLICY_ROWS: readonly string[] = [
+export const ACTION_ROWS: readonly string[] = [
 ${rows.map((r) => `  ${r},`).join('\n')}
 ]
 `
@@ -65,7 +65,7 @@ ${rows.map((r) => `  ${r},`).join('\n')}
 
 /**
  * The heavy table: prose, parameter meanings and methods. Only `explain()`, `lookup()` and the
- * search import it, so code that only parses or only needs the policy does not pay for it.
+ * search import it, so code that only parses or only needs the actions does not pay for it.
  */
 function renderEntries(entries: readonly DataEntry[]): string {
   const rows = entries.map((e) => {
@@ -75,7 +75,7 @@ function renderEntries(entries: readonly DataEntry[]): string {
   })
   return `${BANNER}
 /**
- * One row per catalogue entry, in the order of \`POLICY_ROWS\`: name, description, user message
+ * One row per catalogue entry, in the order of \`ACTION_ROWS\`: name, description, user message
  * (empty when none), parameters (\`name|unit|meaning\` lines) and methods (space-separated, \`*\`
  * when any call can return it).
  */
@@ -89,7 +89,7 @@ ${rows.join('\n')}
 export function renderCatalog(entries: readonly DataEntry[]): GeneratedFiles {
   return {
     'src/error/templates.generated.ts': renderTemplates(entries),
-    'src/catalog/policy.generated.ts': renderPolicy(entries),
+    'src/catalog/actions.generated.ts': renderActions(entries),
     'src/catalog/entries.generated.ts': renderEntries(entries),
   }
 }

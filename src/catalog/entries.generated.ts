@@ -1,7 +1,7 @@
 // Generated from data/errors.yaml by scripts/generate-catalog.ts. Do not edit by hand.
 
 /**
- * One row per catalogue entry, in the order of `POLICY_ROWS`: name, description, user message
+ * One row per catalogue entry, in the order of `ACTION_ROWS`: name, description, user message
  * (empty when none), parameters (`name|unit|meaning` lines) and methods (space-separated, `*`
  * when any call can return it).
  */

@@ -1,5 +1,5 @@
+import { actionTable, findAction, type IndexedAction } from './actions.js'
 import { ENTRY_ROWS } from './entries.generated.js'
-import { findPolicy, type IndexedPolicy, policyTable } from './policy.js'
 import type { CatalogEntry, ParamInfo } from './types.js'
 
 const cache = new Map<number, CatalogEntry>()
@@ -15,13 +15,13 @@ function decodeParams(text: string): readonly ParamInfo[] {
   )
 }
 
-function build({ policy, row }: IndexedPolicy): CatalogEntry {
+function build({ action, row }: IndexedAction): CatalogEntry {
   let entry = cache.get(row)
   if (entry !== undefined) return entry
   const [, description = '', userMessage = '', params = '', methods = ''] = ENTRY_ROWS[row] ?? []
   const anyMethod = methods === '*'
   entry = Object.freeze({
-    ...policy,
+    ...action,
     params: decodeParams(params),
     description,
     ...(userMessage ? { userMessage } : {}),
@@ -38,12 +38,12 @@ function build({ policy, row }: IndexedPolicy): CatalogEntry {
  * `explain()` for an answer that is never `undefined`. Entries are frozen and shared.
  */
 export function lookup(templateOrType: string): CatalogEntry | undefined {
-  const found = findPolicy(templateOrType)
+  const found = findAction(templateOrType)
   return found === undefined ? undefined : build(found)
 }
 
 /** Every entry of the catalogue, sorted by name. The array and its entries are frozen. */
 export function catalogEntries(): readonly CatalogEntry[] {
-  if (all === undefined) all = Object.freeze([...policyTable().values()].map(build))
+  if (all === undefined) all = Object.freeze([...actionTable().values()].map(build))
   return all
 }

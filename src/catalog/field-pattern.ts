@@ -1,4 +1,4 @@
-import { findPolicy } from './policy.js'
+import { findAction } from './actions.js'
 
 /**
  * Suffixes the protocol uses for errors about one input field (its own examples are
@@ -24,8 +24,8 @@ const FIELD_SUFFIXES = [
  */
 export function fieldFromType(type: string, code?: number): string | undefined {
   if (code !== undefined && code !== 400) return undefined
-  const known = findPolicy(type)
-  if (known !== undefined) return known.policy.field
+  const known = findAction(type)
+  if (known !== undefined) return known.action.field
   return fieldByPattern(type)
 }
 

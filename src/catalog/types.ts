@@ -74,9 +74,9 @@ export interface CatalogEntry {
 
 /**
  * The light facts of an entry, without prose: what a recovery policy needs. Importing only these
- * (through `policyOf`) keeps descriptions and user messages out of a bundle.
+ * (through `actionOf`) keeps descriptions and user messages out of a bundle.
  */
-export interface CatalogPolicy {
+export interface CatalogAction {
   /** Template (`FLOOD_WAIT_%d`) or plain type name. */
   readonly name: string
   /** Every code the type has been seen with; the first is the usual one. */

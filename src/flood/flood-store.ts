@@ -18,13 +18,13 @@
 export interface FloodStore {
   /** The number of windows held locally (expired ones not yet purged may be counted). */
   readonly size: number
-  /** The end of the open window under `key` (epoch ms), or `undefined` when none is open at `nowMs`. */
-  get(key: string, nowMs: number): number | undefined
+  /** The end of the open window under `key` (epoch ms), or `undefined` when none is open at `now`. */
+  get(key: string, now: number): number | undefined
   /**
-   * Remembers that `key` may not be called before `untilMs`. Never shortens a window: a record that
+   * Remembers that `key` may not be called before `endsAt`. Never shortens a window: a record that
    * ends earlier than the one held is ignored, because the server's longest word wins.
    */
-  record(key: string, untilMs: number, nowMs: number): void | Promise<void>
+  record(key: string, endsAt: number, now: number): void | Promise<void>
   /** Forgets one window (after a logout, or when the user knows better). Optional. */
   delete?(key: string): void | Promise<void>
   /** Forgets every window. Optional. */
@@ -35,6 +35,6 @@ export interface FloodStore {
    * purged may answer `true`. Optional; without it every scope's key is looked up.
    */
   hasGroup?(group: string): boolean
-  /** The windows open at `nowMs`, as `[key, untilMs]` pairs, for reports (the account pool's). Optional. */
-  open?(nowMs: number): Iterable<[string, number]>
+  /** The windows open at `now`, as `[key, endsAt]` pairs, for reports (the account pool's). Optional. */
+  open?(now: number): Iterable<[string, number]>
 }

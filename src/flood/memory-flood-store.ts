@@ -41,11 +41,11 @@ export class MemoryFloodStore implements FloodStore {
   }
 
   /** {@inheritDoc FloodStore.get} */
-  get(key: string, nowMs: number): number | undefined {
+  get(key: string, now: number): number | undefined {
     if (this.windows.size === 0) return undefined
     const until = this.windows.get(key)
     if (until === undefined) return undefined
-    if (until > nowMs) return until
+    if (until > now) return until
     this.remove(key)
     return undefined
   }
@@ -56,18 +56,18 @@ export class MemoryFloodStore implements FloodStore {
   }
 
   /** {@inheritDoc FloodStore.record} */
-  record(key: string, untilMs: number, nowMs: number): void {
-    if (!(untilMs > nowMs)) return
+  record(key: string, endsAt: number, now: number): void {
+    if (!(endsAt > now)) return
     const held = this.windows.get(key)
-    if (held !== undefined && held >= untilMs) return
+    if (held !== undefined && held >= endsAt) return
     // Re-inserting moves the key to the end, so eviction order stays "oldest record first".
     if (held !== undefined) this.windows.delete(key)
     else {
-      if (this.windows.size >= this.sweepAt || this.windows.size >= this.maxKeys) this.makeRoom(nowMs)
+      if (this.windows.size >= this.sweepAt || this.windows.size >= this.maxKeys) this.makeRoom(now)
       const group = floodKeyGroup(key)
       this.groups.set(group, (this.groups.get(group) ?? 0) + 1)
     }
-    this.windows.set(key, untilMs)
+    this.windows.set(key, endsAt)
   }
 
   /** {@inheritDoc FloodStore.delete} */
@@ -82,16 +82,16 @@ export class MemoryFloodStore implements FloodStore {
     this.sweepAt = MIN_SWEEP_SIZE
   }
 
-  /** The windows still open at `nowMs`, as `[key, untilMs]` pairs (for a store that mirrors this one). */
-  *open(nowMs: number): IterableIterator<[string, number]> {
-    for (const entry of this.windows) if (entry[1] > nowMs) yield entry
+  /** The windows still open at `now`, as `[key, endsAt]` pairs (for a store that mirrors this one). */
+  *open(now: number): IterableIterator<[string, number]> {
+    for (const entry of this.windows) if (entry[1] > now) yield entry
   }
 
-  /** Drops every window that has ended by `nowMs`; returns how many were dropped. */
-  purge(nowMs: number): number {
+  /** Drops every window that has ended by `now`; returns how many were dropped. */
+  purge(now: number): number {
     let dropped = 0
     for (const [key, until] of this.windows) {
-      if (until <= nowMs) {
+      if (until <= now) {
         this.remove(key)
         dropped++
       }
@@ -99,8 +99,8 @@ export class MemoryFloodStore implements FloodStore {
     return dropped
   }
 
-  private makeRoom(nowMs: number): void {
-    this.purge(nowMs)
+  private makeRoom(now: number): void {
+    this.purge(now)
     for (const key of this.windows.keys()) {
       if (this.windows.size < this.maxKeys) break
       this.remove(key)

@@ -11,8 +11,8 @@ export interface MemoryPaceStoreOptions {
 
 /** The in-memory {@link PaceStore}: every answer is synchronous. */
 export interface MemoryPaceStore extends Required<PaceStore> {
-  reserve(limits: readonly PaceLimit[], nowMs: number): PaceSlot
-  release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): void
+  reserve(limits: readonly PaceLimit[], now: number): PaceSlot
+  release(limits: readonly PaceLimit[], slot: PaceSlot, now: number): void
   /** Limits remembered (those with a booking ahead, and idle ones not swept yet). */
   readonly size: number
 }
@@ -27,7 +27,7 @@ function intervalOf(limit: PaceLimit): number {
  * The one in-process GCRA with reservations, the same algorithm as the Redis script (see
  * src/redis/pace-script.ts) on the caller's clock: the engine's default pace store, and the Redis
  * store's schedule while Redis is unreachable. One theoretical arrival time (TAT) per limit key, in a `Map`; no timers and no
- * clock of its own (the caller's `nowMs` is the clock, so fake time works in tests). Runtime-free.
+ * clock of its own (the caller's `now` is the clock, so fake time works in tests). Runtime-free.
  *
  * A reservation books the earliest instant every named limit allows, `max(now, TAT - tolerance)`
  * over the limits, then moves each limit's TAT past it; so at most `burst` sends leave together
@@ -42,8 +42,8 @@ export function createMemoryPaceStore(options: MemoryPaceStoreOptions = {}): Mem
   const booked = new WeakMap<PaceSlot, { limits: readonly PaceLimit[]; tats: readonly number[] }>()
 
   /** Frees one entry for a new key: the schedules already past first, then the oldest. */
-  function makeRoom(nowMs: number): void {
-    for (const [key, tat] of tats) if (tat <= nowMs) tats.delete(key)
+  function makeRoom(now: number): void {
+    for (const [key, tat] of tats) if (tat <= now) tats.delete(key)
     for (const key of tats.keys()) {
       if (tats.size < maxKeys) break
       tats.delete(key)
@@ -51,23 +51,23 @@ export function createMemoryPaceStore(options: MemoryPaceStoreOptions = {}): Mem
   }
 
   /** The earliest slot `limit` allows by itself. */
-  function earliestOf(limit: PaceLimit, nowMs: number): number {
+  function earliestOf(limit: PaceLimit, now: number): number {
     checkPaceLimit(limit)
     const tat = tats.get(limit.key)
-    return tat === undefined ? nowMs : Math.max(nowMs, tat - (limit.burst - 1) * intervalOf(limit))
+    return tat === undefined ? now : Math.max(now, tat - (limit.burst - 1) * intervalOf(limit))
   }
 
-  function reserve(limits: readonly PaceLimit[], nowMs: number): PaceSlot {
-    let slot = nowMs
-    for (const limit of limits) slot = Math.max(slot, earliestOf(limit, nowMs))
+  function reserve(limits: readonly PaceLimit[], now: number): PaceSlot {
+    let slot = now
+    for (const limit of limits) slot = Math.max(slot, earliestOf(limit, now))
     const after = limits.map((limit) => {
       const before = tats.get(limit.key)
-      if (before === undefined && tats.size >= maxKeys) makeRoom(nowMs)
+      if (before === undefined && tats.size >= maxKeys) makeRoom(now)
       const tat = Math.max(before ?? slot, slot) + intervalOf(limit)
       tats.set(limit.key, tat)
       return tat
     })
-    const result: PaceSlot = { delayMs: slot - nowMs }
+    const result: PaceSlot = { delayMs: slot - now }
     booked.set(result, { limits, tats: after })
     return result
   }
@@ -77,7 +77,7 @@ export function createMemoryPaceStore(options: MemoryPaceStoreOptions = {}): Mem
       return tats.size
     },
     reserve,
-    release(_limits, slot, nowMs) {
+    release(_limits, slot, now) {
       // What the slot booked is known here; the limits passed are those the caller asked for.
       const booking = booked.get(slot)
       if (booking === undefined) return
@@ -86,7 +86,7 @@ export function createMemoryPaceStore(options: MemoryPaceStoreOptions = {}): Mem
         const after = booking.tats[i] as number
         if (tats.get(limit.key) !== after) return
         const tat = after - intervalOf(limit)
-        if (tat > nowMs) tats.set(limit.key, tat)
+        if (tat > now) tats.set(limit.key, tat)
         else tats.delete(limit.key)
       })
     },

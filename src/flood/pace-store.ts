@@ -30,15 +30,15 @@ export interface PaceSlot {
 export interface PaceStore {
   /**
    * Books the earliest slot at which one more send keeps every limit in `limits` (checked together,
-   * atomically), and returns how long to wait for it. `nowMs` is the caller's clock, used only by
+   * atomically), and returns how long to wait for it. `now` is the caller's clock, used only by
    * stores without a clock of their own.
    */
-  reserve(limits: readonly PaceLimit[], nowMs: number): PaceSlot | Promise<PaceSlot>
+  reserve(limits: readonly PaceLimit[], now: number): PaceSlot | Promise<PaceSlot>
   /**
    * Gives back a slot booked by `reserve` that the call will not use (it ended first), so later
    * sends are not spaced for a send that never left. Best effort; optional.
    */
-  release?(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): void | Promise<void>
+  release?(limits: readonly PaceLimit[], slot: PaceSlot, now: number): void | Promise<void>
 }
 
 /** Throws a clear error for a limit no schedule can keep (a zero count would divide by zero). */

@@ -107,7 +107,7 @@ function failed(state: CallState, sends: number, error: unknown, outcome: string
   span.setAttribute(ATTR.waitedMs, state.waitedMs)
   if (details !== undefined) span.setAttribute(ATTR.giveUpReason, details.giveUpReason)
   if (lastDc !== undefined) span.setAttribute(ATTR.finalDc, lastDc)
-  // The type only: messages of transport failures may quote what the application sent.
+  // The type only: messages of network failures may quote what the application sent.
   span.setStatus({ code: SpanStatusCode.ERROR, message: type })
   span.end()
 }

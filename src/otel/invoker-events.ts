@@ -34,7 +34,7 @@ export function listenToInvoker(
     unit: '{call}',
   })
   const retries = meter.createCounter(METRIC.retries, {
-    description: 'Calls repeated after an internal or transport failure',
+    description: 'Calls repeated after an internal or network failure',
     unit: '{retry}',
   })
   const migrations = meter.createCounter(METRIC.migrations, {
@@ -49,7 +49,7 @@ export function listenToInvoker(
     description: 'Authorizations lost (log in again)',
     unit: '{session}',
   })
-  const speedLimited = meter.createCounter(METRIC.speedLimited, {
+  const speedLimit = meter.createCounter(METRIC.speedLimit, {
     description: 'FLOOD_PREMIUM_WAIT answers: the account is speed-limited',
     unit: '{wait}',
   })
@@ -129,9 +129,9 @@ export function listenToInvoker(
       sessionsDead.add(1, attributes)
       states.current()?.span.addEvent(SPAN_EVENT.sessionDead, { [ATTR.sessionReason]: event.reason })
     }),
-    invoker.on('speedLimited', (event) => {
-      speedLimited.add(1, labels(event.method, event.account))
-      states.current()?.span.addEvent(SPAN_EVENT.speedLimited, { [ATTR.waitMs]: event.waitMs })
+    invoker.on('speedLimit', (event) => {
+      speedLimit.add(1, labels(event.method, event.account))
+      states.current()?.span.addEvent(SPAN_EVENT.speedLimit, { [ATTR.waitMs]: event.waitMs })
     }),
     // The call that ran the re-authorization gets the event; calls that waited for the same one
     // (a single flight per DC) do not, though their repeat is counted in their attempts.

@@ -22,7 +22,7 @@ export const METRIC = {
   migrations: 'mtproto.client.migrations',
   giveUps: 'mtproto.client.give_ups',
   sessionsDead: 'mtproto.client.sessions.dead',
-  speedLimited: 'mtproto.client.speed_limited',
+  speedLimit: 'mtproto.client.speed_limited',
   storeErrors: 'mtproto.flood_store.errors',
   storeState: 'mtproto.flood_store.state',
   storeWindows: 'mtproto.flood_store.windows',
@@ -85,7 +85,7 @@ export const SPAN_EVENT = {
   wait: 'mtproto.wait',
   redirect: 'mtproto.redirect',
   refused: 'mtproto.refused',
-  speedLimited: 'mtproto.speed_limited',
+  speedLimit: 'mtproto.speed_limited',
   sessionDead: 'mtproto.session.dead',
   authorize: 'mtproto.authorize',
 } as const

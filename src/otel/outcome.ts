@@ -3,7 +3,7 @@ import {
   CircuitOpenError,
   DeadlineExceededError,
   InvokerClosedError,
-  TransportError,
+  NetworkError,
 } from '../recovery/errors.js'
 
 /**
@@ -23,7 +23,7 @@ export type CallOutcome =
   | 'aborted'
   | 'closed'
   | 'circuit_open'
-  | 'transport'
+  | 'network'
   | 'other'
 
 /** The outcome label of a call that threw `error`; `aborted` when the caller's signal fired. */
@@ -33,11 +33,11 @@ export function outcomeOf(error: unknown, signal: AbortSignal | undefined): Call
   if (error instanceof DeadlineExceededError) return 'deadline'
   if (error instanceof InvokerClosedError) return 'closed'
   if (error instanceof CircuitOpenError) return 'circuit_open'
-  if (error instanceof TransportError) return 'transport'
+  if (error instanceof NetworkError) return 'network'
   return 'other'
 }
 
-/** The error label of a failure being retried: its category, or `transport` / `other`. */
+/** The error label of a failure being retried: its category, or `network` / `other`. */
 export function causeOf(failure: unknown): CallOutcome {
   return outcomeOf(failure, undefined)
 }

@@ -23,7 +23,7 @@ export function instrumentPoolEvents(pool: AccountPool, instruments: Instruments
     result.observe(dead, { [ATTR.poolAccountState]: 'dead' })
   }
   accounts.addCallback(observe)
-  const unsubscribe = pool.on('moved', (event) => {
+  const unsubscribe = pool.on('reroute', (event) => {
     moves.add(1, {
       [ATTR.rpcMethod]: methods.of(event.method),
       ...(instruments.recordAccount && { [ATTR.account]: event.from }),

@@ -20,7 +20,7 @@ export interface InstrumentableFloodStore {
   /** A connection to the shared store was lost. */
   on(name: 'down', listener: (event: { readonly reason: unknown }) => void): Unsubscribe
   /** The mirror was resynced with the shared store. */
-  on(name: 'synced', listener: (event: { readonly durationMs: number }) => void): Unsubscribe
+  on(name: 'sync', listener: (event: { readonly durationMs: number }) => void): Unsubscribe
   /** A window recorded by another process arrived. */
   on(name: 'remoteWindow', listener: (event: { readonly via: 'message' | 'sync' }) => void): Unsubscribe
   /** A sync or a write-back failed. */
@@ -58,7 +58,7 @@ export function instrumentStore(store: InstrumentableFloodStore, instruments: In
   state.addCallback(observeState)
   windows.addCallback(observeSize)
   const subscriptions = [
-    store.on('synced', () => syncs.add(1)),
+    store.on('sync', () => syncs.add(1)),
     store.on('remoteWindow', (event) => remote.add(1, { [ATTR.remoteVia]: event.via })),
     store.on('error', (event) => errors.add(1, { [ATTR.storeOperation]: event.operation })),
     store.on('down', () => errors.add(1, { [ATTR.storeOperation]: 'connection' })),

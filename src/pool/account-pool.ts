@@ -48,11 +48,11 @@ export interface PoolAccountState {
   /** Calls in progress on it. */
   readonly pendingCount: number
   /** Its open flood windows (when the store can list them): key and end, epoch ms. */
-  readonly openWindows: ReadonlyArray<{ readonly key: string; readonly untilMs: number }>
+  readonly openWindows: ReadonlyArray<{ readonly key: string; readonly endsAt: number }>
 }
 
 /** A pooled call left one account for another. */
-export interface PoolMoveEvent {
+export interface PoolRerouteEvent {
   /** The API method. */
   readonly method: string
   /** The account it left. */
@@ -73,8 +73,8 @@ export interface PoolAccountDeadEvent {
 
 /** Events of an {@link AccountPool}, by name. */
 export interface PoolEvents {
-  /** See {@link PoolMoveEvent}. */
-  moved: PoolMoveEvent
+  /** See {@link PoolRerouteEvent}. */
+  reroute: PoolRerouteEvent
   /** See {@link PoolAccountDeadEvent}. */
   accountDead: PoolAccountDeadEvent
 }
@@ -153,7 +153,7 @@ export function createPool(options: PoolOptions): AccountPool {
   /** When `member` could send this call: now, or the end of what holds it. */
   function readyAt(member: Member, method: string, params: unknown, now: number): number {
     const { invoke } = member
-    let at = invoke.floodWindowOf(method, params, now)?.untilMs ?? now
+    let at = invoke.floodWindowOf(method, params, now)?.endsAt ?? now
     const breaker = options.breaker
     if (breaker !== undefined && breaker.stateOf(invoke.homeDcId) !== 'closed') {
       const probe = breaker.circuits().find((c) => c.dcId === invoke.homeDcId)?.nextProbeAt
@@ -224,8 +224,8 @@ export function createPool(options: PoolOptions): AccountPool {
         if (reason === undefined) throw error
         lastError = error
         tried.add(member)
-        if (events.has('moved')) {
-          events.emit('moved', { method, from: member.account, reason, retryAt: details?.retryAt })
+        if (events.has('reroute')) {
+          events.emit('reroute', { method, from: member.account, reason, retryAt: details?.retryAt })
         }
       }
     }
@@ -252,9 +252,9 @@ export function createPool(options: PoolOptions): AccountPool {
       return list.map((member) => {
         const { invoke } = member
         const prefix = accountKeyPrefix(member.account)
-        const openWindows: Array<{ key: string; untilMs: number }> = []
-        for (const [key, untilMs] of invoke.floodStore.open?.(now) ?? []) {
-          if (key.startsWith(prefix)) openWindows.push({ key, untilMs })
+        const openWindows: Array<{ key: string; endsAt: number }> = []
+        for (const [key, endsAt] of invoke.floodStore.open?.(now) ?? []) {
+          if (key.startsWith(prefix)) openWindows.push({ key, endsAt })
         }
         return {
           account: member.account,

@@ -7,7 +7,7 @@ import {
   type CircuitState,
   type CircuitTransition,
 } from './circuit-breaker.js'
-import { CircuitOpenError, TransportError } from './errors.js'
+import { CircuitOpenError, NetworkError } from './errors.js'
 import { type BreakerEvent, Emitter, type Unsubscribe } from './events.js'
 import type { Failure } from './failure.js'
 import { type CallContext, PASS, type Policy } from './policy.js'
@@ -21,7 +21,7 @@ export interface BreakerPolicyOptions extends CircuitBreakerOptions {
   readonly maxBreakerWaitMs?: number
   /**
    * Which failures count against the DC they came from. Default: 500s, codes the protocol does not
-   * list (-503 Timeout among them) and transport failures; not 406, a deliberate answer. Any other
+   * list (-503 Timeout among them) and network failures; not 406, a deliberate answer. Any other
    * answer shows that the DC is up, and counts as a success.
    */
   readonly countsAgainstDc?: (failure: Failure) => boolean
@@ -52,9 +52,9 @@ export interface BreakerPolicy extends Policy {
 /** Key of the home DC while it is not known. */
 const UNKNOWN_DC = 0
 
-/** 500 and unknown codes (-503 among them) and transport failures: what a DC in trouble sends. */
+/** 500 and unknown codes (-503 among them) and network failures: what a DC in trouble sends. */
 export function countsAgainstDcByDefault(failure: Failure): boolean {
-  if (failure instanceof TransportError) return true
+  if (failure instanceof NetworkError) return true
   return isRpcError(failure) && failure.category === 'INTERNAL' && failure.code !== 406
 }
 
@@ -63,7 +63,7 @@ function dcOf(call: CallContext): number | undefined {
 }
 
 /**
- * A circuit breaker per DC, as a policy. A storm of 500s, -503 timeouts or transport failures from
+ * A circuit breaker per DC, as a policy. A storm of 500s, -503 timeouts or network failures from
  * one DC opens its circuit: calls to that DC then fail at once (a `CircuitOpenError` carrying
  * `retryAt`, the next probe; or the call's own last error with `giveUpReason: 'circuit-open'`), or
  * wait for the probe within `maxBreakerWaitMs` and their deadline. After `openMs` one call goes as

@@ -190,8 +190,8 @@ export class Call implements CallContext, HeldCall, PendingCall {
   }
 
   /** {@inheritDoc CallContext.holdUntil} */
-  holdUntil(key: string, untilMs: number): Promise<boolean> {
-    return this.invoker.gate.hold(this, key, untilMs)
+  holdUntil(key: string, endsAt: number): Promise<boolean> {
+    return this.invoker.gate.hold(this, key, endsAt)
   }
 
   /** {@inheritDoc CallContext.settle} */
@@ -300,14 +300,14 @@ export class Call implements CallContext, HeldCall, PendingCall {
   }
 
   /**
-   * Before a wait that ends at `untilMs`: the abort listener always, the deadline timer only if the
+   * Before a wait that ends at `endsAt`: the abort listener always, the deadline timer only if the
    * wait reaches the deadline. Policies start only waits that end in time, so calls held on a flood
    * key share that key's one timer instead of each keeping its own.
    */
-  armWait(untilMs: number): void {
+  armWait(endsAt: number): void {
     this.quiet = false
     this.armAbort()
-    if (untilMs >= this.deadlineAt) this.armDeadline()
+    if (endsAt >= this.deadlineAt) this.armDeadline()
   }
 
   private armAbort(): void {

@@ -80,10 +80,10 @@ export class CircuitBreaker {
     return this.failures
   }
 
-  /** Decides one send at `nowMs`; the transition to half-open (if any) is reported through `onChange`. */
-  admit(nowMs: number, onChange?: (transition: CircuitTransition) => void): Admission {
+  /** Decides one send at `now`; the transition to half-open (if any) is reported through `onChange`. */
+  admit(now: number, onChange?: (transition: CircuitTransition) => void): Admission {
     if (this.current === 'closed') return 'send'
-    if (this.current === 'half-open' || nowMs < this.probeAt) return 'refuse'
+    if (this.current === 'half-open' || now < this.probeAt) return 'refuse'
     const change = this.move('half-open')
     onChange?.(change)
     return 'probe'
@@ -98,15 +98,15 @@ export class CircuitBreaker {
   }
 
   /** A send failed the way a DC in trouble fails. Returns the transition, if the circuit opened. */
-  failure(nowMs: number): CircuitTransition | undefined {
+  failure(now: number): CircuitTransition | undefined {
     this.failures++
     if (this.current === 'half-open') {
       this.openFor = Math.min(this.openFor * 2, this.maxOpenMs)
-      this.probeAt = nowMs + this.openFor
+      this.probeAt = now + this.openFor
       return this.move('open')
     }
     if (this.current === 'closed' && this.failures >= this.threshold) {
-      this.probeAt = nowMs + this.openFor
+      this.probeAt = now + this.openFor
       return this.move('open')
     }
     return undefined
@@ -116,9 +116,9 @@ export class CircuitBreaker {
    * The probe ended without a verdict (aborted, out of time): open again with the next probe due
    * at once, so the next call asks the DC instead of every call waiting on an answer that never comes.
    */
-  abandonProbe(nowMs: number): CircuitTransition | undefined {
+  abandonProbe(now: number): CircuitTransition | undefined {
     if (this.current !== 'half-open') return undefined
-    this.probeAt = nowMs
+    this.probeAt = now
     return this.move('open')
   }
 

@@ -15,7 +15,7 @@ import { retryPolicy } from './retry-policy.js'
  * 3. `auth`: after migrate, whose DC choice tells home from elsewhere; before retry, so the 406
  *    AUTH_KEY_DUPLICATED ends the session instead of being retried as an unknown code.
  * 4. `flood`, 5. `input`: each owns one category (420, 400).
- * 6. `retry`: last, the catch-all for 500s, unknown codes and transport failures that no specific
+ * 6. `retry`: last, the catch-all for 500s, unknown codes and network failures that no specific
  *    policy claimed.
  *
  * The deadline, the abort signal and `close()` are not policies: they belong to the call itself, and

@@ -161,8 +161,8 @@ export class Engine implements InvokerContext {
   }
 
   /** {@inheritDoc InvokerContext.openFloodWindow} */
-  openFloodWindow(method: string, params: unknown, nowMs: number): OpenWindow | undefined {
-    return findOpenFloodWindow(this, method, params, nowMs)
+  openFloodWindow(method: string, params: unknown, now: number): OpenWindow | undefined {
+    return findOpenFloodWindow(this, method, params, now)
   }
 
   /** What `error`'s window is counted against: the user's choice, the known scope, else the exact call. */
@@ -171,9 +171,9 @@ export class Engine implements InvokerContext {
   }
 
   /** Records a window; an asynchronous store's failure becomes a `storeError` event, never a call failure. */
-  recordFlood(key: string, untilMs: number, nowMs: number): void {
+  recordFlood(key: string, endsAt: number, now: number): void {
     try {
-      const written = this.floodStore.record(key, untilMs, nowMs)
+      const written = this.floodStore.record(key, endsAt, now)
       if (written !== undefined) written.then(undefined, (error: unknown) => this.storeFailed(key, error))
     } catch (error) {
       this.storeFailed(key, error)
@@ -227,7 +227,7 @@ export class Engine implements InvokerContext {
     if (this.homeDcId === toDcId) return Promise.resolve()
     const change = { fromDcId: this.homeDcId, toDcId, kind }
     this.homeDcId = toDcId
-    this.events.emit('homeDcChanged', { account: this.account, ...change })
+    this.events.emit('homeDcChange', { account: this.account, ...change })
     return this.singleFlight(key, async () => {
       await this.hooks.onHomeDcChange?.(change, { signal: this.lifetimeSignal })
     })

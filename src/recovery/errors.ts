@@ -20,13 +20,13 @@ export class RecoveryError extends Error {
  * the transport threw. The original value is the `cause`. Treated like a 500 for retries: the call
  * may or may not have reached the server, exactly as with an internal error.
  */
-export class TransportError extends RecoveryError {
+export class NetworkError extends RecoveryError {
   /** The DC the call was sent to, when known. */
   readonly dcId: number | undefined
 
   /** Wraps what `send` threw. */
   constructor(cause: unknown, method?: string, dcId?: number) {
-    super(`transport failed: ${describe(cause)}`, method, { cause })
+    super(`send failed: ${describe(cause)}`, method, { cause })
     this.dcId = dcId
   }
 }
@@ -83,7 +83,7 @@ export class CallAbortedError extends RecoveryError {
 }
 
 /**
- * The circuit of the call's DC is open (a storm of internal errors, timeouts or transport failures
+ * The circuit of the call's DC is open (a storm of internal errors, timeouts or network failures
  * there), and the call was not sent. Only thrown for a call that never got a real error; one that
  * did ends with that error, `giveUpReason: 'circuit-open'` and `retryAt`.
  */
@@ -106,7 +106,7 @@ export class CircuitOpenError extends RecoveryError {
 
 for (const Class of [
   RecoveryError,
-  TransportError,
+  NetworkError,
   HookError,
   DeadlineExceededError,
   InvokerClosedError,

@@ -111,7 +111,7 @@ export interface FloodWindowHitEvent {
 }
 
 /** FLOOD_PREMIUM_WAIT: the account's speed is limited, which Premium lifts (an upsell moment). */
-export interface SpeedLimitedEvent {
+export interface SpeedLimitEvent {
   /** The API method of the call. */
   readonly method: string
   /** The account label of the invoker. */
@@ -141,7 +141,7 @@ export interface MigrateEvent {
 }
 
 /** The account's home DC moved. */
-export interface HomeDcChangedEvent {
+export interface HomeDcChangeEvent {
   /** The account label of the invoker. */
   readonly account: string
   /** The DC before the move, when known. */
@@ -166,7 +166,7 @@ export interface AuthorizeEvent {
   readonly error?: unknown
 }
 
-/** A call is about to be repeated after an internal or transport failure. */
+/** A call is about to be repeated after an internal or network failure. */
 export interface RetryEvent {
   /** The API method of the call. */
   readonly method: string
@@ -251,7 +251,7 @@ export interface BreakerEvent {
 }
 
 /** A flood key's pace was learned from a refusal, or shrunk by a later one (see `PacingOptions`). */
-export interface PaceLearnedEvent {
+export interface PaceChangeEvent {
   /** The flood key now paced. */
   readonly key: string
   /** The method whose refusal taught it. */
@@ -271,7 +271,7 @@ export interface PaceLearnedEvent {
 }
 
 /** A call waited for its turn on a paced key, and goes now. */
-export interface PacedEvent {
+export interface PaceWaitEvent {
   /** The API method of the call. */
   readonly method: string
   /** The account label of the invoker. */
@@ -290,12 +290,12 @@ export interface RecoveryEvents {
   floodWait: FloodWaitEvent
   /** See {@link FloodWindowHitEvent}. */
   floodWindowHit: FloodWindowHitEvent
-  /** See {@link SpeedLimitedEvent}. */
-  speedLimited: SpeedLimitedEvent
+  /** See {@link SpeedLimitEvent}. */
+  speedLimit: SpeedLimitEvent
   /** See {@link MigrateEvent}. */
   migrate: MigrateEvent
-  /** See {@link HomeDcChangedEvent}. */
-  homeDcChanged: HomeDcChangedEvent
+  /** See {@link HomeDcChangeEvent}. */
+  homeDcChange: HomeDcChangeEvent
   /** See {@link AuthorizeEvent}. */
   authorize: AuthorizeEvent
   /** See {@link RetryEvent}. */
@@ -310,8 +310,8 @@ export interface RecoveryEvents {
   storeError: StoreErrorEvent
   /** See {@link BreakerEvent}. */
   breaker: BreakerEvent
-  /** See {@link PaceLearnedEvent}. */
-  paceLearned: PaceLearnedEvent
-  /** See {@link PacedEvent}. */
-  paced: PacedEvent
+  /** See {@link PaceChangeEvent}. */
+  paceChange: PaceChangeEvent
+  /** See {@link PaceWaitEvent}. */
+  paceWait: PaceWaitEvent
 }

@@ -20,9 +20,9 @@ function heldError(remainingMs: number): RpcError {
 async function holdOrRefuse(call: CallContext, first: OpenWindow): Promise<Failure | undefined> {
   const { clock, events } = call.invoker
   for (let open: OpenWindow | undefined = first; open !== undefined; open = openWindow(call)) {
-    const remainingMs = open.untilMs - clock.now()
+    const remainingMs = open.endsAt - clock.now()
     const handles = call.handles('flood')
-    const fits = remainingMs <= call.limits.maxFloodWaitMs && open.untilMs < call.deadlineAt
+    const fits = remainingMs <= call.limits.maxFloodWaitMs && open.endsAt < call.deadlineAt
     const willWait = handles && fits
     if (events.has('floodWindowHit')) {
       events.emit('floodWindowHit', {
@@ -30,7 +30,7 @@ async function holdOrRefuse(call: CallContext, first: OpenWindow): Promise<Failu
         account: call.account,
         key: open.key,
         remainingMs,
-        retryAt: open.untilMs,
+        retryAt: open.endsAt,
         willWait,
       })
     }
@@ -41,10 +41,10 @@ async function holdOrRefuse(call: CallContext, first: OpenWindow): Promise<Failu
         : remainingMs > call.limits.maxFloodWaitMs
           ? 'flood-wait-too-long'
           : 'deadline'
-      call.annotate(error, { retryAt: open.untilMs, fromStore: true, giveUpReason })
+      call.annotate(error, { retryAt: open.endsAt, fromStore: true, giveUpReason })
       return error
     }
-    if (!(await call.holdUntil(open.key, open.untilMs))) return undefined
+    if (!(await call.holdUntil(open.key, open.endsAt))) return undefined
   }
   return undefined
 }

@@ -6,7 +6,7 @@ export interface HeldCall {
   /** Whether the call has ended. */
   readonly ended: boolean
   /** Arms the abort listener, and the deadline timer if the wait reaches the deadline. */
-  armWait(untilMs: number): void
+  armWait(endsAt: number): void
   /** Parks the call on `wait` until it is cancelled or removed. */
   track(wait: Cancellable): void
   /** Removes a wait that has finished. */
@@ -31,20 +31,20 @@ export class FloodGate {
   }
 
   /**
-   * Parks `call` until the window of `key` ends at `untilMs`. Resolves `true` when released, `false`
+   * Parks `call` until the window of `key` ends at `endsAt`. Resolves `true` when released, `false`
    * when the call ended first (it is then removed, and the timer with it if it was the last).
    *
    * Calls share a timer when they wait on the same key until the same time (every call held by
    * one flood window). A call held on the same key until another time gets its own timer, so that
    * no call is released before the time it asked for: a pacer holds each call until its own slot.
    */
-  hold(call: HeldCall, key: string, untilMs: number): Promise<boolean> {
-    call.armWait(untilMs)
+  hold(call: HeldCall, key: string, endsAt: number): Promise<boolean> {
+    call.armWait(endsAt)
     if (call.ended) return Promise.resolve(false)
-    const slot = `${untilMs}|${key}`
+    const slot = `${endsAt}|${key}`
     let held = this.windows.get(slot)
     if (held === undefined) {
-      held = new HeldWindow(this, this.clock, slot, untilMs)
+      held = new HeldWindow(this, this.clock, slot, endsAt)
       this.windows.set(slot, held)
     }
     const window = held
@@ -65,9 +65,9 @@ class HeldWindow {
     private readonly gate: FloodGate,
     private readonly clock: Clock,
     private readonly key: string,
-    untilMs: number,
+    endsAt: number,
   ) {
-    this.timer = clock.setTimer(() => this.release(), Math.max(0, untilMs - clock.now()))
+    this.timer = clock.setTimer(() => this.release(), Math.max(0, endsAt - clock.now()))
   }
 
   add(call: HeldCall, resolve: (released: boolean) => void): void {

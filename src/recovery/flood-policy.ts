@@ -42,10 +42,10 @@ function handleFlood(call: CallContext, error: FloodError): Decision | Promise<D
   if (error.template === 'FLOOD_WAIT_%d') invoker.pacing.learn(call, key, scope, waitMs, now)
   invoker.recordFlood(key, now + waitMs, now)
   // The store never shortens a window, and may hold a longer one than this error's.
-  const untilMs = Math.max(now + waitMs, invoker.floodStore.get(key, now) ?? 0)
+  const endsAt = Math.max(now + waitMs, invoker.floodStore.get(key, now) ?? 0)
 
-  if (error.template === 'FLOOD_PREMIUM_WAIT_%d' && events.has('speedLimited')) {
-    events.emit('speedLimited', {
+  if (error.template === 'FLOOD_PREMIUM_WAIT_%d' && events.has('speedLimit')) {
+    events.emit('speedLimit', {
       method: call.method,
       account: call.account,
       dcId: call.dcId,
@@ -55,8 +55,8 @@ function handleFlood(call: CallContext, error: FloodError): Decision | Promise<D
   }
 
   const handles = call.handles('flood')
-  const tooLong = untilMs - now > call.limits.maxFloodWaitMs
-  const pastDeadline = untilMs >= call.deadlineAt
+  const tooLong = endsAt - now > call.limits.maxFloodWaitMs
+  const pastDeadline = endsAt >= call.deadlineAt
   // A paced call that meets a window is waiting its turn, not failing: only the deadline and
   // maxFloodWaitMs bound it. Without pacing, maxFloodWaits stops a call that keeps being refused.
   const counted = handles && call.count('flood') > call.limits.maxFloodWaits
@@ -69,8 +69,8 @@ function handleFlood(call: CallContext, error: FloodError): Decision | Promise<D
       dcId: call.dcId,
       key,
       error,
-      waitMs: untilMs - now,
-      retryAt: untilMs,
+      waitMs: endsAt - now,
+      retryAt: endsAt,
       willWait,
     })
   }
@@ -82,11 +82,11 @@ function handleFlood(call: CallContext, error: FloodError): Decision | Promise<D
         : pastDeadline
           ? 'deadline'
           : 'flood-waits-exhausted'
-    call.annotate(error, { retryAt: untilMs, giveUpReason })
+    call.annotate(error, { retryAt: endsAt, giveUpReason })
     return STOP
   }
   // Waiting through the gate shares one timer with every other call held on the same key.
-  return call.holdUntil(key, untilMs).then((released) => (released ? RETRY : STOP))
+  return call.holdUntil(key, endsAt).then((released) => (released ? RETRY : STOP))
 }
 
 /**
@@ -94,7 +94,7 @@ function handleFlood(call: CallContext, error: FloodError): Decision | Promise<D
  * repeat if it fits the call's budget (`maxFloodWaitMs`, the deadline, `maxFloodWaits`), or give
  * the FloodError to the caller at once with `retryAt`. The non-waits (FROZEN_METHOD_INVALID, story
  * quotas, PREMIUM_SUB_ACTIVE_UNTIL, FLOOD_WAIT_X_OR_STARS_Y) go to the caller unslept.
- * FLOOD_PREMIUM_WAIT also emits `speedLimited`. A FLOOD_WAIT also teaches the key its pace
+ * FLOOD_PREMIUM_WAIT also emits `speedLimit`. A FLOOD_WAIT also teaches the key its pace
  * (see `PacingOptions`); a paced call is not bounded by `maxFloodWaits`.
  */
 export const floodPolicy: Policy = {

@@ -10,7 +10,7 @@ import type { Clock } from './clock.js'
 import { defaultPolicies } from './default-policies.js'
 import { DiagnosticReport } from './diagnostic-report.js'
 import { Engine } from './engine.js'
-import { DeadlineExceededError, InvokerClosedError, RecoveryError, TransportError } from './errors.js'
+import { DeadlineExceededError, InvokerClosedError, NetworkError, RecoveryError } from './errors.js'
 import type { RecoveryEvents, Unsubscribe } from './events.js'
 import type { Failure } from './failure.js'
 import type { InvokerOptions, SendRequest } from './options.js'
@@ -54,10 +54,10 @@ export interface Invoker {
   /** The flood store in use. */
   readonly floodStore: FloodStore
   /**
-   * The open flood window that would hold a call of `method` with `params` at `nowMs` (default: now
+   * The open flood window that would hold a call of `method` with `params` at `now` (default: now
    * on the invoker's clock), if any: lets a pool of accounts pick the one that can send soonest.
    */
-  floodWindowOf(method: string, params?: unknown, nowMs?: number): OpenWindow | undefined
+  floodWindowOf(method: string, params?: unknown, now?: number): OpenWindow | undefined
   /**
    * The paces learned so far (key, rate, next free slot, calls waiting) and the methods still in
    * slow start: for dashboards. Diagnostic reports carry the paces of their call's method.
@@ -123,9 +123,9 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function'
 }
 
-/** Anything `send` threw: an API error in any accepted shape, else a transport failure. */
+/** Anything `send` threw: an API error in any accepted shape, else a network failure. */
 function failureOfThrown(thrown: unknown, call: Call): Failure {
-  return RpcError.tryFrom(thrown) ?? new TransportError(thrown, call.method, call.dcId)
+  return RpcError.tryFrom(thrown) ?? new NetworkError(thrown, call.method, call.dcId)
 }
 
 /**
@@ -378,8 +378,8 @@ export function createInvoker(options: InvokerOptions): Invoker {
     clock: { value: engine.clock },
     floodStore: { value: engine.floodStore },
     floodWindowOf: {
-      value: (method: string, params?: unknown, nowMs?: number) =>
-        engine.openFloodWindow(method, params, nowMs ?? clock.now()),
+      value: (method: string, params?: unknown, now?: number) =>
+        engine.openFloodWindow(method, params, now ?? clock.now()),
     },
     pacingSnapshot: { value: () => engine.pacing.snapshot() },
     closed: { get: () => engine.closed },

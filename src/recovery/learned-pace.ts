@@ -9,17 +9,17 @@ export interface QuotaEstimate {
 }
 
 /**
- * What a refusal says about the quota. The server accepted the sends at `acceptedAtMs` (oldest
- * first), then refused at `nowMs` with a wait of `waitMs`: if the last n of them filled its window,
+ * What a refusal says about the quota. The server accepted the sends at `acceptedAt` (oldest
+ * first), then refused at `now` with a wait of `waitMs`: if the last n of them filled its window,
  * that window is `now - (n-th newest send) + wait` long and holds n sends. The n that gives the
  * highest rate is taken (a burst is the clearest sign of the window); a refusal with no accepted
  * send before it can only say "one per wait".
  */
-export function estimateQuota(acceptedAtMs: readonly number[], nowMs: number, waitMs: number): QuotaEstimate {
+export function estimateQuota(acceptedAt: readonly number[], now: number, waitMs: number): QuotaEstimate {
   let best: QuotaEstimate = { count: 1, periodMs: Math.max(1, waitMs), measured: false }
-  for (let n = 1; n <= acceptedAtMs.length; n++) {
-    const oldest = acceptedAtMs[acceptedAtMs.length - n] as number
-    const periodMs = Math.max(1, nowMs - oldest + waitMs)
+  for (let n = 1; n <= acceptedAt.length; n++) {
+    const oldest = acceptedAt[acceptedAt.length - n] as number
+    const periodMs = Math.max(1, now - oldest + waitMs)
     if (n / periodMs > best.count / best.periodMs || !best.measured)
       best = { count: n, periodMs, measured: true }
   }
@@ -75,13 +75,13 @@ export class LearnedPace {
   /** Whether a refusal after accepted sends has measured the quota (else the ceiling is unknown). */
   measured: boolean
   /** When the pace was last shrunk: refusals of sends that left before it belong to the same episode. */
-  changedAtMs: number
+  changedAt: number
   /** When a send last used this pace (for forgetting after a quiet spell). */
-  usedAtMs: number
+  usedAt: number
   /** Calls waiting for a turn on this key. */
   waiting = 0
   /** When the next local turn may start (epoch ms), for snapshots. */
-  nextSlotAtMs: number
+  nextSlotAt: number
   /**
    * When the last wait the server gave this key ends (epoch ms): no turn is given before, since a
    * turn inside the wait is given back unused, and would count in the window as a send.
@@ -97,7 +97,7 @@ export class LearnedPace {
     readonly method: string,
     estimate: QuotaEstimate,
     tuning: PaceTuning,
-    nowMs: number,
+    now: number,
   ) {
     const periodMs = estimate.periodMs + tuning.safetyMarginMs
     this.rate = estimate.count / periodMs
@@ -111,9 +111,9 @@ export class LearnedPace {
     }
     this.measured = estimate.measured
     this.ceiling = estimate.measured ? this.rate : Number.POSITIVE_INFINITY
-    this.changedAtMs = nowMs
-    this.usedAtMs = nowMs
-    this.nextSlotAtMs = nowMs
+    this.changedAt = now
+    this.usedAt = now
+    this.nextSlotAt = now
   }
 
   /** Whether `window` is the whole-second guess, not confirmed yet by a send at its edge. */
@@ -139,20 +139,14 @@ export class LearnedPace {
    * a send between the guess and the measure meets at most the rest of a window shorter than one
    * second; a longer wait says more than the guess was wrong. Returns whether the pace changed.
    */
-  refused(
-    estimate: QuotaEstimate,
-    sentAtMs: number,
-    waitMs: number,
-    tuning: PaceTuning,
-    nowMs: number,
-  ): boolean {
-    if (sentAtMs <= this.changedAtMs) return false
+  refused(estimate: QuotaEstimate, sentAt: number, waitMs: number, tuning: PaceTuning, now: number): boolean {
+    if (sentAt <= this.changedAt) return false
     const { window, measuredWindowMs } = this
     if (window !== undefined && measuredWindowMs !== undefined && waitMs <= 1000) {
       this.window = { count: window.count, periodMs: measuredWindowMs }
       this.measuredWindowMs = undefined
-      this.changedAtMs = nowMs
-      this.usedAtMs = nowMs
+      this.changedAt = now
+      this.usedAt = now
       return true
     }
     const before = this.rate
@@ -167,14 +161,14 @@ export class LearnedPace {
       this.measured = true
     }
     this.ceiling = Math.max(this.ceiling, this.rate)
-    this.changedAtMs = nowMs
-    this.usedAtMs = nowMs
+    this.changedAt = now
+    this.usedAt = now
     return true
   }
 
   /** A send on this key succeeded: grow back toward the ceiling, additively. */
-  succeeded(tuning: PaceTuning, nowMs: number): void {
-    this.usedAtMs = nowMs
+  succeeded(tuning: PaceTuning, now: number): void {
+    this.usedAt = now
     if (!this.measured) this.rate = Math.min(this.rate * 2, MAX_UNMEASURED_RATE)
     else if (this.rate < this.ceiling) {
       this.rate = Math.min(this.ceiling, this.rate + this.ceiling * tuning.growthRatio)

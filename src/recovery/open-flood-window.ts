@@ -30,7 +30,7 @@ export function findOpenFloodWindow(
   source: FloodWindowSource,
   method: string,
   params: unknown,
-  nowMs: number,
+  now: number,
 ): OpenWindow | undefined {
   const store = source.floodStore
   if (store.size === 0) return undefined
@@ -48,9 +48,9 @@ export function findOpenFloodWindow(
     // `peer` and `phone` fall back to the method key; a store lookup hashes the whole key, so skip repeats.
     if (seen.includes(key)) continue
     seen.push(key)
-    const until = store.get(key, nowMs)
-    if (until !== undefined && until > nowMs && (open === undefined || until > open.untilMs)) {
-      open = { key, untilMs: until }
+    const until = store.get(key, now)
+    if (until !== undefined && until > now && (open === undefined || until > open.endsAt)) {
+      open = { key, endsAt: until }
     }
   }
   return open

@@ -31,7 +31,7 @@ export interface SendRequest {
 /**
  * The transport: sends one attempt and resolves with the result, or resolves with or throws an
  * error in any shape `RpcError.from` accepts (an `RpcError`, a TL `rpc_error`, a GramJS or mtcute
- * error, a Bot API error body). Anything else it throws is a `TransportError`.
+ * error, a Bot API error body). Anything else it throws is a `NetworkError`.
  */
 export type Send = (request: SendRequest) => unknown
 

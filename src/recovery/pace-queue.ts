@@ -39,7 +39,7 @@ export class PaceQueue {
   private timer: unknown = undefined
   private booking = false
   private booked: { limits: readonly PaceLimit[]; slot: PaceSlot } | undefined = undefined
-  private lastGrantAtMs = Number.NEGATIVE_INFINITY
+  private lastGrantAt = Number.NEGATIVE_INFINITY
   /** Recent grant times, oldest first (windowed only). */
   private readonly grants: number[] = []
   /** When each call in `grants` was let go, so its entry can leave if the server did not count it. */
@@ -63,7 +63,7 @@ export class PaceQueue {
 
   /** Waits for `call`'s turn; resolves `false` at once if the call ends first. */
   async wait(call: CallContext, priority: CallPriority): Promise<boolean> {
-    const queuedAtMs = this.host.clock.now()
+    const queuedAt = this.host.clock.now()
     let waiter: TurnWaiter | undefined
     const turn = new Promise<boolean>((resolve) => {
       waiter = { call, grant: resolve }
@@ -81,7 +81,7 @@ export class PaceQueue {
       this.settled(call, false)
       return false
     }
-    this.host.granted(call, this.pace, this.host.clock.now() - queuedAtMs)
+    this.host.granted(call, this.pace, this.host.clock.now() - queuedAt)
     return true
   }
 
@@ -101,7 +101,7 @@ export class PaceQueue {
     if (this.probe !== call) return
     this.probe = undefined
     if (succeeded && this.probeTestsGuess) this.pace.confirmWindow()
-    this.lastGrantAtMs = this.host.clock.now()
+    this.lastGrantAt = this.host.clock.now()
     this.pump()
   }
 
@@ -142,7 +142,7 @@ export class PaceQueue {
   }
 
   private idle(now: number): boolean {
-    return now - this.lastGrantAtMs > (this.window()?.periodMs ?? this.pace.intervalMs)
+    return now - this.lastGrantAt > (this.window()?.periodMs ?? this.pace.intervalMs)
   }
 
   private pump(): void {
@@ -182,7 +182,7 @@ export class PaceQueue {
     const delayMs =
       Math.max(0, slot.delayMs, windowWaitMs) + (idle ? this.host.random() * this.host.jitterMs : 0)
     this.booked = { limits, slot }
-    this.pace.nextSlotAtMs = now + delayMs
+    this.pace.nextSlotAt = now + delayMs
     this.timer = clock.setTimer(() => this.fire(), delayMs)
   }
 
@@ -210,7 +210,7 @@ export class PaceQueue {
         // A window never changes once learned: its last `count` grants are all the check reads.
         if (this.grants.length > window.count) this.grants.shift()
       }
-      this.lastGrantAtMs = now
+      this.lastGrantAt = now
       waiter.grant(true)
     } else if (booked !== undefined) this.host.release(booked.limits, booked.slot)
     this.pump()

@@ -23,7 +23,7 @@ export interface PacerHost {
 
 /** What a send let go by `turn` holds until it ends. */
 interface Ticket {
-  readonly sentAtMs: number
+  readonly sentAt: number
   readonly slowStart: SlowStart | undefined
   readonly paces: readonly LearnedPace[]
 }
@@ -35,10 +35,10 @@ class SendHistory {
 
   constructor(private readonly size: number) {}
 
-  push(atMs: number): void {
-    if (this.times.length < this.size) this.times.push(atMs)
+  push(at: number): void {
+    if (this.times.length < this.size) this.times.push(at)
     else {
-      this.times[this.next] = atMs
+      this.times[this.next] = at
       this.next = (this.next + 1) % this.size
     }
   }
@@ -140,12 +140,12 @@ export class Pacer implements PacingService, PaceQueueHost {
   }
 
   /** {@inheritDoc PacingService.learn} */
-  learn(call: CallContext, key: string, scope: FloodKeyScope, waitMs: number, nowMs: number): void {
+  learn(call: CallContext, key: string, scope: FloodKeyScope, waitMs: number, now: number): void {
     const tuning = this.tuning
     if (tuning === undefined) return
     const history = this.histories.get(call.method)
-    const estimate = estimateQuota(history?.ordered() ?? [], nowMs, waitMs)
-    const sentAtMs = this.tickets.get(call)?.sentAtMs ?? call.history.at(-1)?.startedAt ?? nowMs
+    const estimate = estimateQuota(history?.ordered() ?? [], now, waitMs)
+    const sentAt = this.tickets.get(call)?.sentAt ?? call.history.at(-1)?.startedAt ?? now
     // A new episode measures from here: sends accepted before this refusal are in its estimate.
     this.histories.delete(call.method)
     const slowStart = this.slowStarts.get(call.method)
@@ -153,13 +153,13 @@ export class Pacer implements PacingService, PaceQueueHost {
     let pace = this.paces.get(key)
     let changed = true
     if (pace === undefined) {
-      pace = new LearnedPace(key, scope, scope === 'account' ? '*' : call.method, estimate, tuning, nowMs)
+      pace = new LearnedPace(key, scope, scope === 'account' ? '*' : call.method, estimate, tuning, now)
       this.remember(pace, tuning.maxPacedKeys)
-    } else changed = pace.refused(estimate, sentAtMs, waitMs, tuning, nowMs)
-    pace.waitEndsAt = Math.max(pace.waitEndsAt, nowMs + waitMs)
+    } else changed = pace.refused(estimate, sentAt, waitMs, tuning, now)
+    pace.waitEndsAt = Math.max(pace.waitEndsAt, now + waitMs)
     if (changed) this.queues.get(pace)?.rebook()
-    if (changed && this.host.events.has('paceLearned')) {
-      this.host.events.emit('paceLearned', {
+    if (changed && this.host.events.has('paceChange')) {
+      this.host.events.emit('paceChange', {
         key,
         method: call.method,
         account: call.account,
@@ -181,9 +181,9 @@ export class Pacer implements PacingService, PaceQueueHost {
       scope: pace.scope,
       ratePerSecond: pace.rate * 1000,
       ceilingPerSecond: pace.ceiling * 1000,
-      nextSlotAt: Math.max(now, pace.nextSlotAtMs),
+      nextSlotAt: Math.max(now, pace.nextSlotAt),
       waiting: pace.waiting,
-      changedAt: pace.changedAtMs,
+      changedAt: pace.changedAt,
     }))
     const discovering = [...this.slowStarts.values()].map((slowStart) => ({
       method: slowStart.method,
@@ -217,8 +217,8 @@ export class Pacer implements PacingService, PaceQueueHost {
 
   /** {@inheritDoc PaceQueueHost.granted} */
   granted(call: CallContext, pace: LearnedPace, waitedMs: number): void {
-    if (!this.host.events.has('paced')) return
-    this.host.events.emit('paced', {
+    if (!this.host.events.has('paceWait')) return
+    this.host.events.emit('paceWait', {
       method: call.method,
       account: call.account,
       key: pace.key,
@@ -247,7 +247,7 @@ export class Pacer implements PacingService, PaceQueueHost {
   }
 
   private issue(call: CallContext, slowStart: SlowStart | undefined, paces: readonly LearnedPace[]): void {
-    this.tickets.set(call, { sentAtMs: this.clock.now(), slowStart, paces })
+    this.tickets.set(call, { sentAt: this.clock.now(), slowStart, paces })
     // A call that ends while its send is in flight (abort, deadline, close) reports no outcome:
     // its place in flight, or its queue's probe, must still come back, or that would stall.
     if (slowStart !== undefined || paces.length > 0) void call.done.then(() => this.abandon(call))
@@ -304,7 +304,7 @@ export class Pacer implements PacingService, PaceQueueHost {
     for (const key of keys) {
       const pace = this.paces.get(key)
       if (pace === undefined) continue
-      if (pace.waiting === 0 && now - pace.usedAtMs > forgetAfterMs) {
+      if (pace.waiting === 0 && now - pace.usedAt > forgetAfterMs) {
         this.forget(pace)
         continue
       }

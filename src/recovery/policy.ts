@@ -63,7 +63,7 @@ export interface OpenWindow {
   /** The flood key it was recorded under. */
   readonly key: string
   /** When it ends, epoch ms. */
-  readonly untilMs: number
+  readonly endsAt: number
 }
 
 /**
@@ -105,14 +105,14 @@ export interface InvokerContext {
    * Records a window in the flood store. Never throws: an asynchronous store's failure becomes a
    * `storeError` event, never a call failure.
    */
-  recordFlood(key: string, untilMs: number, nowMs: number): void
+  recordFlood(key: string, endsAt: number, now: number): void
   /**
    * The open flood window that would hold a call of `method` with `params`, if any: the one that
    * ends last among every scope's key.
    */
-  openFloodWindow(method: string, params: unknown, nowMs: number): OpenWindow | undefined
+  openFloodWindow(method: string, params: unknown, now: number): OpenWindow | undefined
   /**
-   * Moves the home DC to `toDcId` (taken at once, with a `homeDcChanged` event) and runs
+   * Moves the home DC to `toDcId` (taken at once, with a `homeDcChange` event) and runs
    * `onHomeDcChange` once for that move, however many calls ask at the same time.
    */
   moveHome(toDcId: number, kind: MigrateKind): Promise<unknown>
@@ -167,13 +167,13 @@ export interface CallContext extends CallInfo {
   /** Waits `ms`; resolves `false` at once if the call ends first. */
   sleep(ms: number): Promise<boolean>
   /**
-   * Holds the call on `key` until `untilMs` (epoch ms), never releasing it earlier. Calls held on
+   * Holds the call on `key` until `endsAt` (epoch ms), never releasing it earlier. Calls held on
    * one key until one time share one timer, so a window that holds thousands of calls costs one
    * timer. Resolves `true` when released, `false` at once if the call ends first. The caller
    * checks again what it waited for: the window may have been extended meanwhile, by this process
    * or another sharing the store.
    */
-  holdUntil(key: string, untilMs: number): Promise<boolean>
+  holdUntil(key: string, endsAt: number): Promise<boolean>
   /**
    * Waits for `work` (a promise, or a function run now, e.g. a hook) and returns how it settled, or
    * `undefined` if the call ended first. Never rejects.
@@ -207,7 +207,7 @@ export interface PacingService {
   /** The send that `turn` let go has ended (`succeeded` or not); returns the place it held. */
   sent(call: CallContext, succeeded: boolean): void
   /** A FLOOD_WAIT of `waitMs` on `key` (built for `scope`) refused `call`: learn or shrink its pace. */
-  learn(call: CallContext, key: string, scope: FloodKeyScope, waitMs: number, nowMs: number): void
+  learn(call: CallContext, key: string, scope: FloodKeyScope, waitMs: number, now: number): void
   /** The paced keys and discoveries now. */
   snapshot(): PacingSnapshot
 }

@@ -1,6 +1,6 @@
 import { isRpcError } from '../error/rpc-error.js'
 import { backoffDelay } from './backoff.js'
-import { TransportError } from './errors.js'
+import { NetworkError } from './errors.js'
 import { PASS, type Policy, RETRY, STOP } from './policy.js'
 
 /**
@@ -17,7 +17,7 @@ export const retryPolicy: Policy = {
   name: 'retry',
   onFailure(call, failure) {
     const fromApi = isRpcError(failure)
-    if (fromApi ? failure.category !== 'INTERNAL' : !(failure instanceof TransportError)) return PASS
+    if (fromApi ? failure.category !== 'INTERNAL' : !(failure instanceof NetworkError)) return PASS
     let fixedDelayMs: number | undefined
     if (fromApi) {
       const knowledge = call.knowledge(failure)

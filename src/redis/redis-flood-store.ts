@@ -38,7 +38,7 @@ export interface RedisFloodStoreOptions {
   readonly maxKeys?: number
   /**
    * The longest window taken from Redis or written to it, ms; longer ones are cut to this and
-   * reported (`valueRejected`). Anyone who can write under the prefix could otherwise hold every
+   * reported (`invalidValue`). Anyone who can write under the prefix could otherwise hold every
    * process off for centuries. Default 30 days, longer than any flood wait Telegram is known to send.
    */
   readonly maxWindowMs?: number
@@ -72,7 +72,7 @@ export interface FloodStoreDownEvent {
 }
 
 /** The mirror is current again: subscribed, windows loaded from Redis, local windows written back. */
-export interface FloodStoreSyncedEvent {
+export interface FloodStoreSyncEvent {
   /** Open windows read from Redis. */
   readonly loaded: number
   /** Open windows of the mirror written back to Redis (extend-only, so a no-op where Redis knew). */
@@ -88,7 +88,7 @@ export interface FloodStoreRemoteWindowEvent {
   /** The time left in the window when Redis reported it, ms. */
   readonly remainingMs: number
   /** The end of the window on the local clock (receipt plus time left). */
-  readonly untilMs: number
+  readonly endsAt: number
   /** A change message, or the resync. */
   readonly via: 'message' | 'sync'
 }
@@ -98,7 +98,7 @@ export interface FloodStoreRemoteWindowEvent {
  * change message, a key without expiry or with a key too long) and ignored, or longer than
  * `maxWindowMs` and cut to it.
  */
-export interface FloodStoreValueRejectedEvent {
+export interface FloodStoreInvalidValueEvent {
   /** Where it came from: a change message, the resync (SCAN and PTTL), or a script's answer. */
   readonly source: 'message' | 'sync' | 'write'
   /** The flood key, when one could be read. */
@@ -121,21 +121,21 @@ export interface FloodStoreErrorEvent {
 export interface RedisFloodStoreEvents {
   /** See {@link FloodStoreDownEvent}. */
   down: FloodStoreDownEvent
-  /** See {@link FloodStoreSyncedEvent}. */
-  synced: FloodStoreSyncedEvent
+  /** See {@link FloodStoreSyncEvent}. */
+  sync: FloodStoreSyncEvent
   /** See {@link FloodStoreRemoteWindowEvent}. */
   remoteWindow: FloodStoreRemoteWindowEvent
   /** See {@link FloodStoreErrorEvent}. */
   error: FloodStoreErrorEvent
-  /** See {@link FloodStoreValueRejectedEvent}. */
-  valueRejected: FloodStoreValueRejectedEvent
+  /** See {@link FloodStoreInvalidValueEvent}. */
+  invalidValue: FloodStoreInvalidValueEvent
 }
 
 /** A flood store shared through Redis. Created by {@link createRedisFloodStore}. */
 export interface RedisFloodStore extends FloodStore, RedisPace, RedisPaceCalendar {
   /** Where the store stands with Redis. */
   readonly state: RedisFloodStoreState
-  /** Subscribes to an event (`down`, `synced`, `remoteWindow`, `error`, `valueRejected`); returns the function that unsubscribes. */
+  /** Subscribes to an event (`down`, `sync`, `remoteWindow`, `error`, `invalidValue`); returns the function that unsubscribes. */
   on<K extends keyof RedisFloodStoreEvents>(
     name: K,
     listener: (event: RedisFloodStoreEvents[K]) => void,
@@ -143,7 +143,7 @@ export interface RedisFloodStore extends FloodStore, RedisPace, RedisPaceCalenda
   /** Resolves `true` once synced, or `false` after `timeoutMs` (default 5000) if not. */
   whenSynced(timeoutMs?: number): Promise<boolean>
   /** Writes a window to Redis; the mirror already has it. Rejects when Redis is unreachable or slow. */
-  record(key: string, untilMs: number, nowMs: number): Promise<void> | undefined
+  record(key: string, endsAt: number, now: number): Promise<void> | undefined
   /** Deletes a window everywhere. */
   delete(key: string): Promise<void>
   /** Deletes every window under the prefix, everywhere. */
@@ -299,12 +299,12 @@ class SharedFloodStore implements RedisFloodStore {
     this.watch()
   }
 
-  reserve(limits: readonly PaceLimit[], nowMs: number): Promise<RedisPaceSlot> {
-    return this.pace.reserve(limits, nowMs)
+  reserve(limits: readonly PaceLimit[], now: number): Promise<RedisPaceSlot> {
+    return this.pace.reserve(limits, now)
   }
 
-  release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): Promise<void> {
-    return this.pace.release(limits, slot, nowMs)
+  release(limits: readonly PaceLimit[], slot: PaceSlot, now: number): Promise<void> {
+    return this.pace.release(limits, slot, now)
   }
 
   reserveOnCalendar(booking: CalendarBooking, now: number): Promise<RedisCalendarSlot> {
@@ -330,17 +330,17 @@ class SharedFloodStore implements RedisFloodStore {
     return this.events.on(name, listener)
   }
 
-  get(key: string, nowMs: number): number | undefined {
-    return this.mirror.get(key, nowMs)
+  get(key: string, now: number): number | undefined {
+    return this.mirror.get(key, now)
   }
 
-  open(nowMs: number): Iterable<[string, number]> {
-    return this.mirror.open(nowMs)
+  open(now: number): Iterable<[string, number]> {
+    return this.mirror.open(now)
   }
 
-  record(key: string, untilMs: number, nowMs: number): Promise<void> | undefined {
-    this.mirror.record(key, untilMs, nowMs)
-    const ms = Math.min(Math.ceil(untilMs - nowMs), this.maxWindowMs)
+  record(key: string, endsAt: number, now: number): Promise<void> | undefined {
+    this.mirror.record(key, endsAt, now)
+    const ms = Math.min(Math.ceil(endsAt - now), this.maxWindowMs)
     if (!(ms > 0) || this.current === 'closed') return undefined
     if (!this.writerReady) return Promise.reject(new FloodStoreUnavailableError(key, this.lastError))
     return this.extend(key, ms).then(
@@ -485,7 +485,7 @@ class SharedFloodStore implements RedisFloodStore {
     key: string,
     reportedMs: number,
     via: 'message' | 'sync',
-    source: FloodStoreValueRejectedEvent['source'],
+    source: FloodStoreInvalidValueEvent['source'],
   ): void {
     let remainingMs = reportedMs
     if (remainingMs > this.maxWindowMs) {
@@ -493,20 +493,20 @@ class SharedFloodStore implements RedisFloodStore {
       remainingMs = this.maxWindowMs
     }
     const now = this.now()
-    const untilMs = now + remainingMs
-    this.mirror.record(key, untilMs, now)
-    if (this.events.has('remoteWindow')) this.events.emit('remoteWindow', { key, remainingMs, untilMs, via })
+    const endsAt = now + remainingMs
+    this.mirror.record(key, endsAt, now)
+    if (this.events.has('remoteWindow')) this.events.emit('remoteWindow', { key, remainingMs, endsAt, via })
   }
 
   /** Reports a value from Redis that was not obeyed as it stood. */
   private reject(
-    source: FloodStoreValueRejectedEvent['source'],
+    source: FloodStoreInvalidValueEvent['source'],
     key: string | undefined,
     value: unknown,
-    action: FloodStoreValueRejectedEvent['action'],
+    action: FloodStoreInvalidValueEvent['action'],
   ): void {
-    if (this.events.has('valueRejected')) {
-      this.events.emit('valueRejected', {
+    if (this.events.has('invalidValue')) {
+      this.events.emit('invalidValue', {
         source,
         key: key === undefined ? undefined : clipText(key),
         value: renderValue(value),
@@ -566,7 +566,7 @@ class SharedFloodStore implements RedisFloodStore {
         this.syncing = false
         if (epoch !== this.epoch || this.current === 'closed') return this.maybeSync()
         this.current = 'synced'
-        this.events.emit('synced', { loaded, pushed, durationMs: this.now() - started })
+        this.events.emit('sync', { loaded, pushed, durationMs: this.now() - started })
         this.wakeWaiters()
       },
       (error: unknown) => {
@@ -618,7 +618,7 @@ class SharedFloodStore implements RedisFloodStore {
     const open = [...this.mirror.open(now)]
     for (let i = 0; i < open.length; i += BATCH) {
       const batch = open.slice(i, i + BATCH)
-      await Promise.all(batch.map(([key, untilMs]) => this.extend(key, Math.ceil(untilMs - now))))
+      await Promise.all(batch.map(([key, endsAt]) => this.extend(key, Math.ceil(endsAt - now))))
     }
     this.unwritten.clear()
     return { loaded, pushed: open.length }

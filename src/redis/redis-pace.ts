@@ -39,9 +39,9 @@ export interface RedisPace extends Required<PaceStore> {
    * Redis's sake; rejects with a `RangeError` for a limit with a zero or negative count, period or
    * burst.
    */
-  reserve(limits: readonly PaceLimit[], nowMs: number): Promise<RedisPaceSlot>
+  reserve(limits: readonly PaceLimit[], now: number): Promise<RedisPaceSlot>
   /** Gives back a slot booked here that the send will not use, where no later booking followed it. */
-  release(limits: readonly PaceLimit[], slot: PaceSlot, nowMs: number): Promise<void>
+  release(limits: readonly PaceLimit[], slot: PaceSlot, now: number): Promise<void>
 }
 
 /** What a slot booked in Redis: the keys it moved, their T, and their TATs right after. */
@@ -82,11 +82,11 @@ export function createRedisPace(host: RedisPaceHost): RedisPace {
   /** The local schedule's own slot behind each slot booked locally. */
   const inLocal = new WeakMap<PaceSlot, PaceSlot>()
 
-  async function reserve(limits: readonly PaceLimit[], nowMs: number): Promise<RedisPaceSlot> {
+  async function reserve(limits: readonly PaceLimit[], now: number): Promise<RedisPaceSlot> {
     if (limits.length === 0) return { delayMs: 0 }
     for (const limit of limits) checkPaceLimit(limit)
     const fallBack = (error: unknown): RedisPaceSlot => {
-      const booked = local.reserve(limits, nowMs)
+      const booked = local.reserve(limits, now)
       const slot: RedisPaceSlot = { delayMs: booked.delayMs, storeError: error }
       inLocal.set(slot, booked)
       return slot
@@ -114,11 +114,11 @@ export function createRedisPace(host: RedisPaceHost): RedisPace {
   return {
     reserve,
 
-    async release(limits, slot, nowMs) {
+    async release(limits, slot, now) {
       const booked = inLocal.get(slot)
       if (booked !== undefined) {
         inLocal.delete(slot)
-        local.release(limits, booked, nowMs)
+        local.release(limits, booked, now)
         return
       }
       const booking = inRedis.get(slot)

@@ -13,7 +13,7 @@ export interface TallyCounts {
   readonly floodWaits: { readonly slept: number; readonly thrown: number; readonly sleptMs: number }
   /** Calls that met a recorded window before being sent: held (`heldMs` in all) or refused locally. */
   readonly floodHolds: { readonly held: number; readonly refused: number; readonly heldMs: number }
-  /** Repeats after internal or transport failures, by what failed (`500 INTERNAL_SERVER_ERROR`, `transport`). */
+  /** Repeats after internal or network failures, by what failed (`500 INTERNAL_SERVER_ERROR`, `network`). */
   readonly retries: Readonly<Record<string, number>>
   /** Backoff slept before those repeats, in all. */
   readonly retryDelayMs: number
@@ -42,7 +42,7 @@ function bump(counts: Record<string, number>, key: string, by = 1): void {
 /** How a failure is named in the counts: its code and type, or what kind of failure it was. */
 function failureName(error: unknown): string {
   if (isRpcError(error)) return `${error.code} ${error.type ?? error.errorMessage}`
-  return error instanceof Error && error.name === 'TransportError' ? 'transport' : 'other'
+  return error instanceof Error && error.name === 'NetworkError' ? 'network' : 'other'
 }
 
 /**
@@ -65,7 +65,7 @@ export function tallyRecovery(invoke: Pick<Invoker, 'on'>): RecoveryTally {
   }
   const stops = [
     invoke.on('migrate', (event) => bump(counts.migrations, event.kind)),
-    invoke.on('homeDcChanged', () => {
+    invoke.on('homeDcChange', () => {
       counts.homeDcChanges++
     }),
     invoke.on('authorize', (event) => {

@@ -15,7 +15,7 @@ import type { PlainCluster } from './plain/cluster.js'
 export interface ServedPlainCluster {
   readonly protocol?: 'plain'
   readonly dcs: readonly DcAddress[]
-  readonly accounts?: Readonly<Record<string, { readonly homeDc: number }>>
+  readonly accounts?: Readonly<Record<string, { readonly homeDcId: number }>>
 }
 
 /** Options of {@link createTestkitInvoker}: the invoker's (all but `send`) and the connection's. */
@@ -55,7 +55,7 @@ async function copyAuthorization(invoke: Invoker, dcId: number, signal: AbortSig
  * the object `mtproto-errors serve --protocol plain --json` prints first.
  *
  * ```ts
- * const cluster = await startCluster({ accounts: { alice: { homeDc: 2 } }, files: { photo: 4 } })
+ * const cluster = await startCluster({ accounts: { alice: { homeDcId: 2 } }, files: { photo: 4 } })
  * const invoke = createTestkitInvoker(cluster, { account: 'alice' })
  * await invoke('upload.getFile', { location: 'photo', limit: 512 }) // FILE_MIGRATE and 401 handled
  * ```
@@ -69,7 +69,7 @@ export function createTestkitInvoker(
   checkConnectOptions(options, 'createTestkitInvoker')
   const { connectTimeoutMs, defaultDcId, ...invokerOptions } = options
   const { account } = options
-  const home = account === undefined ? undefined : homeDcOf(cluster, account)
+  const home = account === undefined ? undefined : homeDcIdOf(cluster, account)
   if (account !== undefined && defaultDcId !== undefined && 'world' in cluster) {
     checkAuthorizedOn(cluster, account, defaultDcId)
   }
@@ -129,8 +129,8 @@ function checkCluster(cluster: unknown): asserts cluster is PlainCluster | Serve
   }
 }
 
-function homeDcOf(cluster: PlainCluster | ServedPlainCluster, account: string): number | undefined {
-  const home = 'world' in cluster ? cluster.world.homeDcOf(account) : cluster.accounts?.[account]?.homeDc
+function homeDcIdOf(cluster: PlainCluster | ServedPlainCluster, account: string): number | undefined {
+  const home = 'world' in cluster ? cluster.world.homeDcIdOf(account) : cluster.accounts?.[account]?.homeDcId
   if (home === undefined && ('world' in cluster || cluster.accounts !== undefined)) {
     throw new RangeError(`createTestkitInvoker: the cluster has no account '${account}'`)
   }
@@ -143,10 +143,10 @@ function homeDcOf(cluster: PlainCluster | ServedPlainCluster, account: string): 
  */
 function checkAuthorizedOn(cluster: PlainCluster, account: string, dcId: number): void {
   if (cluster.world.isAuthorized(account, dcId)) return
-  const home = cluster.world.homeDcOf(account)
+  const home = cluster.world.homeDcIdOf(account)
   throw new RangeError(
     `createTestkitInvoker: defaultDcId ${dcId}: account '${account}' is not authorized on DC ${dcId}, so ` +
       `every call would end in 401 AUTH_KEY_UNREGISTERED. Start the cluster with accounts: { ${account}: ` +
-      `{ homeDc: ${home}, authorizedOn: [${dcId}, ${home}] } }, or leave defaultDcId out`,
+      `{ homeDcId: ${home}, authorizedOn: [${dcId}, ${home}] } }, or leave defaultDcId out`,
   )
 }

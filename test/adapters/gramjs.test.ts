@@ -19,7 +19,7 @@ afterEach(() => {
 })
 
 interface Setup {
-  readonly homeDc?: number
+  readonly homeDcId?: number
   readonly world?: WorldOptions
   readonly recovery?: GramjsRecoveryOptions
   readonly intercept?: GramjsWorldOptions['intercept']
@@ -27,14 +27,14 @@ interface Setup {
 
 /** A real TelegramClient whose senders are scripted from the simulated world, on a fake clock. */
 function setup({
-  homeDc = 2,
+  homeDcId = 2,
   world: worldOptions = {},
   recovery: recoveryOptions = {},
   intercept,
 }: Setup = {}) {
   const clock = new FakeClock()
   const world = new World({
-    accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } },
+    accounts: { alice: { homeDcId: 2, authorizedOn: [1, 2] } },
     floodRules: [],
     now: () => clock.now(),
     ...worldOptions,
@@ -42,7 +42,7 @@ function setup({
   const client = new TelegramClient(new StringSession(''), 1, 'hash', {
     baseLogger: new Logger(LogLevel.NONE),
   })
-  client.session.setDC(homeDc, '127.0.0.1', 443)
+  client.session.setDC(homeDcId, '127.0.0.1', 443)
   const net = attachWorld(client, { world, account: 'alice', ...(intercept && { intercept }) })
   const recovery = wrapClient(client, { clock, random: () => 0.5, ...recoveryOptions })
   cleanups.push(() => {
@@ -54,7 +54,7 @@ function setup({
     'floodWait',
     'floodWindowHit',
     'migrate',
-    'homeDcChanged',
+    'homeDcChange',
     'authorize',
     'retry',
     'giveUp',
@@ -141,7 +141,7 @@ describe('GramJS adapter: a real TelegramClient over scripted senders', () => {
   })
 
   it('follows USER_MIGRATE with GramJS own DC switch, once for all calls', async () => {
-    const { client, recovery, events, net } = setup({ homeDc: 1 })
+    const { client, recovery, events, net } = setup({ homeDcId: 1 })
     const first = await client.invoke(new Api.users.GetFullUser({ id: new Api.InputUserSelf() }))
     expect(first).toEqual({ id: 'alice' })
     expect(client.session.dcId).toBe(2)
@@ -156,7 +156,7 @@ describe('GramJS adapter: a real TelegramClient over scripted senders', () => {
 
   it('follows FILE_MIGRATE through an exported sender; GramJS exports and imports the authorization', async () => {
     const { client, world, net } = setup({
-      world: { accounts: { alice: { homeDc: 2, authorizedOn: [2] } }, files: { '7': 4 } },
+      world: { accounts: { alice: { homeDcId: 2, authorizedOn: [2] } }, files: { '7': 4 } },
     })
     const getFile = new Api.upload.GetFile({
       location: new Api.InputDocumentFileLocation({
@@ -181,7 +181,7 @@ describe('GramJS adapter: a real TelegramClient over scripted senders', () => {
 
   it('answers AUTH_KEY_UNREGISTERED on another DC with GramJS own export and import, then repeats', async () => {
     const { client, world, net, recovery, events } = setup({
-      world: { accounts: { alice: { homeDc: 2, authorizedOn: [2] } }, files: { '7': 4 } },
+      world: { accounts: { alice: { homeDcId: 2, authorizedOn: [2] } }, files: { '7': 4 } },
     })
     // A sender to DC 4 that GramJS believes authorized, which the server has forgotten.
     const stale = net.createSender(4, true)

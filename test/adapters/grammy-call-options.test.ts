@@ -23,7 +23,7 @@ async function setup(
   server: BotApiServerOptions = {},
   speed = SPEED,
 ) {
-  const harness = await startBotHarness(speed, ['paced', 'giveUp'], server, {
+  const harness = await startBotHarness(speed, ['paceWait', 'giveUp'], server, {
     limits: 'telegram',
     ...transformer,
   })
@@ -43,10 +43,10 @@ describe('per-call options from grammY: transformer.withOptions(api, options)', 
     const burst = arrivals()
     expect(burst).toHaveLength(6)
     // No message waited a slot: the six left together (a paced chat takes 3, then one a second).
-    expect(events.filter(({ name }) => name === 'paced')).toHaveLength(0)
+    expect(events.filter(({ name }) => name === 'paceWait')).toHaveLength(0)
     expect(Math.max(...burst) - Math.min(...burst)).toBeLessThan(1000)
     await Promise.all(Array.from({ length: 4 }, (_, i) => bot.api.sendMessage(43, `paced ${i}`)))
-    expect(events.filter(({ name }) => name === 'paced').length).toBeGreaterThan(0)
+    expect(events.filter(({ name }) => name === 'paceWait').length).toBeGreaterThan(0)
     const paced = arrivals().slice(6)
     expect(Math.max(...paced) - Math.min(...paced)).toBeGreaterThan(1050 - 300)
   }, 30_000)

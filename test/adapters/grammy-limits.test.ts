@@ -25,7 +25,7 @@ useCleanups()
 async function setup(server: BotApiServerOptions = {}, transformer: BotApiTransformerOptions = {}) {
   const harness = await startBotHarness(
     SPEED,
-    ['floodWait', 'paced', 'storeError', 'giveUp'],
+    ['floodWait', 'paceWait', 'storeError', 'giveUp'],
     server,
     transformer,
   )
@@ -157,7 +157,7 @@ describe('grammY with limits: a real Bot against a fake Bot API that enforces th
     // Up to 30 real ms of scheduling noise allowed (300 of protocol time).
     for (const limit of limits.slice(1)) expect(burstViolation(times, limit, 300)).toBeUndefined()
     // Every message after the first waited its slot: the bot's own limit spaces even the burst.
-    expect(paced.events.filter(({ name }) => name === 'paced')).toHaveLength(24)
+    expect(paced.events.filter(({ name }) => name === 'paceWait')).toHaveLength(24)
   }, 30_000)
 
   it('lets a short burst into a private chat through at once, then one a second', async () => {

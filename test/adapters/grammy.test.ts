@@ -18,7 +18,7 @@ useCleanups()
 async function setup(server: BotApiServerOptions = {}, transformer: BotApiTransformerOptions = {}) {
   const harness = await startBotHarness(
     SPEED,
-    ['floodWait', 'retry', 'migrated', 'giveUp'],
+    ['floodWait', 'retry', 'chatMigrate', 'giveUp'],
     server,
     transformer,
   )
@@ -185,7 +185,7 @@ describe('grammY adapter: a real Bot against a fake Bot API on loopback', () => 
     await expect(bot.api.sendMessage(-100, 'moved')).resolves.toMatchObject({ chat: { id: -1001234 } })
     expect(sent('sendMessage')).toBe(2)
     expect(events).toMatchObject([
-      { name: 'migrated', event: { method: 'sendMessage', fromChatId: -100, toChatId: -1001234 } },
+      { name: 'chatMigrate', event: { method: 'sendMessage', fromChatId: -100, toChatId: -1001234 } },
     ])
   })
 

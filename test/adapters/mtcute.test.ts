@@ -32,7 +32,7 @@ async function setup({
 }: Setup = {}) {
   const clock = new FakeClock()
   const world = new World({
-    accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } },
+    accounts: { alice: { homeDcId: 2, authorizedOn: [1, 2] } },
     floodRules: [],
     now: () => clock.now(),
     ...worldOptions,
@@ -136,7 +136,7 @@ describe('mtcute adapter: a real mtcute client, its middleware chain ending in a
   it('follows STATS_MIGRATE and FILE_MIGRATE, which mtcute leaves to the caller', async () => {
     const { tg, server, recovery } = await setup({
       world: {
-        accounts: { alice: { homeDc: 2, authorizedOn: [2, 4] } },
+        accounts: { alice: { homeDcId: 2, authorizedOn: [2, 4] } },
         statsDcs: { '9': 4 },
         files: { '7': 4 },
       },
@@ -170,7 +170,7 @@ describe('mtcute adapter: a real mtcute client, its middleware chain ending in a
 
   it("leaves AUTH_KEY_UNREGISTERED on another DC to mtcute's network manager (no hook of ours)", async () => {
     const { tg, giveUps } = await setup({
-      world: { accounts: { alice: { homeDc: 2, authorizedOn: [2] } }, statsDcs: { '9': 4 } },
+      world: { accounts: { alice: { homeDcId: 2, authorizedOn: [2] } }, statsDcs: { '9': 4 } },
     })
     const error = await tg
       .call({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { catalogEntries, policyOf, searchCatalog } from '../../src/catalog/index.js'
+import { actionOf, catalogEntries, searchCatalog } from '../../src/catalog/index.js'
 
 describe('searchCatalog', () => {
   it('returns everything without a filter', () => {
@@ -22,15 +22,15 @@ describe('searchCatalog', () => {
   })
 })
 
-describe('policyOf', () => {
+describe('actionOf', () => {
   it('gives the light facts for a template or a concrete type', () => {
-    expect(policyOf('FLOOD_WAIT_30')).toEqual({
+    expect(actionOf('FLOOD_WAIT_30')).toEqual({
       name: 'FLOOD_WAIT_%d',
       codes: [420],
       action: 'wait',
       scope: 'method',
     })
-    expect(policyOf('PHONE_NUMBER_INVALID')).toMatchObject({ action: 'fix-input', field: 'phone_number' })
-    expect(policyOf('NOT_A_KNOWN_TYPE')).toBeUndefined()
+    expect(actionOf('PHONE_NUMBER_INVALID')).toMatchObject({ action: 'fix-input', field: 'phone_number' })
+    expect(actionOf('NOT_A_KNOWN_TYPE')).toBeUndefined()
   })
 })

@@ -27,7 +27,7 @@ describe('a fleet of worker processes sharing one account', () => {
   beforeAll(async () => {
     redis = await startRedisServer()
     cluster = await startPlainCluster({
-      accounts: { alice: { homeDc: 2 } },
+      accounts: { alice: { homeDcId: 2 } },
       floodRules: [{ method: 'contacts.resolveUsername', scope: 'account', maxCalls: 4, windowMs: 2_000 }],
     })
   })

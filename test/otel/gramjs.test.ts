@@ -15,7 +15,7 @@ describe('instrument(wrapClient(...)) with a real GramJS client', () => {
     const harness = new OtelHarness()
     const clock = new FakeClock()
     const world = new World({
-      accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } },
+      accounts: { alice: { homeDcId: 2, authorizedOn: [1, 2] } },
       now: () => clock.now(),
     })
     const client = new TelegramClient(new StringSession(''), 1, 'hash', {

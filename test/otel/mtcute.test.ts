@@ -19,7 +19,7 @@ describe('instrument(mtcuteRecovery(...)) with a real mtcute client', () => {
     const harness = new OtelHarness()
     const clock = new FakeClock()
     const world = new World({
-      accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } },
+      accounts: { alice: { homeDcId: 2, authorizedOn: [1, 2] } },
       floodRules: [
         { method: 'messages.sendMessage', scope: 'peer', maxCalls: 1, windowMs: 60_000, waitMs: 2000 },
       ],

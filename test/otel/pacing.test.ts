@@ -26,7 +26,7 @@ describe('instrument(invoker): the learned paces, over the testkit', () => {
     const harness = new OtelHarness()
     const clock = new FakeClock()
     const cluster = await startCluster({
-      accounts: { alice: { homeDc: 2, authorizedOn: [2] } },
+      accounts: { alice: { homeDcId: 2, authorizedOn: [2] } },
       floodRules: [
         { method: 'messages.sendMessage', scope: 'method', maxCalls: 3, windowMs: 6000, waitMs: 6000 },
       ],

@@ -22,7 +22,7 @@ export async function startScriptedCluster(): Promise<{
 }> {
   const clock = new FakeClock()
   const cluster = await startCluster({
-    accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } },
+    accounts: { alice: { homeDcId: 2, authorizedOn: [1, 2] } },
     floodRules: [
       { method: 'messages.sendMessage', scope: 'peer', maxCalls: 1, windowMs: 60_000, waitMs: FLOOD_WAIT_MS },
     ],

@@ -27,7 +27,7 @@ const logger = require('telegram/extensions/Logger.js')
 const BODY = `
 async function main() {
   const result = {}
-  const plain = await startCluster({ accounts: { alice: { homeDc: 2 } } })
+  const plain = await startCluster({ accounts: { alice: { homeDcId: 2 } } })
   const transport = connect(plain, { account: 'alice' })
   try {
     result.plain = await transport.send({ method: 'users.getFullUser', dcId: 2 })

@@ -28,7 +28,7 @@ export async function firstTest(): Promise<void> {
   const options = mtcuteOptions(cluster)
   // @ts-expect-error there is no such protocol
   await startCluster({ protocol: 'http' })
-  const plain = await startCluster({ accounts: { alice: { homeDc: 2 } } })
+  const plain = await startCluster({ accounts: { alice: { homeDcId: 2 } } })
   createTestkitInvoker(plain, { account: 'alice' }).close()
   await plain.stop()
   void options

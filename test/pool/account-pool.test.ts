@@ -5,7 +5,7 @@ import {
   defaultPolicies,
   MemoryFloodStore,
   NoAccountAvailableError,
-  type PoolMoveEvent,
+  type PoolRerouteEvent,
   type SendRequest,
 } from '../../src/index.js'
 import { engineOf } from '../../src/recovery/invoker.js'
@@ -55,8 +55,8 @@ describe('the account pool', () => {
       bob: () => rpc(420, 'FLOOD_WAIT_30'),
       carol: ok,
     })
-    const moves: PoolMoveEvent[] = []
-    pool.on('moved', (event) => moves.push(event))
+    const moves: PoolRerouteEvent[] = []
+    pool.on('reroute', (event) => moves.push(event))
     const result = capture(pool('contacts.search', { q: 'x' }))
     await clock.advance(0)
     expect(result.value).toBe('ok')
@@ -148,7 +148,7 @@ describe('the account pool', () => {
         dead: false,
         deadReason: undefined,
         pendingCount: 1,
-        openWindows: [{ key: 'alice|*', untilMs: clock.now() + 10_000 }],
+        openWindows: [{ key: 'alice|*', endsAt: clock.now() + 10_000 }],
       },
       {
         account: 'bob',
@@ -156,7 +156,7 @@ describe('the account pool', () => {
         dead: false,
         deadReason: undefined,
         pendingCount: 0,
-        openWindows: [{ key: 'bob|messages.sendMessage', untilMs: clock.now() + 5_000 }],
+        openWindows: [{ key: 'bob|messages.sendMessage', endsAt: clock.now() + 5_000 }],
       },
     ])
   })

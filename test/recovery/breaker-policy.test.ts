@@ -5,8 +5,8 @@ import {
   defaultPolicies,
   detailsOf,
   InternalServerError,
+  NetworkError,
   type RpcError,
-  TransportError,
 } from '../../src/index.js'
 import { capture, rpc, scriptedSend, setup } from './helpers.js'
 
@@ -160,11 +160,11 @@ describe('the circuit breaker per DC', () => {
     expect(log.of('breaker').map((e) => e.to)).toEqual(['open', 'half-open', 'closed'])
   })
 
-  it('counts transport failures and -503s, but not answers such as 303, 400 or 420, which show the DC is up', async () => {
+  it('counts network failures and -503s, but not answers such as 303, 400 or 420, which show the DC is up', async () => {
     const { clock, invoke, breaker } = fleet({ failure: () => new Error('socket hang up') })
     const result = capture(invoke('messages.getHistory', {}))
     await clock.advance(1_000)
-    expect(result.error).toBeInstanceOf(TransportError)
+    expect(result.error).toBeInstanceOf(NetworkError)
     expect(breaker.stateOf(2)).toBe('open')
 
     const answers = [

@@ -98,6 +98,6 @@ describe('invoker.intercept', () => {
     })
     const thrown = await invoke('help.getConfig').catch((error: unknown) => error)
     expect(thrown).toBe(caught)
-    expect((thrown as Error).name).toBe('TransportError')
+    expect((thrown as Error).name).toBe('NetworkError')
   })
 })

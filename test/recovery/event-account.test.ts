@@ -23,9 +23,9 @@ function everyEvent<const Names extends ReadonlyArray<keyof RecoveryEvents>>(
 const EVENT_NAMES = everyEvent([
   'floodWait',
   'floodWindowHit',
-  'speedLimited',
+  'speedLimit',
   'migrate',
-  'homeDcChanged',
+  'homeDcChange',
   'authorize',
   'retry',
   'giveUp',
@@ -33,8 +33,8 @@ const EVENT_NAMES = everyEvent([
   'notForUser',
   'storeError',
   'breaker',
-  'paceLearned',
-  'paced',
+  'paceChange',
+  'paceWait',
 ])
 
 const ACCOUNT = 'alice'
@@ -101,7 +101,7 @@ const SCENARIOS: ReadonlyArray<{
   },
   {
     title: 'a premium speed limit',
-    emits: ['speedLimited'],
+    emits: ['speedLimit'],
     record: () =>
       run(
         {},
@@ -115,7 +115,7 @@ const SCENARIOS: ReadonlyArray<{
   },
   {
     title: 'a USER_MIGRATE redirect that moves the home DC',
-    emits: ['migrate', 'homeDcChanged'],
+    emits: ['migrate', 'homeDcChange'],
     record: () =>
       run(
         { homeDcId: 2 },
@@ -195,7 +195,7 @@ const SCENARIOS: ReadonlyArray<{
   },
   {
     title: 'a pace store that fails to book a slot',
-    emits: ['storeError', 'paceLearned'],
+    emits: ['storeError', 'paceChange'],
     record: () => {
       const floodStore = Object.assign(new MemoryFloodStore(), {
         reserve(): never {
@@ -215,7 +215,7 @@ const SCENARIOS: ReadonlyArray<{
   },
   {
     title: 'a learned pace and the calls paced by it',
-    emits: ['paceLearned', 'paced'],
+    emits: ['paceChange', 'paceWait'],
     record: () =>
       run(
         { floodScopeOf: () => 'method' },

@@ -31,13 +31,13 @@ describe('420 FLOOD: waits that fit the budget', () => {
     expect(transport.sent.map((s) => s.at - transport.sent[0]!.at)).toEqual([0, 1_000, 2_000])
   })
 
-  it('sleeps FLOOD_PREMIUM_WAIT too, and emits speedLimited for an upsell', async () => {
+  it('sleeps FLOOD_PREMIUM_WAIT too, and emits speedLimit for an upsell', async () => {
     const { clock, invoke, log } = setup({ send: (r) => transport.send(r) })
     const transport = sequence(clock, [rpc(420, 'FLOOD_PREMIUM_WAIT_3')])
     const result = capture(invoke('upload.saveBigFilePart', { file_id: 1n, file_part: 0 }))
     await clock.advance(3_000)
     expect(result.value).toBe('ok')
-    expect(log.of('speedLimited')).toEqual([
+    expect(log.of('speedLimit')).toEqual([
       expect.objectContaining({ method: 'upload.saveBigFilePart', waitMs: 3_000 }),
     ])
   })

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { detailsOf, isRpcError, RpcError, TransportError } from '../../src/index.js'
+import { detailsOf, isRpcError, NetworkError, RpcError } from '../../src/index.js'
 import { transferDetails } from '../../src/recovery/recovery-details.js'
 import { anyForeignValue } from '../error/hostile-values.js'
 import { setup } from './helpers.js'
@@ -119,7 +119,7 @@ describe('results the engine does not own', () => {
 describe('a non-Error thrown by send', () => {
   it('is reported by what it is, kept as the cause', async () => {
     const cases: Array<[unknown, RegExp]> = [
-      [null, /transport failed: a non-Error was thrown: null$/],
+      [null, /send failed: a non-Error was thrown: null$/],
       [undefined, /a non-Error was thrown: undefined$/],
       ['socket hang up', /a non-Error was thrown: a string "socket hang up"$/],
       [42, /a non-Error was thrown: the number 42$/],
@@ -133,9 +133,9 @@ describe('a non-Error thrown by send', () => {
         },
       })
       const error = await rejectionOf(invoke('m.x'))
-      expect(error).toBeInstanceOf(TransportError)
-      expect((error as TransportError).message).toMatch(message)
-      expect((error as TransportError).cause).toBe(thrown)
+      expect(error).toBeInstanceOf(NetworkError)
+      expect((error as NetworkError).message).toMatch(message)
+      expect((error as NetworkError).cause).toBe(thrown)
       expect(detailsOf(error)?.method).toBe('m.x')
     }
   })
@@ -153,9 +153,9 @@ describe('a non-Error thrown by send', () => {
         })
         const error = await rejectionOf(invoke('m.x'))
         if (isRpcError(error)) return // a value in one of the accepted error shapes
-        expect(error).toBeInstanceOf(TransportError)
-        expect(Object.is((error as TransportError).cause, thrown)).toBe(true)
-        expect((error as TransportError).message).not.toMatch(/\[object /)
+        expect(error).toBeInstanceOf(NetworkError)
+        expect(Object.is((error as NetworkError).cause, thrown)).toBe(true)
+        expect((error as NetworkError).message).not.toMatch(/\[object /)
         expect(detailsOf(error)?.giveUpReason).toBe('attempts-exhausted')
       }),
       { numRuns: 300 },

@@ -19,17 +19,17 @@ export function flush(): Promise<void> {
  * letting the promise chains they start run between them, so a test reads like a timeline.
  */
 export class FakeClock implements Clock {
-  nowMs = 1_700_000_000_000
+  #now = 1_700_000_000_000
   private readonly timers = new Map<number, { at: number; callback: () => void }>()
   private nextId = 1
 
   now(): number {
-    return this.nowMs
+    return this.#now
   }
 
   setTimer(callback: () => void, ms: number): unknown {
     const id = this.nextId++
-    this.timers.set(id, { at: this.nowMs + Math.max(0, ms), callback })
+    this.timers.set(id, { at: this.#now + Math.max(0, ms), callback })
     return id
   }
 
@@ -43,7 +43,7 @@ export class FakeClock implements Clock {
   }
 
   async advance(ms: number): Promise<void> {
-    const target = this.nowMs + ms
+    const target = this.#now + ms
     for (;;) {
       await flush()
       let dueId: number | undefined
@@ -57,10 +57,10 @@ export class FakeClock implements Clock {
       if (dueId === undefined) break
       const timer = this.timers.get(dueId)
       this.timers.delete(dueId)
-      this.nowMs = Math.max(this.nowMs, dueAt)
+      this.#now = Math.max(this.#now, dueAt)
       timer?.callback()
     }
-    this.nowMs = target
+    this.#now = target
     await flush()
   }
 }
@@ -127,9 +127,9 @@ export function recordEvents(invoker: ReturnType<typeof createInvoker>) {
   const names: Array<keyof RecoveryEvents> = [
     'floodWait',
     'floodWindowHit',
-    'speedLimited',
+    'speedLimit',
     'migrate',
-    'homeDcChanged',
+    'homeDcChange',
     'authorize',
     'retry',
     'giveUp',

@@ -3,14 +3,14 @@ import type { Policy } from '../../src/index.js'
 import { engineOf } from '../../src/recovery/invoker.js'
 import { capture, FakeClock, scriptedSend, setup } from './helpers.js'
 
-/** Holds each call's first send on one key until `params.atMs` from the clock's start, as a pacer would. */
-function slotPolicy(startMs: number): Policy {
+/** Holds each call's first send on one key until `params.offsetMs` from the clock's start, as a pacer would. */
+function slotPolicy(startAt: number): Policy {
   return {
     name: 'slot',
     beforeSend(call) {
       if (call.attempt > 0) return undefined
-      const { atMs } = call.params as { atMs: number }
-      return call.holdUntil('pace|k', startMs + atMs).then(() => undefined)
+      const { offsetMs } = call.params as { offsetMs: number }
+      return call.holdUntil('pace|k', startAt + offsetMs).then(() => undefined)
     },
   }
 }
@@ -21,7 +21,7 @@ describe('call.holdUntil', () => {
     const start = clock.now()
     const { send, sent } = scriptedSend(clock, () => 'ok')
     const { invoke } = setup({ clock, send, policies: [slotPolicy(start)] })
-    const calls = [300, 100, 200, 100].map((atMs) => capture(invoke('m', { atMs })))
+    const calls = [300, 100, 200, 100].map((offsetMs) => capture(invoke('m', { offsetMs })))
     await clock.advance(0)
     expect(engineOf(invoke).gate.heldKeys).toBe(3)
     expect(clock.pending).toBe(3)
@@ -29,7 +29,7 @@ describe('call.holdUntil', () => {
     expect(calls.map((c) => c.settled)).toEqual([false, true, false, true])
     await clock.advance(200)
     expect(calls.every((c) => c.value === 'ok')).toBe(true)
-    expect(sent.map((s) => [s.at - start, (s.params as { atMs: number }).atMs])).toEqual([
+    expect(sent.map((s) => [s.at - start, (s.params as { offsetMs: number }).offsetMs])).toEqual([
       [100, 100],
       [100, 100],
       [200, 200],

@@ -9,12 +9,12 @@ import {
   InternalServerError,
   InvokerClosedError,
   isRpcError,
+  NetworkError,
   type Policy,
   RETRY,
   type RpcError,
   type SendRequest,
   stopWith,
-  TransportError,
 } from '../../src/index.js'
 import { engineOf } from '../../src/recovery/invoker.js'
 import { capture, rpc, scriptedSend, sequence, setup } from './helpers.js'
@@ -251,14 +251,14 @@ describe('the policy chain', () => {
     const gate: Policy = {
       name: 'maintenance',
       beforeSend: (call) =>
-        call.method === 'blocked' ? new TransportError('maintenance', call.method) : undefined,
+        call.method === 'blocked' ? new NetworkError('maintenance', call.method) : undefined,
       onSuccess: (_call, value) => {
         seen.push(value)
       },
     }
     const { clock, invoke } = setup({ send: (r) => transport.send(r), policies: [gate] })
     const transport = sequence(clock, [])
-    await expect(invoke('blocked', {})).rejects.toBeInstanceOf(TransportError)
+    await expect(invoke('blocked', {})).rejects.toBeInstanceOf(NetworkError)
     await expect(invoke('fine', {})).resolves.toBe('ok')
     expect(seen).toEqual(['ok'])
     expect(transport.sent).toHaveLength(1)

@@ -104,15 +104,15 @@ describe('systemClock timers of any length', () => {
 
 /** A host whose clock a test moves by hand, and whose timers overflow as Node's do. */
 class JumpyHost implements TimerHost {
-  nowMs = 0
+  #now = 0
   readonly armed = new Map<number, { at: number; callback: () => void }>()
   private nextId = 1
   now(): number {
-    return this.nowMs
+    return this.#now
   }
   set(callback: () => void, ms: number): unknown {
     const id = this.nextId++
-    this.armed.set(id, { at: this.nowMs + (ms > MAX_TIMER_DELAY_MS ? 1 : ms), callback })
+    this.armed.set(id, { at: this.#now + (ms > MAX_TIMER_DELAY_MS ? 1 : ms), callback })
     return id
   }
   clear(handle: unknown): void {
@@ -123,7 +123,7 @@ class JumpyHost implements TimerHost {
     const [id, timer] = [...this.armed].sort((a, b) => a[1].at - b[1].at)[0] ?? []
     if (id === undefined || timer === undefined) throw new Error('nothing armed')
     this.armed.delete(id)
-    this.nowMs = Math.max(this.nowMs, timer.at + lateMs)
+    this.#now = Math.max(this.#now, timer.at + lateMs)
     timer.callback()
   }
 }
@@ -138,7 +138,7 @@ describe('LongTimer against the clock', () => {
     expect(fired).not.toHaveBeenCalled()
     host.fireNext()
     expect(fired).toHaveBeenCalledOnce()
-    expect(host.nowMs).toBe(40 * DAY_MS)
+    expect(host.now()).toBe(40 * DAY_MS)
     expect(host.armed.size).toBe(0)
   })
 
@@ -169,7 +169,7 @@ describe('LongTimer against the clock', () => {
     expect(fired).not.toHaveBeenCalled()
     host.fireNext()
     expect(fired).toHaveBeenCalledOnce()
-    expect(host.nowMs).toBe(2500)
+    expect(host.now()).toBe(2500)
   })
 })
 

@@ -23,7 +23,7 @@ describe('303 SEE_OTHER', () => {
       expect(onHomeDcChange.mock.calls[0]?.[0]).toEqual({ fromDcId: 2, toDcId: 4, kind })
       await expect(invoke('users.getFullUser', {})).resolves.toBe('on 4')
       expect(transport.sent.map((s) => s.dcId)).toEqual([2, 4, 4])
-      expect(log.of('homeDcChanged')).toEqual([{ account: 'default', fromDcId: 2, toDcId: 4, kind }])
+      expect(log.of('homeDcChange')).toEqual([{ account: 'default', fromDcId: 2, toDcId: 4, kind }])
       expect(log.of('migrate')[0]).toMatchObject({ fromDcId: 2, toDcId: 4, kind })
     },
   )
@@ -71,7 +71,7 @@ describe('303 SEE_OTHER', () => {
     await expect(Promise.all(calls)).resolves.toEqual(['ok', 'ok', 'ok'])
     expect(transport.sent.map((s) => s.dcId)).toEqual([undefined, undefined, undefined, 3, 3, 3])
     expect(log.of('migrate').map((e) => e.fromDcId)).toEqual([undefined, undefined, undefined])
-    expect(log.of('homeDcChanged')).toHaveLength(1)
+    expect(log.of('homeDcChange')).toHaveLength(1)
   })
 
   it('sends a repeat to the home DC learnt since the call began', async () => {

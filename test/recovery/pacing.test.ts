@@ -25,7 +25,7 @@ function slidingWindowServer(
   penaltyMs?: number,
 ) {
   let max = initialMax
-  let blockedUntil = 0
+  let unblockAt = 0
   let accepted: number[] = []
   const arrivals: Array<{ at: number; ok: boolean; priority: unknown }> = []
   let inFlight = 0
@@ -33,18 +33,18 @@ function slidingWindowServer(
   const send = (request: SendRequest): Promise<unknown> => {
     const now = clock.now()
     while (accepted.length > 0 && (accepted[0] as number) <= now - perMs) accepted.shift()
-    const ok = now >= blockedUntil && accepted.length < max
+    const ok = now >= unblockAt && accepted.length < max
     if (ok) accepted.push(now)
     arrivals.push({ at: now, ok, priority: (request.params as { priority?: unknown })?.priority })
     inFlight++
     mostInFlight = Math.max(mostInFlight, inFlight)
     let seconds = ok ? 0 : Math.max(1, Math.ceil(((accepted[0] as number) + perMs - now) / 1000))
     if (!ok && penaltyMs !== undefined) {
-      if (now >= blockedUntil) {
-        blockedUntil = now + penaltyMs
+      if (now >= unblockAt) {
+        unblockAt = now + penaltyMs
         accepted = []
       }
-      seconds = Math.max(1, Math.ceil((blockedUntil - now) / 1000))
+      seconds = Math.max(1, Math.ceil((unblockAt - now) / 1000))
     }
     return new Promise((resolve, reject) => {
       clock.setTimer(() => {
@@ -103,7 +103,7 @@ describe('pacing: a refusal teaches the key its pace', () => {
   it('after n accepted then FLOOD_WAIT_X, sends n per (elapsed + X) once the window ends, a probe first', async () => {
     const { clock, invoke, log, server } = limitedSetup([5, 2_000])
     const learned: unknown[] = []
-    invoke.on('paceLearned', (event) => learned.push(event))
+    invoke.on('paceChange', (event) => learned.push(event))
     const start = clock.now()
     const calls = Array.from({ length: 15 }, (_, i) => capture(invoke('m.send', { i })))
     await clock.advance(60_000)
@@ -199,7 +199,7 @@ describe('pacing: a refusal teaches the key its pace', () => {
       pacing: { forgetAfterMs: 60_000, growthRatio: 0.1 },
     })
     const rates: number[] = []
-    invoke.on('paceLearned', (event) => rates.push(event.ratePerSecond))
+    invoke.on('paceChange', (event) => rates.push(event.ratePerSecond))
     const pace = () => invoke.pacingSnapshot().paces[0]
     const burst = Array.from({ length: 8 }, (_, i) => capture(invoke('m.send', { i })))
     await clock.advance(30_000)
@@ -429,10 +429,10 @@ describe('pacing: stores, events and reports', () => {
     const booked: string[] = []
     let broken = false
     const floodStore = Object.assign(new MemoryFloodStore(), {
-      reserve(limits: readonly PaceLimit[], nowMs: number): PaceSlot {
+      reserve(limits: readonly PaceLimit[], now: number): PaceSlot {
         if (broken) throw new Error('store down')
         booked.push(limits[0]?.key ?? '')
-        return memory.reserve(limits, nowMs)
+        return memory.reserve(limits, now)
       },
     })
     let refused = false
@@ -466,7 +466,7 @@ describe('pacing: stores, events and reports', () => {
       },
     }))
     const paced: unknown[] = []
-    invoke.on('paced', (event) => paced.push(event))
+    invoke.on('paceWait', (event) => paced.push(event))
     const calls = Array.from({ length: 3 }, (_, i) => capture(invoke('m.send', { i }, { priority: 'bulk' })))
     await clock.advance(20_000)
     expect(calls.every((call) => call.value === 'ok')).toBe(true)

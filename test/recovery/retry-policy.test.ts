@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { detailsOf, InternalServerError, type RpcError, TransportError } from '../../src/index.js'
+import { detailsOf, InternalServerError, NetworkError, type RpcError } from '../../src/index.js'
 import { backoffDelay } from '../../src/recovery/backoff.js'
 import { VERSION } from '../../src/version.js'
 import { capture, rpc, scriptedSend, sequence, setup } from './helpers.js'
@@ -120,7 +120,7 @@ describe('500 INTERNAL and unknown codes', () => {
     expect(transport.sent).toHaveLength(1)
   })
 
-  it('treats a transport failure like a 500, ending with a TransportError that keeps the cause', async () => {
+  it('treats a network failure like a 500, ending with a NetworkError that keeps the cause', async () => {
     const { clock, invoke } = setup({ send: (r) => transport.send(r), maxAttempts: 2 })
     const cause = new Error('ECONNRESET')
     const transport = scriptedSend(clock, () => {
@@ -128,12 +128,12 @@ describe('500 INTERNAL and unknown codes', () => {
     })
     const result = capture(invoke('m.x', {}))
     await clock.advance(2_000)
-    const error = result.error as TransportError
-    expect(error).toBeInstanceOf(TransportError)
+    const error = result.error as NetworkError
+    expect(error).toBeInstanceOf(NetworkError)
     expect(error.cause).toBe(cause)
     expect(detailsOf(error)?.attempts.map((a) => a.message)).toEqual([
-      'TransportError: transport failed: ECONNRESET',
-      'TransportError: transport failed: ECONNRESET',
+      'NetworkError: send failed: ECONNRESET',
+      'NetworkError: send failed: ECONNRESET',
     ])
     expect(transport.sent).toHaveLength(2)
   })

@@ -110,7 +110,7 @@ describe('a policy written by a user, through the public contract alone', () => 
     expect(calls.map((c) => c.value)).toEqual(['ok from 4', 'ok from 4'])
     expect(invoke.homeDcId).toBe(4)
     expect(onHomeDcChange).toHaveBeenCalledTimes(1)
-    expect(log.of('homeDcChanged')).toMatchObject([{ fromDcId: 2, toDcId: 4, kind: 'USER' }])
+    expect(log.of('homeDcChange')).toMatchObject([{ fromDcId: 2, toDcId: 4, kind: 'USER' }])
     const later = capture(invoke('users.getMe'))
     await clock.advance(0)
     expect(later.value).toBe('ok from 4')

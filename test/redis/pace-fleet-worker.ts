@@ -1,7 +1,7 @@
 /**
  * One process of the engine-pacing fleet test: its own cluster connection, its own Redis flood
  * store on the shared redis-server, its own invoker (pacing on, as by default), all acting as one
- * account. Config: JSON in argv[2]. At `startAtMs` (epoch ms, a barrier every process waits for) it
+ * account. Config: JSON in argv[2]. At `startAt` (epoch ms, a barrier every process waits for) it
  * sends `count` messages at once on one flood key, then prints one JSON line: its counts and when
  * each message was delivered (epoch ms).
  */
@@ -16,7 +16,7 @@ interface Config {
   readonly redisPort: number
   readonly prefix: string
   readonly count: number
-  readonly startAtMs: number
+  readonly startAt: number
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as Config
@@ -33,12 +33,12 @@ const invoke = createInvoker({
   send: (request) => transport.send(request),
   deadlineMs: 60_000,
 })
-const counts = { ok: 0, failed: 0, floodWaits: 0, paceLearned: 0, storeErrors: 0, doneAt: [] as number[] }
+const counts = { ok: 0, failed: 0, floodWaits: 0, paceChange: 0, storeErrors: 0, doneAt: [] as number[] }
 invoke.on('floodWait', () => counts.floodWaits++)
-invoke.on('paceLearned', () => counts.paceLearned++)
+invoke.on('paceChange', () => counts.paceChange++)
 invoke.on('storeError', () => counts.storeErrors++)
 await invoke('help.getConfig', {})
-const lateMs = Date.now() - config.startAtMs
+const lateMs = Date.now() - config.startAt
 if (lateMs > 0) throw new Error(`worker: started ${lateMs} ms after the barrier; give it more time`)
 await new Promise((resolve) => setTimeout(resolve, -lateMs))
 await Promise.all(

@@ -29,7 +29,7 @@ describe('the engine pacer shared across processes over one redis-server', () =>
   beforeAll(async () => {
     redis = await startRedisServer()
     cluster = await startCluster({
-      accounts: { alice: { homeDc: 2 } },
+      accounts: { alice: { homeDcId: 2 } },
       floodRules: [{ method: 'messages.sendMessage', scope: 'account', maxCalls: MAX, windowMs: PER_MS }],
     })
   })
@@ -49,14 +49,14 @@ describe('the engine pacer shared across processes over one redis-server', () =>
     }
     const perProcess = 8
     // Start-up with tsx takes seconds on a loaded machine; every worker waits for this moment.
-    const startAtMs = Date.now() + 10_000
+    const startAt = Date.now() + 10_000
     const config = (index: number) =>
       JSON.stringify({
         dcs: cluster.dcs,
         redisPort: redis.port,
         prefix: 'pacefleet:',
         count: perProcess,
-        startAtMs,
+        startAt,
         index,
       })
     const outputs = await Promise.all(
@@ -73,7 +73,7 @@ describe('the engine pacer shared across processes over one redis-server', () =>
     const refused = arrivals.filter((arrival) => !arrival.ok)
     expect(refused.length).toBeGreaterThan(0)
     expect(refused.length).toBeLessThanOrEqual(8)
-    expect(Math.max(...refused.map((arrival) => arrival.at))).toBeLessThan(startAtMs + PER_MS)
+    expect(Math.max(...refused.map((arrival) => arrival.at))).toBeLessThan(startAt + PER_MS)
     expect(arrivals).toHaveLength(3 * perProcess + refused.length)
     // One schedule, not three taking turns: every process delivered before another's last send.
     const firsts = counts.map((c) => Math.min(...c.doneAt))

@@ -21,14 +21,14 @@ describe('processes sharing one redis-server', () => {
     const periodMs = 60
     const perProcess = 8
     // Start-up with tsx takes seconds on a loaded machine; every worker waits for this moment.
-    const startAtMs = Date.now() + 8_000
+    const startAt = Date.now() + 8_000
     const args = [
       worker,
       String(server.port),
       'fleet:flood:',
       String(perProcess),
       String(periodMs),
-      String(startAtMs),
+      String(startAt),
     ]
     const outputs = await Promise.all(
       [1, 2, 3].map(() => run(process.execPath, ['--import', 'tsx', ...args], { timeout: 30_000 })),
@@ -42,7 +42,7 @@ describe('processes sharing one redis-server', () => {
     const makespan = Math.max(...sends) - Math.min(...sends)
     expect(makespan).toBeGreaterThanOrEqual((3 * perProcess - 1) * periodMs - 25)
     // And all of it from the barrier on: the fleet overlapped, one booking after another.
-    expect(Math.min(...sends)).toBeGreaterThanOrEqual(startAtMs)
-    expect(Math.min(...sends)).toBeLessThan(startAtMs + 500)
+    expect(Math.min(...sends)).toBeGreaterThanOrEqual(startAt)
+    expect(Math.min(...sends)).toBeLessThan(startAt + 500)
   }, 60_000)
 })

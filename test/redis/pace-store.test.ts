@@ -36,7 +36,7 @@ describe('pacing through the Redis store, against a real redis-server', () => {
             process: fc.integer({ min: 0, max: 2 }),
             pick: fc.integer({ min: 1, max: 7 }),
             // What each process believes the time is: anything at all.
-            clientNowMs: fc.integer({ min: -1e12, max: 4e12 }),
+            clientNow: fc.integer({ min: -1e12, max: 4e12 }),
           }),
           { minLength: 1, maxLength: 25 },
         ),
@@ -45,12 +45,12 @@ describe('pacing through the Redis store, against a real redis-server', () => {
           const model = new PaceModel()
           const started = Date.now()
           const times = new Map<string, number[]>()
-          for (const { process, pick, clientNowMs } of steps) {
+          for (const { process, pick, clientNow } of steps) {
             // A non-empty subset of the catalogue, chosen by the bits of `pick`.
             const chosen = catalogue.filter((_, i) => (pick >> i) & 1)
             const limits = chosen.length > 0 ? chosen : catalogue.slice(0, 1)
             const before = Date.now() - started
-            const { delayMs } = await (stores[process] as RedisFloodStore).reserve(limits, clientNowMs)
+            const { delayMs } = await (stores[process] as RedisFloodStore).reserve(limits, clientNow)
             const elapsed = Date.now() - started
             const expected = model.reserve(limits, 0)
             // The model runs with no time passing; Redis's clock moved by at most `elapsed` ms

@@ -131,7 +131,7 @@ describe('the Redis flood store, against a real redis-server', () => {
     await suite.operator.set(`${prefix.replace(':flood:', '*')}x|*`, '1', 'PX', 60_000)
     const store = createRedisFloodStore({ redis: clientFor(suite.server.port), prefix })
     suite.opened.push(store)
-    const synced = new Promise((resolve) => store.on('synced', resolve))
+    const synced = new Promise((resolve) => store.on('sync', resolve))
     expect(await store.whenSynced()).toBe(true)
     expect(await synced).toMatchObject({ loaded: 2 })
     expect(store.get('alice|*', Date.now())).toBeGreaterThan(Date.now() + 59_000)

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createInvoker, RpcError, type StoreErrorEvent } from '../../src/index.js'
 import {
   createRedisFloodStore,
-  type FloodStoreSyncedEvent,
+  type FloodStoreSyncEvent,
   FloodStoreUnavailableError,
   type RedisFloodStore,
 } from '../../src/redis/index.js'
@@ -22,7 +22,7 @@ function openStore(): RedisFloodStore {
   return store
 }
 
-function nextEvent<T>(store: RedisFloodStore, name: 'synced' | 'down'): Promise<T> {
+function nextEvent<T>(store: RedisFloodStore, name: 'sync' | 'down'): Promise<T> {
   return new Promise((resolve) => {
     const off = store.on(name, (event) => {
       off()
@@ -91,7 +91,7 @@ describe('the Redis flood store when Redis is down, slow or restarted', () => {
     expect(a.get('alice|*', Date.now())).toBe(now + 30_000)
 
     // Back: both resync; a's window is written back and reaches b.
-    const [syncedA, syncedB] = [nextEvent<FloodStoreSyncedEvent>(a, 'synced'), nextEvent(b, 'synced')]
+    const [syncedA, syncedB] = [nextEvent<FloodStoreSyncEvent>(a, 'sync'), nextEvent(b, 'sync')]
     await server.start()
     expect((await syncedA).pushed).toBeGreaterThanOrEqual(1)
     await syncedB
@@ -106,7 +106,7 @@ describe('the Redis flood store when Redis is down, slow or restarted', () => {
     const now = Date.now()
     await a.record('alice|messages.sendMessage', now + 20_000, now)
     await eventually(() => b.size === 1)
-    const synced = nextEvent<FloodStoreSyncedEvent>(b, 'synced')
+    const synced = nextEvent<FloodStoreSyncEvent>(b, 'sync')
     await server.stop()
     await server.start()
     await synced

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest'
 import { createInvoker, FloodError } from '../../src/index.js'
 import {
   createRedisFloodStore,
+  type FloodStoreInvalidValueEvent,
   type FloodStoreRemoteWindowEvent,
   FloodStoreUnavailableError,
-  type FloodStoreValueRejectedEvent,
   type RedisFloodStore,
   type RedisFloodStoreOptions,
 } from '../../src/redis/index.js'
@@ -40,9 +40,9 @@ async function openStore(
 /** The events a store emits, kept in order. */
 function recorder(store: RedisFloodStore) {
   const windows: FloodStoreRemoteWindowEvent[] = []
-  const rejected: FloodStoreValueRejectedEvent[] = []
+  const rejected: FloodStoreInvalidValueEvent[] = []
   store.on('remoteWindow', (event) => windows.push(event))
-  store.on('valueRejected', (event) => rejected.push(event))
+  store.on('invalidValue', (event) => rejected.push(event))
   return { windows, rejected }
 }
 
@@ -108,7 +108,7 @@ describe('values from Redis are parsed strictly and bounded, never obeyed blindl
           expect(rejected[0]?.value.length).toBeLessThanOrEqual(60)
         }
         const now = Date.now()
-        for (const [, untilMs] of store.open?.(now) ?? []) expect(untilMs).toBeLessThanOrEqual(now + HOUR_MS)
+        for (const [, endsAt] of store.open?.(now) ?? []) expect(endsAt).toBeLessThanOrEqual(now + HOUR_MS)
       }),
       { numRuns: 60 },
     )

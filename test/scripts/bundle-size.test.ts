@@ -14,8 +14,8 @@ describe('bundle size', () => {
     expect(gzipSync(core).byteLength).toBeLessThan(6 * 1024)
   })
 
-  it('keeps prose out of a bundle that only needs the policy', async () => {
-    const text = decoder.decode(await bundle(SCENARIOS['core + policy (policyOf)'] as string))
+  it('keeps prose out of a bundle that only needs the actions', async () => {
+    const text = decoder.decode(await bundle(SCENARIOS['core + actions (actionOf)'] as string))
     expect(text).toContain('PHONE_NUMBER_INVALID')
     expect(text).not.toContain('international format')
   })

@@ -46,7 +46,7 @@ if (!hasRedisServer() && process.env.CI === 'true') {
 }
 
 interface Sample {
-  readonly atMs: number
+  readonly elapsedMs: number
   readonly heapUsed: number
   readonly handles: number
 }
@@ -220,7 +220,7 @@ describe.skipIf(!hasRedisServer())('the soak', () => {
           await sleep(SAMPLE_EVERY_MS)
 
           samples.push({
-            atMs: Date.now() - startedAt,
+            elapsedMs: Date.now() - startedAt,
             heapUsed: process.memoryUsage().heapUsed,
             handles: handleCount(),
           })
@@ -258,7 +258,7 @@ describe.skipIf(!hasRedisServer())('the soak', () => {
       await cluster.stop()
       await redis.dispose()
 
-      const steady = samples.filter((s) => s.atMs >= WARM_UP_MS)
+      const steady = samples.filter((s) => s.elapsedMs >= WARM_UP_MS)
       const third = Math.max(1, Math.floor(steady.length / 3))
       const first = steady.slice(0, third)
       const last = steady.slice(-third)

@@ -6,11 +6,11 @@ import { LongTimer, MAX_TIMER_DELAY_MS, type TimerHost } from '../../src/recover
  * 35 / factor real seconds. Give the same clock to the simulated server and to the engine, so that
  * both agree on when a window ends while tests and benches over real sockets stay short.
  */
-export function scaledClock(factor: number, startMs: number = Date.now()): Clock {
+export function scaledClock(factor: number, startAt: number = Date.now()): Clock {
   if (!(factor > 0)) throw new RangeError('scaledClock: factor must be positive')
   const realStart = performance.now()
   // performance.now(): whole wall-clock milliseconds would make scaled time jump by `factor` ms.
-  const now = () => startMs + (performance.now() - realStart) * factor
+  const now = () => startAt + (performance.now() - realStart) * factor
   const host: TimerHost = {
     now,
     // Timers may fire a little early against a sub-millisecond clock; the engine checks its flood

@@ -64,7 +64,7 @@ describe('testkit options: accepted and working, or refused at once naming the o
   })
 
   it('createTestkitInvoker', async () => {
-    const cluster = await startCluster({ accounts: { alice: { homeDc: 2 } } })
+    const cluster = await startCluster({ accounts: { alice: { homeDcId: 2 } } })
     try {
       await fc.assert(
         fc.asyncProperty(

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { detailsOf, TransportError } from '../../src/index.js'
+import { detailsOf, NetworkError } from '../../src/index.js'
 import {
   createTestkitInvoker,
   type PlainCluster,
@@ -22,7 +22,7 @@ const CALLS = 40
 /** Starts CALLS slow calls on DC 2, crashes it while they are in flight, and brings it back after `downMs`. */
 async function crashDuringCalls(downMs: number, maxAttempts: number) {
   cluster = await startCluster({
-    accounts: { alice: { homeDc: 2 } },
+    accounts: { alice: { homeDcId: 2 } },
     // Every answer late, by up to 400 ms: most calls are still in flight when the DC goes down.
     transportFaults: { slowRate: 1, slowMs: 400 },
   })
@@ -63,7 +63,7 @@ describe('a DC that crashes while calls are in flight', () => {
     expect(failed.length).toBeGreaterThan(CALLS / 2)
     expect(failed.length).toBeLessThanOrEqual(inFlight)
     for (const { reason: error } of failed) {
-      expect(error).toBeInstanceOf(TransportError)
+      expect(error).toBeInstanceOf(NetworkError)
       expect(detailsOf(error)).toMatchObject({ giveUpReason: 'attempts-exhausted', lastDcId: 2 })
       expect(detailsOf(error)?.attempts).toHaveLength(2)
     }

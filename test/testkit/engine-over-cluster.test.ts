@@ -13,7 +13,7 @@ afterEach(async () => {
 describe('the recovery engine over the plain cluster', () => {
   it('follows USER_MIGRATE and FILE_MIGRATE, authorizes on the file DC, and reports a typo', async () => {
     cluster = await startPlainCluster({
-      accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } },
+      accounts: { alice: { homeDcId: 2, authorizedOn: [1, 2] } },
       files: { photo: 4 },
     })
     const transport = connect(cluster, { account: 'alice', defaultDcId: 1 })

@@ -6,7 +6,7 @@ import {
   createInvoker,
   createPool,
   defaultPolicies,
-  type PoolMoveEvent,
+  type PoolRerouteEvent,
 } from '../../src/index.js'
 import {
   connect,
@@ -48,7 +48,7 @@ function invokerFor(
 /** The breaker and the pool for real: TCP, a DC that crashes for a stretch of the run, then comes back. */
 describe('the breaker and the pool over the plain cluster, with a DC down for a stretch', () => {
   it('opens the breaker of the failing DC, fails fast meanwhile, and closes it with a probe once the DC is back', async () => {
-    cluster = await startPlainCluster({ accounts: { alice: { homeDc: 2 } } })
+    cluster = await startPlainCluster({ accounts: { alice: { homeDcId: 2 } } })
     const breaker = createBreakerPolicy({ failureThreshold: 3, openMs: 200, maxOpenMs: 200 })
     const invoke = invokerFor(cluster, 'alice', 2, breaker)
     const transitions: BreakerEvent[] = []
@@ -78,13 +78,13 @@ describe('the breaker and the pool over the plain cluster, with a DC down for a 
   })
 
   it('keeps pooled work flowing through another account while one account’s DC is down', async () => {
-    cluster = await startPlainCluster({ accounts: { alice: { homeDc: 2 }, bob: { homeDc: 4 } } })
+    cluster = await startPlainCluster({ accounts: { alice: { homeDcId: 2 }, bob: { homeDcId: 4 } } })
     const breaker = createBreakerPolicy({ failureThreshold: 3, openMs: 200, maxOpenMs: 200 })
     const alice = invokerFor(cluster, 'alice', 2, breaker)
     const bob = invokerFor(cluster, 'bob', 4, breaker)
     const pool = createPool({ accounts: [alice, bob], breaker })
-    const moves: PoolMoveEvent[] = []
-    pool.on('moved', (event) => moves.push(event))
+    const moves: PoolRerouteEvent[] = []
+    pool.on('reroute', (event) => moves.push(event))
 
     const runFor = async (ms: number) => {
       const served: string[] = []

@@ -15,7 +15,7 @@ afterEach(async () => {
   cluster = undefined
 })
 
-const accounts = { alice: { homeDc: 2, phone: '15550001' } }
+const accounts = { alice: { homeDcId: 2, phone: '15550001' } }
 
 describe('the plain cluster over loopback TCP', () => {
   it('starts five DCs on free ports and answers a call with a result', async () => {

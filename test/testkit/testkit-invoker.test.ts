@@ -22,7 +22,7 @@ afterEach(async () => {
 
 describe('createTestkitInvoker', () => {
   it('is the three lines a bot author needs: migration and authorization handled', async () => {
-    cluster = await startCluster({ accounts: { alice: { homeDc: 2 } }, files: { photo: 4 } })
+    cluster = await startCluster({ accounts: { alice: { homeDcId: 2 } }, files: { photo: 4 } })
     invoke = createTestkitInvoker(cluster, { account: 'alice' })
     await expect(invoke('upload.getFile', { location: 'photo', limit: 512 })).resolves.toMatchObject({
       bytes: 512,
@@ -32,7 +32,7 @@ describe('createTestkitInvoker', () => {
   })
 
   it('starts on the wrong DC when told to, and follows USER_MIGRATE', async () => {
-    cluster = await startCluster({ accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } } })
+    cluster = await startCluster({ accounts: { alice: { homeDcId: 2, authorizedOn: [1, 2] } } })
     invoke = createTestkitInvoker(cluster, { account: 'alice', defaultDcId: 1 })
     expect(invoke.homeDcId).toBeUndefined()
     await expect(invoke('users.getFullUser')).resolves.toEqual({ id: 'alice' })
@@ -41,7 +41,7 @@ describe('createTestkitInvoker', () => {
 
   it('counts what the engine did with tallyRecovery', async () => {
     cluster = await startCluster({
-      accounts: { alice: { homeDc: 3, authorizedOn: [1, 3] } },
+      accounts: { alice: { homeDcId: 3, authorizedOn: [1, 3] } },
       floodRules: [{ method: 'messages.sendMessage', scope: 'peer', maxCalls: 2, windowMs: 1000 }],
     })
     invoke = createTestkitInvoker(cluster, { account: 'alice', defaultDcId: 1 })
@@ -64,7 +64,7 @@ describe('createTestkitInvoker', () => {
   })
 
   it('closes its connections with the invoker', async () => {
-    cluster = await startCluster({ accounts: { alice: { homeDc: 1 } }, transportFaults: { slowRate: 1 } })
+    cluster = await startCluster({ accounts: { alice: { homeDcId: 1 } }, transportFaults: { slowRate: 1 } })
     invoke = createTestkitInvoker(cluster, { account: 'alice' })
     await invoke('users.getFullUser')
     expect(invoke.transport.openConnections).toBe(1)
@@ -75,14 +75,14 @@ describe('createTestkitInvoker', () => {
   })
 
   it('lets an option replace a default', async () => {
-    cluster = await startCluster({ accounts: { alice: { homeDc: 2 } }, files: { photo: 4 } })
+    cluster = await startCluster({ accounts: { alice: { homeDcId: 2 } }, files: { photo: 4 } })
     const asked: number[] = []
     invoke = createTestkitInvoker(cluster, {
       account: 'alice',
       homeDcId: 2,
       authorizeOn: (dcId) => {
         asked.push(dcId)
-        cluster?.world.addAccount('alice', { homeDc: 2, authorizedOn: [2, dcId] })
+        cluster?.world.addAccount('alice', { homeDcId: 2, authorizedOn: [2, dcId] })
       },
     })
     await invoke('upload.getFile', { location: 'photo' })
@@ -90,7 +90,7 @@ describe('createTestkitInvoker', () => {
   })
 
   it('refuses a defaultDcId where the account is not logged in, saying how to set it up', async () => {
-    cluster = await startCluster({ accounts: { alice: { homeDc: 2 } } })
+    cluster = await startCluster({ accounts: { alice: { homeDcId: 2 } } })
     const started = cluster
     expect(() => createTestkitInvoker(started, { account: 'alice', defaultDcId: 1 })).toThrow(
       /^createTestkitInvoker: defaultDcId 1: account 'alice' is not authorized on DC 1,.*authorizedOn: \[1, 2\]/,
@@ -99,14 +99,14 @@ describe('createTestkitInvoker', () => {
   })
 
   it('accepts a plain cluster in another process, as `serve --json` prints it', async () => {
-    cluster = await startCluster({ accounts: { alice: { homeDc: 2 } }, files: { photo: 1 } })
+    cluster = await startCluster({ accounts: { alice: { homeDcId: 2 } }, files: { photo: 1 } })
     // Only what crosses a process boundary: JSON, no world.
     const served = JSON.parse(
       JSON.stringify({
         protocol: 'plain',
         seed: 1,
         dcs: cluster.dcs.map(({ id, host, port }) => ({ id, host, port })),
-        accounts: { alice: { homeDc: 2 } },
+        accounts: { alice: { homeDcId: 2 } },
       }),
     ) as ServedPlainCluster
     invoke = createTestkitInvoker(served, { account: 'alice' })

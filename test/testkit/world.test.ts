@@ -10,7 +10,7 @@ import {
 function worldAt(options: WorldOptions = {}) {
   let now = 1_000_000
   const world = new World({
-    accounts: { alice: { homeDc: 2, phone: '15550001' }, bob: { homeDc: 4, phone: '15550002' } },
+    accounts: { alice: { homeDcId: 2, phone: '15550001' }, bob: { homeDcId: 4, phone: '15550002' } },
     files: { 'file-1': 4 },
     statsDcs: { news: 3 },
     ...options,
@@ -26,7 +26,7 @@ function worldAt(options: WorldOptions = {}) {
 
 describe('the simulated world', () => {
   it('sends account calls to the home DC', () => {
-    const { world } = worldAt({ accounts: { alice: { homeDc: 2, authorizedOn: [1, 2] } } })
+    const { world } = worldAt({ accounts: { alice: { homeDcId: 2, authorizedOn: [1, 2] } } })
     expect(world.handle({ dcId: 1, account: 'alice', method: 'users.getFullUser', params: {} })).toEqual({
       kind: 'error',
       code: 303,
@@ -269,7 +269,7 @@ describe('the simulated world', () => {
 describe('the rules the MTProto cluster needed too', () => {
   it('opens a fixed wait when a rule has waitMs, and forgives the window once it is over', () => {
     const { world, advance } = worldAt({
-      accounts: { alice: { homeDc: 2 } },
+      accounts: { alice: { homeDcId: 2 } },
       floodRules: [
         { method: 'messages.sendMessage', scope: 'account', maxCalls: 2, windowMs: 10_000, waitMs: 2000 },
       ],
@@ -289,8 +289,8 @@ describe('the rules the MTProto cluster needed too', () => {
   it('signs bots in on their home DC, takes per-account codes, logs out and moves accounts', () => {
     const { world } = worldAt({
       accounts: {
-        bot: { homeDc: 3, botToken: '7:abc', authorizedOn: [] },
-        carol: { homeDc: 1, phone: '99966100001', loginCode: '11111', authorizedOn: [] },
+        bot: { homeDcId: 3, botToken: '7:abc', authorizedOn: [] },
+        carol: { homeDcId: 1, phone: '99966100001', loginCode: '11111', authorizedOn: [] },
       },
     })
     const bot = (dcId: number, token: string) =>
@@ -349,7 +349,7 @@ describe('the rules the MTProto cluster needed too', () => {
       world.handle({ dcId, account: 'alice', method: 'upload.getFile', params: { location } })
     expect(getFile('video', 2)).toMatchObject({ code: 400, message: 'LOCATION_INVALID' })
     world.addFile('video', 4)
-    world.addAccount('alice', { homeDc: 2, authorizedOn: [2, 4] })
+    world.addAccount('alice', { homeDcId: 2, authorizedOn: [2, 4] })
     expect(getFile('video', 2)).toMatchObject({ code: 303, message: 'FILE_MIGRATE_4' })
     expect(getFile('video', 4).kind).toBe('ok')
   })

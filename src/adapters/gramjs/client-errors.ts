@@ -1,7 +1,7 @@
 import { Api, errors } from 'telegram'
 import { isInstanceOf } from '../../error/foreign-value.js'
 import { isRpcError, type RpcError } from '../../error/rpc-error.js'
-import { TransportError } from '../../recovery/errors.js'
+import { NetworkError } from '../../recovery/errors.js'
 import { transferDetails } from '../../recovery/recovery-details.js'
 import type { RequestLike } from './client-internals.js'
 
@@ -13,7 +13,7 @@ import type { RequestLike } from './client-internals.js'
  * - An API error GramJS raised: that very object.
  * - An API error the engine made (a flood window still open, never sent): the object GramJS's own
  *   `RPCMessageToError` builds for it, so it is a `FloodWaitError` like any other.
- * - A transport failure: what the sender threw.
+ * - A network failure: what the sender threw.
  * - The engine's own outcomes (deadline, abort, `close()`): as they are; GramJS has no equivalent.
  */
 export function toGramjsError(
@@ -31,7 +31,7 @@ export function toGramjsError(
     transferDetails(error, theirs)
     return theirs
   }
-  if (isInstanceOf(error, TransportError) && typeof error.cause === 'object' && error.cause !== null) {
+  if (isInstanceOf(error, NetworkError) && typeof error.cause === 'object' && error.cause !== null) {
     transferDetails(error, error.cause)
     return error.cause
   }

@@ -1,4 +1,4 @@
-import { TransportError } from '../../recovery/errors.js'
+import { NetworkError } from '../../recovery/errors.js'
 import { PASS, type Policy, STOP } from '../../recovery/policy.js'
 
 /**
@@ -17,7 +17,7 @@ export class ClientDisconnectedError extends Error {
 export const disconnectedPolicy: Policy = {
   name: 'gramjsDisconnected',
   onFailure(call, failure) {
-    if (!(failure instanceof TransportError && failure.cause instanceof ClientDisconnectedError)) return PASS
+    if (!(failure instanceof NetworkError && failure.cause instanceof ClientDisconnectedError)) return PASS
     call.annotate(failure, { giveUpReason: 'not-retryable' })
     return STOP
   },

@@ -102,9 +102,9 @@ export function wrapClient(client: TelegramClient, options: GramjsRecoveryOption
       }),
     authorizeOn: options.authorizeOn ?? ((dcId) => reauthorizeOn(internals, dcId)),
   })
-  if (options.homeDcId === undefined) syncHomeDc()
+  if (options.homeDcId === undefined) syncHomeDcId()
 
-  function syncHomeDc(): void {
+  function syncHomeDcId(): void {
     const dcId = internals.session.dcId
     if (dcId > 0 && movesInFlight === 0 && invoker.homeDcId !== dcId) invoker.setHomeDcId(dcId)
   }
@@ -157,7 +157,7 @@ export function wrapClient(client: TelegramClient, options: GramjsRecoveryOption
     await internals._connectedDeferred.promise
     await request.resolve(client, utils)
     internals._lastRequest = Date.now()
-    syncHomeDc()
+    syncHomeDcId()
     const carried: Carried = { request, sender, explicitDc: callOptions.dcId !== undefined }
     let result: unknown
     try {

@@ -1,5 +1,5 @@
 import { isRpcError } from '../../error/rpc-error.js'
-import { TransportError } from '../../recovery/errors.js'
+import { NetworkError } from '../../recovery/errors.js'
 import type { Emitter } from '../../recovery/events.js'
 import { floodGatePolicy } from '../../recovery/flood-gate-policy.js'
 import { floodPolicy } from '../../recovery/flood-policy.js'
@@ -58,7 +58,7 @@ export function botApiPolicies(state: BotPolicyState): Policy[] {
         return STOP
       }
       call.params = { ...params, chat_id: toChatId }
-      state.events.emit('migrated', { method: call.method, fromChatId, toChatId })
+      state.events.emit('chatMigrate', { method: call.method, fromChatId, toChatId })
       return RETRY
     },
   }
@@ -75,7 +75,7 @@ export function botApiPolicies(state: BotPolicyState): Policy[] {
       // 409 Conflict and the like are "unknown codes" to MTProto, but final answers in HTTP. A 429
       // without retry_after (never seen, but possible) is repeated like a 5xx.
       if (fromServer && failure.code < 500 && failure.code !== 429) return PASS
-      if (!fromServer && !(failure instanceof TransportError)) return PASS
+      if (!fromServer && !(failure instanceof NetworkError)) return PASS
       if (fromServer ? !state.retryServerErrors : !state.retryNetworkErrors) {
         call.annotate(failure, { giveUpReason: 'opted-out' })
         return STOP

@@ -8,7 +8,7 @@ import type { CallOptions } from '../../recovery/call-options.js'
 import { checkBoolean, checkFunction, checkString } from '../../recovery/check-option.js'
 import { checkCallOptions, checkInvokerOptions } from '../../recovery/check-options.js'
 import type { Clock } from '../../recovery/clock.js'
-import { DeadlineExceededError, TransportError } from '../../recovery/errors.js'
+import { DeadlineExceededError, NetworkError } from '../../recovery/errors.js'
 import { Emitter, type Unsubscribe } from '../../recovery/events.js'
 import { floodWaitSecondsOf } from '../../recovery/flood-wait-type.js'
 import { createInvoker, type Invoker } from '../../recovery/invoker.js'
@@ -182,7 +182,7 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
 
   async function send(attempt: SendRequest): Promise<unknown> {
     const prev = attempt.context as Prev
-    // grammY's HttpError (a network failure) propagates and becomes a TransportError.
+    // grammY's HttpError (a network failure) propagates and becomes a NetworkError.
     const response = await prev(attempt.method, attempt.params, attempt.signal)
     const body = response as BotApiErrorBody & { ok?: boolean }
     if (body.ok !== false || typeof body.error_code !== 'number') return response
@@ -235,7 +235,7 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
   function describe(failure: unknown): unknown {
     const body = typeof failure === 'object' && failure !== null ? state.bodies.get(failure) : undefined
     if (body !== undefined) return classifyBotApiError(body)
-    return isInstanceOf(failure, TransportError) ? failure.cause : failure
+    return isInstanceOf(failure, NetworkError) ? failure.cause : failure
   }
 
   /**
@@ -264,7 +264,7 @@ export function botApiTransformer(options: BotApiTransformerOptions = {}): BotAp
       })
     }
     if (body !== undefined) return body
-    if (isInstanceOf(last, TransportError)) throw last.cause
+    if (isInstanceOf(last, NetworkError)) throw last.cause
     throw error
   }
 

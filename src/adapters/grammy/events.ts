@@ -28,7 +28,7 @@ export interface BotFloodWaitEvent {
 }
 
 /** A message waits for its slot under the bot's and the chat's limits (`limits` option). */
-export interface BotPacedEvent {
+export interface BotPaceWaitEvent {
   /** The Bot API method. */
   readonly method: string
   /** The call's `chat_id`, when it has one. */
@@ -54,7 +54,7 @@ export interface BotRetryEvent {
 }
 
 /** A group became a supergroup: the call was repeated on the new chat. */
-export interface BotMigratedEvent {
+export interface BotChatMigrateEvent {
   /** The Bot API method. */
   readonly method: string
   /** The chat id the call was made with. */
@@ -83,12 +83,12 @@ export interface BotApiEvents {
   floodWait: BotFloodWaitEvent
   /** See {@link BotRetryEvent}. */
   retry: BotRetryEvent
-  /** See {@link BotMigratedEvent}. */
-  migrated: BotMigratedEvent
+  /** See {@link BotChatMigrateEvent}. */
+  chatMigrate: BotChatMigrateEvent
   /** See {@link BotGiveUpEvent}. */
   giveUp: BotGiveUpEvent
-  /** See {@link BotPacedEvent}. */
-  paced: BotPacedEvent
+  /** See {@link BotPaceWaitEvent}. */
+  paceWait: BotPaceWaitEvent
   /** The flood or pace store failed; a slot then came from this process alone (see `StoreErrorEvent`). */
   storeError: StoreErrorEvent
 }

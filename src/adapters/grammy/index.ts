@@ -26,10 +26,10 @@ export {
 } from './bot-limits.js'
 export type {
   BotApiEvents,
+  BotChatMigrateEvent,
   BotFloodWaitEvent,
   BotGiveUpEvent,
-  BotMigratedEvent,
-  BotPacedEvent,
+  BotPaceWaitEvent,
   BotRetryEvent,
 } from './events.js'
 export { botAccountOf, chatKeyOf, defaultMethodClassOf } from './flood-key.js'

@@ -144,8 +144,8 @@ export function botPacePolicy(options: BotPaceOptions): Policy {
       return new PaceDeadlineError(call.method, call.limits.deadlineMs, askedAt + slot.delayMs, slot.delayMs)
     }
     if (!(slot.delayMs > 0)) return undefined
-    if (events.has('paced')) {
-      events.emit('paced', {
+    if (events.has('paceWait')) {
+      events.emit('paceWait', {
         method: call.method,
         chatId: (call.params as { chat_id?: unknown } | null | undefined)?.chat_id,
         keys: limits.map((limit) => limit.key),

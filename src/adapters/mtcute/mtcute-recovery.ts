@@ -10,7 +10,7 @@ import { isRpcError } from '../../error/rpc-error.js'
 import type { CallOptions } from '../../recovery/call-options.js'
 import { checkInvokerOptions } from '../../recovery/check-options.js'
 import { defaultPolicies } from '../../recovery/default-policies.js'
-import { TransportError } from '../../recovery/errors.js'
+import { NetworkError } from '../../recovery/errors.js'
 import type { RecoveryEvents, Unsubscribe } from '../../recovery/events.js'
 import { createInvoker, type Invoker } from '../../recovery/invoker.js'
 import type { InvokerOptions, SendRequest } from '../../recovery/options.js'
@@ -82,7 +82,7 @@ export function mtcuteRecovery(options: MtcuteRecoveryOptions = {}): MtcuteRecov
   })
 
   /** mtcute may move its primary DC by itself (it follows USER_MIGRATE below the chain). */
-  function syncHomeDc(current: Manager): void {
+  function syncHomeDcId(current: Manager): void {
     if (movesInFlight > 0) return
     let dcId: number
     try {
@@ -116,7 +116,7 @@ export function mtcuteRecovery(options: MtcuteRecoveryOptions = {}): MtcuteRecov
 
   const middleware: RpcCallMiddleware = async (ctx, next) => {
     manager = ctx.manager
-    syncHomeDc(ctx.manager)
+    syncHomeDcId(ctx.manager)
     const carried: Carried = { ctx, next }
     try {
       return await invoker(ctx.request._, ctx.request, callOptionsOf(ctx, carried))
@@ -167,7 +167,7 @@ function outcomeOf(error: unknown, params: RpcCallOptions | undefined): unknown 
     if (error.code === -503 && params?.throw503 === true) throw new MtTimeoutError()
     return toMtRpcError(error)
   }
-  if (isInstanceOf(error, TransportError)) throw error.cause
+  if (isInstanceOf(error, NetworkError)) throw error.cause
   throw error
 }
 

@@ -16,7 +16,7 @@ interface ServeOptions {
 
 /** The accounts and files of the plain cluster `serve` starts, so a client has something to call. */
 const PLAIN_WORLD = {
-  accounts: { alice: { homeDc: 2, phone: '9996620001' }, bob: { homeDc: 1, phone: '9996610001' } },
+  accounts: { alice: { homeDcId: 2, phone: '9996620001' }, bob: { homeDcId: 1, phone: '9996610001' } },
   files: { photo: 1 },
 } as const
 

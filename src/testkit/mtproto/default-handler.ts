@@ -42,7 +42,7 @@ export class DefaultHandler implements CallHandler {
     // One bot per DC, known to the world so it can check the token and send the bot home.
     for (const dc of options.dcs) {
       options.world.addAccount(String(BOT_ID_BASE + dc.id), {
-        homeDc: dc.id,
+        homeDcId: dc.id,
         botToken: testBotToken(dc.id),
         authorizedOn: [],
       })

@@ -60,7 +60,7 @@ export class TlState {
     const id = USER_ID_BASE + Number(`${parts.dcId}${parts.suffix}`)
     if (!this.users.has(id)) {
       this.world.addAccount(String(id), {
-        homeDc: parts.dcId,
+        homeDcId: parts.dcId,
         phone: digits,
         loginCode: testLoginCode(digits),
         authorizedOn: [],

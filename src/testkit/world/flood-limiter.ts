@@ -59,7 +59,7 @@ interface KeyState {
   /** Accept times inside the current window, oldest first. */
   accepted: number[]
   /** End of the wait the server announced, in ms; 0 when none is open. */
-  blockedUntil: number
+  unblockAt: number
   /** The wait last announced, in ms: a call inside the window restarts a wait this long. */
   lastWaitMs: number
   /** The first notice of the open wait delivered on each channel (server message id). */
@@ -123,22 +123,22 @@ export class FloodLimiter {
     if (state === undefined) {
       state = {
         accepted: [],
-        blockedUntil: 0,
+        unblockAt: 0,
         lastWaitMs: 0,
         notices: new Map(),
         firstDeliveredAt: undefined,
       }
       this.states.set(key, state)
     }
-    if (now < state.blockedUntil) {
+    if (now < state.unblockAt) {
       this.strictCount++
       if (knowsWait(state, receipt, now)) {
         this.violationCount++
-        state.blockedUntil = now + state.lastWaitMs
+        state.unblockAt = now + state.lastWaitMs
         return { allowed: false, seconds: Math.ceil(state.lastWaitMs / 1000), violation: true, key }
       }
       this.inFlightCount++
-      const seconds = Math.max(1, Math.ceil((state.blockedUntil - now) / 1000))
+      const seconds = Math.max(1, Math.ceil((state.unblockAt - now) / 1000))
       return { allowed: false, seconds, violation: false, key }
     }
     const horizon = now - rule.windowMs
@@ -152,7 +152,7 @@ export class FloodLimiter {
     // A fixed penalty forgives the calls that earned it, or the window would refuse again at once.
     if (rule.waitMs !== undefined) state.accepted = []
     state.lastWaitMs = seconds * 1000
-    state.blockedUntil = now + state.lastWaitMs
+    state.unblockAt = now + state.lastWaitMs
     state.notices.clear()
     state.firstDeliveredAt = undefined
     return { allowed: false, seconds, violation: false, key }

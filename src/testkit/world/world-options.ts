@@ -31,7 +31,7 @@ export type WorldOutcome =
 /** An account of the simulated world. */
 export interface AccountSpec {
   /** The DC the account lives on: calls elsewhere get USER_MIGRATE_X. */
-  readonly homeDc: number
+  readonly homeDcId: number
   /** Phone number (digits); `auth.sendCode` on another DC gets PHONE_MIGRATE_X. */
   readonly phone?: string
   /** DCs where the account starts authorized; its home DC by default. */

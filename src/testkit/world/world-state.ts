@@ -29,7 +29,7 @@ export class WorldState {
   /** Adds or replaces an account; it starts authorized where its spec says (home by default). */
   addAccount(name: string, spec: AccountSpec): void {
     this.accounts.set(name, spec)
-    this.authorized.set(name, new Set(spec.authorizedOn ?? [spec.homeDc]))
+    this.authorized.set(name, new Set(spec.authorizedOn ?? [spec.homeDcId]))
     this.revoked.delete(name)
   }
 
@@ -40,7 +40,7 @@ export class WorldState {
   setHomeDc(name: string, homeDcId: number): void {
     const spec = this.accounts.get(name)
     if (spec === undefined) throw new RangeError(`no account ${name}`)
-    this.accounts.set(name, { ...spec, homeDc: homeDcId })
+    this.accounts.set(name, { ...spec, homeDcId: homeDcId })
   }
 
   revoke(name: string): void {

@@ -93,8 +93,8 @@ export class World {
   }
 
   /** The home DC of an account, if it exists. */
-  homeDcOf(account: string): number | undefined {
-    return this.state.account(account)?.homeDc
+  homeDcIdOf(account: string): number | undefined {
+    return this.state.account(account)?.homeDcId
   }
 
   /** Answers one call and counts what it answered. */
@@ -163,8 +163,8 @@ export class World {
     if (this.state.isRevoked(account)) return { kind: 'error', code: 401, message: 'SESSION_REVOKED' }
     if (!this.state.isAuthorized(account, call.dcId))
       return { kind: 'error', code: 401, message: 'AUTH_KEY_UNREGISTERED' }
-    if (homeOnly && call.dcId !== spec.homeDc)
-      return { kind: 'error', code: 303, message: `USER_MIGRATE_${spec.homeDc}` }
+    if (homeOnly && call.dcId !== spec.homeDcId)
+      return { kind: 'error', code: 303, message: `USER_MIGRATE_${spec.homeDcId}` }
     return undefined
   }
 

@@ -12,7 +12,7 @@ export function faultyWorld(seed: number, accountCount: number, rareFaultRate: n
     accounts: Object.fromEntries(
       Array.from({ length: accountCount }, (_, i) => [
         `acct${i}`,
-        { homeDc: (i % 5) + 1, authorizedOn: [1, (i % 5) + 1] },
+        { homeDcId: (i % 5) + 1, authorizedOn: [1, (i % 5) + 1] },
       ]),
     ),
     files: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`file-${i}`, (i % 5) + 1])),

@@ -15,7 +15,7 @@ export const USER_ANSWERS: AnswerTable = {
     const { state, call, nowSeconds } = context
     const [target] = state.inputUsers([call.params.id], user)
     if (!target) return error(400, 'USER_ID_INVALID')
-    const homeDcId = state.world.homeDcOf(String(target.id))
+    const homeDcId = state.world.homeDcIdOf(String(target.id))
     return { result: userFullObject(target, target === user, nowSeconds, homeDcId) }
   },
   'contacts.resolveUsername': ({ state, call, user, nowSeconds }) => {

@@ -13,7 +13,7 @@ export const AUTH_METHODS: MethodTable = {
       if (!PHONE.test(phone)) return fail(400, 'PHONE_NUMBER_INVALID')
       const owner = state.accountByPhone(phone.replace(/^\+/, ''))
       if (owner === undefined) return fail(400, 'PHONE_NUMBER_UNOCCUPIED')
-      if (owner[1].homeDc !== call.dcId) return fail(303, `PHONE_MIGRATE_${owner[1].homeDc}`)
+      if (owner[1].homeDcId !== call.dcId) return fail(303, `PHONE_MIGRATE_${owner[1].homeDcId}`)
       return ok({ phoneCodeHash: `hash-${phone}` })
     },
   },
@@ -27,7 +27,7 @@ export const AUTH_METHODS: MethodTable = {
       if (code === '') return fail(400, 'PHONE_CODE_EMPTY')
       const owner = state.accountByPhone(phone)
       if (owner === undefined) return fail(400, 'PHONE_NUMBER_UNOCCUPIED')
-      if (owner[1].homeDc !== call.dcId) return fail(303, `PHONE_MIGRATE_${owner[1].homeDc}`)
+      if (owner[1].homeDcId !== call.dcId) return fail(303, `PHONE_MIGRATE_${owner[1].homeDcId}`)
       if (code !== (owner[1].loginCode ?? state.loginCode)) return fail(400, 'PHONE_CODE_INVALID')
       state.authorize(owner[0], call.dcId)
       return ok({ account: owner[0] })
@@ -57,7 +57,7 @@ export const AUTH_METHODS: MethodTable = {
       const bot = state.accountByBotToken(text(call.params, 'bot_auth_token') ?? '')
       if (bot === undefined) return fail(401, 'ACCESS_TOKEN_INVALID')
       // A bot signs in on its own DC only; the client is told where that is.
-      if (bot[1].homeDc !== call.dcId) return fail(303, `USER_MIGRATE_${bot[1].homeDc}`)
+      if (bot[1].homeDcId !== call.dcId) return fail(303, `USER_MIGRATE_${bot[1].homeDcId}`)
       state.authorize(bot[0], call.dcId)
       return ok({ account: bot[0] })
     },

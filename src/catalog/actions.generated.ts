@@ -4,7 +4,7 @@
  * One row per catalogue entry: `name|codes|action|scope|field`, codes comma-separated with the
  * usual one first, empty scope and field when they do not apply. Sorted by name.
  */
-export const POLICY_ROWS: readonly string[] = [
+export const ACTION_ROWS: readonly string[] = [
   "2FA_CONFIRM_WAIT_%d|420|wait|account|",
   "ABOUT_TOO_LONG|400|fix-input||about",
   "ACCESS_DENIED|403|do-not-retry||",

@@ -1,16 +1,16 @@
 import { matchTemplate } from '../error/match-template.js'
-import { POLICY_ROWS } from './policy.generated.js'
-import type { CatalogPolicy, FloodScope, RecommendedAction } from './types.js'
+import { ACTION_ROWS } from './actions.generated.js'
+import type { CatalogAction, FloodScope, RecommendedAction } from './types.js'
 
-/** A decoded policy row and its position, which is also its row in the prose table. */
-export interface IndexedPolicy {
-  readonly policy: CatalogPolicy
+/** A decoded action row and its position, which is also its row in the prose table. */
+export interface IndexedAction {
+  readonly action: CatalogAction
   readonly row: number
 }
 
-let table: Map<string, IndexedPolicy> | undefined
+let table: Map<string, IndexedAction> | undefined
 
-function decode(line: string): CatalogPolicy {
+function decode(line: string): CatalogAction {
   const [name = '', codes = '', action = '', scope = '', field = ''] = line.split('|')
   return Object.freeze({
     name,
@@ -25,22 +25,22 @@ function decode(line: string): CatalogPolicy {
  * The table is decoded on first use, not at import: a module-level `new Map(...)` would be a side
  * effect that bundlers must keep, defeating tree-shaking for users who never look anything up.
  */
-export function policyTable(): ReadonlyMap<string, IndexedPolicy> {
+export function actionTable(): ReadonlyMap<string, IndexedAction> {
   if (table === undefined) {
     table = new Map()
-    for (let row = 0; row < POLICY_ROWS.length; row++) {
-      const policy = decode(POLICY_ROWS[row] as string)
-      table.set(policy.name, { policy, row })
+    for (let row = 0; row < ACTION_ROWS.length; row++) {
+      const action = decode(ACTION_ROWS[row] as string)
+      table.set(action.name, { action, row })
     }
   }
   return table
 }
 
-/** The catalogue's policy row for a template, or for a concrete type through its template. */
-export function findPolicy(templateOrType: string): IndexedPolicy | undefined {
-  const found = policyTable().get(templateOrType)
+/** The catalogue's action row for a template, or for a concrete type through its template. */
+export function findAction(templateOrType: string): IndexedAction | undefined {
+  const found = actionTable().get(templateOrType)
   if (found !== undefined || templateOrType.includes('%d')) return found
-  return policyTable().get(matchTemplate(templateOrType).template)
+  return actionTable().get(matchTemplate(templateOrType).template)
 }
 
 /**
@@ -49,6 +49,6 @@ export function findPolicy(templateOrType: string): IndexedPolicy | undefined {
  * `undefined` for types the catalogue does not know. This is the entry point for recovery code,
  * which should not pay for descriptions.
  */
-export function policyOf(templateOrType: string): CatalogPolicy | undefined {
-  return findPolicy(templateOrType)?.policy
+export function actionOf(templateOrType: string): CatalogAction | undefined {
+  return findAction(templateOrType)?.action
 }
