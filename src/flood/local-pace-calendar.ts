@@ -5,6 +5,7 @@ import {
   type CalendarSlot,
   checkCalendarLimit,
 } from './pace-calendar.js'
+import { createGcraTable } from './gcra-table.js'
 import type { PaceLimit, PaceSlot, PaceStore } from './pace-store.js'
 import { checkPaceLimit } from './pace-store.js'
 
@@ -39,37 +40,19 @@ const SWEEP_AT = 10_000
 
 /** Creates a {@link LocalPaceCalendar}. */
 export function createLocalPaceCalendar(): LocalPaceCalendar {
-  /** Each GCRA limit's theoretical arrival time, epoch ms of the callers' clock. */
-  const tats = new Map<string, number>()
+  // The GCRA limits; never evicted while live (a chat's limit lost mid-broadcast would draw a 429),
+  // past ones are dropped by the sweep below.
+  const gcra = createGcraTable(Number.POSITIVE_INFINITY)
   const calendars = new Map<string, Calendar>()
   const bookings = new WeakMap<PaceSlot, Booked>()
   let sweepAt = SWEEP_AT
 
   function sweep(now: number): void {
-    for (const [key, tat] of tats) if (tat <= now) tats.delete(key)
+    gcra.dropPast(now)
     for (const [key, calendar] of calendars) {
       if (calendar.frontier <= now && calendar.ahead.length === 0) calendars.delete(key)
     }
-    sweepAt = Math.max(SWEEP_AT, (tats.size + calendars.size) * 2)
-  }
-
-  /** The earliest slot the GCRA limits allow. */
-  function earliestOf(limits: readonly PaceLimit[], now: number): number {
-    let slot = now
-    for (const limit of limits) {
-      checkPaceLimit(limit)
-      const tat = tats.get(limit.key)
-      if (tat !== undefined) slot = Math.max(slot, tat - (limit.burst - 1) * spacingOf(limit))
-    }
-    return slot
-  }
-
-  function bookLimits(limits: readonly PaceLimit[], slot: number): number[] {
-    return limits.map((limit) => {
-      const tat = Math.max(tats.get(limit.key) ?? slot, slot) + spacingOf(limit)
-      tats.set(limit.key, tat)
-      return tat
-    })
+    sweepAt = Math.max(SWEEP_AT, (gcra.size + calendars.size) * 2)
   }
 
   /**
@@ -119,7 +102,7 @@ export function createLocalPaceCalendar(): LocalPaceCalendar {
     const several = span > spacing + CALENDAR_EPSILON_MS
     const calendar = calendars.get(limit.key) ?? { frontier: now, ahead: [] }
     settle(calendar, spacing, now)
-    const from = earliestOf(limits, now)
+    const from = gcra.earliest(limits, now)
     const last = calendar.ahead[calendar.ahead.length - 1]
     // A send of several goes after everything booked (see CalendarBooking.weight).
     const { at, index } = several
@@ -140,10 +123,10 @@ export function createLocalPaceCalendar(): LocalPaceCalendar {
     const slot: CalendarSlot = { delayMs: at - now, booked: true }
     bookings.set(slot, {
       limits,
-      tats: bookLimits(limits, at),
+      tats: gcra.book(limits, at, now),
       calendar: { key: limit.key, at, ...(frontierAfter !== undefined && { frontierAfter }) },
     })
-    if (tats.size + calendars.size > sweepAt) sweep(now)
+    if (gcra.size + calendars.size > sweepAt) sweep(now)
     return slot
   }
 
@@ -151,13 +134,7 @@ export function createLocalPaceCalendar(): LocalPaceCalendar {
     const booked = bookings.get(slot)
     if (booked === undefined) return
     bookings.delete(slot)
-    booked.limits.forEach((limit, i) => {
-      const after = booked.tats[i] as number
-      if (tats.get(limit.key) !== after) return
-      const tat = after - spacingOf(limit)
-      if (tat > now) tats.set(limit.key, tat)
-      else tats.delete(limit.key)
-    })
+    gcra.giveBack(booked.limits, booked.tats, now)
     const mark = booked.calendar
     const calendar = mark === undefined ? undefined : calendars.get(mark.key)
     if (mark === undefined || calendar === undefined) return
@@ -173,10 +150,10 @@ export function createLocalPaceCalendar(): LocalPaceCalendar {
     reserveOnCalendar,
     releaseOnCalendar,
     reserve(limits, now) {
-      const slot = Math.max(now, earliestOf(limits, now))
+      const slot = gcra.earliest(limits, now)
       const result: PaceSlot = { delayMs: slot - now }
-      bookings.set(result, { limits, tats: bookLimits(limits, slot) })
-      if (tats.size > sweepAt) sweep(now)
+      bookings.set(result, { limits, tats: gcra.book(limits, slot, now) })
+      if (gcra.size > sweepAt) sweep(now)
       return result
     },
     release: (_limits, slot, now) => releaseOnCalendar(slot as CalendarSlot, now),
