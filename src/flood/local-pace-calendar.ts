@@ -1,3 +1,4 @@
+import { createGcraTable } from './gcra-table.js'
 import {
   CALENDAR_EPSILON_MS,
   type CalendarBooking,
@@ -5,7 +6,6 @@ import {
   type CalendarSlot,
   checkCalendarLimit,
 } from './pace-calendar.js'
-import { createGcraTable } from './gcra-table.js'
 import type { PaceLimit, PaceSlot, PaceStore } from './pace-store.js'
 import { checkPaceLimit } from './pace-store.js'
 
