@@ -1,3 +1,5 @@
+import { GIVE_BACK } from './pace-script.js'
+
 /**
  * The Lua scripts behind calendar bookings (see src/flood/pace-calendar.ts), one run per send.
  *
@@ -103,25 +105,15 @@ return reply
 /**
  * Release. KEYS as for reserve. ARGV[1]: how many GCRA limits; ARGV[2]: the mark reserve returned;
  * then T of each GCRA limit, then the TAT each had right after the booking. A limit moved since
- * (someone booked after) is left alone, as RELEASE_SCRIPT does; the calendar gives back a slot
+ * (someone booked after) is left alone, by the same `give_back` as RELEASE_SCRIPT; the calendar gives back a slot
  * booked ahead, or a frontier slot while the frontier is still where that booking left it.
  */
 export const CALENDAR_RELEASE_SCRIPT = `${SHARED}
+${GIVE_BACK}
 local hard = tonumber(ARGV[1])
 local mark = ARGV[2]
 local given = 0
-for i = 1, hard do
-  local current = redis.call('GET', KEYS[i])
-  if current == ARGV[2 + hard + i] then
-    local tat = tonumber(current) - tonumber(ARGV[2 + i])
-    if tat > now then
-      redis.call('SET', KEYS[i], text(tat), 'PX', math.max(1, math.ceil(tat - now)))
-    else
-      redis.call('DEL', KEYS[i])
-    end
-    given = given + 1
-  end
-end
+for i = 1, hard do given = given + give_back(KEYS[i], ARGV[2 + i], ARGV[2 + hard + i]) end
 local kind, at, after = string.match(mark, '^(%a+):([^:]+):?([^:]*)$')
 if kind == 'ahead' then
   given = given + redis.call('ZREM', KEYS[hard + 2], at)

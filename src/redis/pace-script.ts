@@ -40,6 +40,26 @@ return reply
 `
 
 /**
+ * Lua: `give_back(key, spacing, tatAfter)` steps one GCRA limit back by its spacing if its TAT is
+ * still the one the booking left (`tatAfter`, as the reserve script returned it), and returns 1;
+ * a limit booked again since keeps its place (0). Needs `now` in scope. Both release scripts (this
+ * one and the calendar's) use it.
+ */
+export const GIVE_BACK = `
+local function give_back(key, spacing, tatAfter)
+  local current = redis.call('GET', key)
+  if current ~= tatAfter then return 0 end
+  local tat = tonumber(current) - tonumber(spacing)
+  if tat > now then
+    redis.call('SET', key, string.format('%.3f', tat), 'PX', math.max(1, math.ceil(tat - now)))
+  else
+    redis.call('DEL', key)
+  end
+  return 1
+end
+`
+
+/**
  * Release. KEYS: the limits the booking moved. ARGV: T of each, then the TAT each had right after
  * the booking (as `RESERVE_SCRIPT` returned it), in KEYS order. A limit whose TAT has moved since
  * was booked again by someone else: giving the slot back there would hand a later send a slot
@@ -48,19 +68,9 @@ return reply
 export const RELEASE_SCRIPT = `
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
+${GIVE_BACK}
 local n = #KEYS
 local given = 0
-for i = 1, n do
-  local current = redis.call('GET', KEYS[i])
-  if current == ARGV[n + i] then
-    local tat = tonumber(current) - tonumber(ARGV[i])
-    if tat > now then
-      redis.call('SET', KEYS[i], string.format('%.3f', tat), 'PX', math.max(1, math.ceil(tat - now)))
-    else
-      redis.call('DEL', KEYS[i])
-    end
-    given = given + 1
-  end
-end
+for i = 1, n do given = given + give_back(KEYS[i], ARGV[i], ARGV[n + i]) end
 return given
 `
