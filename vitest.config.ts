@@ -31,6 +31,7 @@ export const INTEGRATION_FILES = [
   'test/redis/pace-fleet.test.ts',
   'test/redis/pace-processes.test.ts',
   'test/redis/pace-store.test.ts',
+  'test/redis/shared-pace.test.ts',
   'test/redis/redis-flood-store.test.ts',
   'test/redis/redis-outage.test.ts',
   'test/redis/store-values.test.ts',

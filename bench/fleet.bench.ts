@@ -4,6 +4,9 @@
  * flood rule they trip), and the server counts the violations; also reported: throughput, and the
  * Redis commands the server ran per call (INFO commandstats, scripts' inner commands included).
  * Then the staleness of the mirror: from one process's `record` to another's honour, on loopback.
+ * Then a burst from three processes on one flood key, paced (the default) with memory stores per
+ * process and with the Redis store (one schedule and one learned pace for the fleet), and not
+ * paced: refusals, requests, makespan against the bound the limit sets, and the paces learned.
  *
  * Needs `redis-server` on the PATH (started here on a free port, no persistence).
  * Run: `npm run bench fleet`, or `node --import tsx bench/fleet.bench.ts`.
@@ -12,6 +15,7 @@ import { Redis } from 'ioredis'
 import { createRedisFloodStore } from '../src/redis/index.js'
 import { type PlainCluster, startPlainCluster } from '../src/testkit/plain/index.js'
 import { hasRedisServer, type RedisServer, startRedisServer } from '../src/testkit/redis-server.js'
+import { runBurst } from '../test/support/fleet/burst.js'
 import { type FleetReport, runFleet } from '../test/support/fleet/index.js'
 
 if (!hasRedisServer()) {
@@ -91,6 +95,54 @@ async function staleness(redis: RedisServer, samples: number): Promise<number[]>
   return delays.sort((x, y) => x - y)
 }
 
+/** The burst: how many processes, how many messages each, the server's limit per account. */
+const BURST = { processes: 3, perProcess: 8, max: 5, perMs: 2_000, method: 'messages.sendMessage' }
+
+async function burstRows(redis: RedisServer): Promise<Array<Record<string, string | number>>> {
+  const total = BURST.processes * BURST.perProcess
+  // All at once, the limit lets `max` through per window: the last message leaves this long after.
+  const boundMs = (Math.ceil(total / BURST.max) - 1) * BURST.perMs
+  const rows: Array<Record<string, string | number>> = []
+  const setUps = [
+    { name: 'paced, Redis store (one pace per key)', redis: true, pacing: true },
+    { name: 'paced, memory store per process', redis: false, pacing: true },
+    { name: 'not paced, Redis store (windows shared)', redis: true, pacing: false },
+  ]
+  for (const setUp of setUps) {
+    const cluster = await startPlainCluster({
+      accounts: { alice: { homeDcId: 2 } },
+      floodRules: [{ method: BURST.method, scope: 'account', maxCalls: BURST.max, windowMs: BURST.perMs }],
+    })
+    try {
+      const report = await runBurst({
+        cluster,
+        account: 'alice',
+        homeDcId: 2,
+        method: BURST.method,
+        processes: BURST.processes,
+        perProcess: BURST.perProcess,
+        pacing: setUp.pacing,
+        ...(setUp.redis && { redisPort: redis.port }),
+      })
+      const delivered = report.workers.reduce((sum, worker) => sum + worker.ok, 0)
+      const rates = report.workers.flatMap((worker) => worker.ratesPerSecond).map((rate) => rate.toFixed(2))
+      rows.push({
+        'set-up': setUp.name,
+        delivered: `${delivered}/${total}`,
+        'FLOOD_WAITs (server)': report.refused,
+        'after the first window': report.arrivals.filter((a) => !a.ok && a.at >= BURST.perMs).length,
+        requests: report.arrivals.length,
+        'makespan s': Number((report.makespanMs / 1000).toFixed(2)),
+        'makespan / bound': Number((report.makespanMs / boundMs).toFixed(2)),
+        'paces learned /s': rates.length === 0 ? '-' : rates.join(' '),
+      })
+    } finally {
+      await cluster.stop()
+    }
+  }
+  return rows
+}
+
 const redis = await startRedisServer()
 try {
   const rows: Array<Record<string, string | number>> = []
@@ -121,6 +173,13 @@ try {
       `p50 ${quantile(delays, 0.5).toFixed(2)} ms, p90 ${quantile(delays, 0.9).toFixed(2)} ms, ` +
       `p99 ${quantile(delays, 0.99).toFixed(2)} ms, max ${quantile(delays, 1).toFixed(2)} ms`,
   )
+  const burst = await burstRows(redis)
+  console.log(
+    `\n${BURST.processes} processes send ${BURST.perProcess} messages each at one moment on one account's ` +
+      `${BURST.method}, limited to ${BURST.max} per ${BURST.perMs / 1000} s (bound ` +
+      `${((Math.ceil((BURST.processes * BURST.perProcess) / BURST.max) - 1) * BURST.perMs) / 1000} s):`,
+  )
+  console.table(burst)
 } finally {
   await redis.dispose()
 }

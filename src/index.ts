@@ -61,7 +61,14 @@ export {
   type MemoryPaceStore,
   type MemoryPaceStoreOptions,
 } from './flood/memory-pace-store.js'
-export type { PaceLimit, PaceSlot, PaceStore } from './flood/pace-store.js'
+export type {
+  PaceLimit,
+  PaceRefusal,
+  PaceSlot,
+  PaceStore,
+  SharedPace,
+  SharedPaceRequest,
+} from './flood/pace-store.js'
 // Several accounts behind one call.
 export {
   type AccountPool,

@@ -16,5 +16,12 @@ export {
   type MemoryPaceStore,
   type MemoryPaceStoreOptions,
 } from './memory-pace-store.js'
-export type { PaceLimit, PaceSlot, PaceStore } from './pace-store.js'
+export type {
+  PaceLimit,
+  PaceRefusal,
+  PaceSlot,
+  PaceStore,
+  SharedPace,
+  SharedPaceRequest,
+} from './pace-store.js'
 export { paramsDigest, paramsFingerprint } from './params-fingerprint.js'

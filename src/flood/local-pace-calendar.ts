@@ -15,7 +15,7 @@ import { checkPaceLimit } from './pace-store.js'
  * It is the grammY transformer's own schedule and the Redis store's stand-in while Redis is
  * unreachable. `reserve` books GCRA limits only, as any pace store does. Runtime-free.
  */
-export interface LocalPaceCalendar extends Required<PaceStore>, CalendarPaceStore {
+export interface LocalPaceCalendar extends Required<Omit<PaceStore, 'shareRefusal'>>, CalendarPaceStore {
   reserveOnCalendar(booking: CalendarBooking, now: number): CalendarSlot
   releaseOnCalendar(slot: CalendarSlot, now: number): void
 }

@@ -10,8 +10,8 @@ export interface MemoryPaceStoreOptions {
   readonly maxKeys?: number
 }
 
-/** The in-memory {@link PaceStore}: every answer is synchronous. */
-export interface MemoryPaceStore extends Required<PaceStore> {
+/** The in-memory {@link PaceStore}: every answer is synchronous; one process's own, it shares no pace. */
+export interface MemoryPaceStore extends Required<Omit<PaceStore, 'shareRefusal'>> {
   reserve(limits: readonly PaceLimit[], now: number): PaceSlot
   release(limits: readonly PaceLimit[], slot: PaceSlot, now: number): void
   /** Limits remembered (those with a booking ahead, and idle ones not swept yet). */

@@ -34,8 +34,8 @@ export interface CalendarBooking {
   readonly maxDelayMs?: number
 }
 
-/** A slot from {@link CalendarPaceStore.reserveOnCalendar}. */
-export interface CalendarSlot extends PaceSlot {
+/** A slot from {@link CalendarPaceStore.reserveOnCalendar} (a calendar shares no learned pace). */
+export interface CalendarSlot extends Omit<PaceSlot, 'shared'> {
   /** `false` when the slot lay past `maxDelayMs` and nothing was booked; `delayMs` says where it lay. */
   readonly booked: boolean
 }

@@ -18,12 +18,74 @@ export interface PaceLimit {
   readonly periodMs: number
   /** Sends that may leave back to back after a quiet spell (>= 1; 1 means evenly spaced). */
   readonly burst: number
+  /**
+   * Set when the limit is a pace learned from the server's refusals and the store is shared by a
+   * fleet: the store then keeps one pace for the key, which every process books with (see
+   * {@link SharedPaceRequest}). A store for one process ignores it.
+   */
+  readonly shared?: SharedPaceRequest
+}
+
+/**
+ * A learned pace kept once for the whole fleet, so processes sharing a flood key send at the key's
+ * pace, not each at the share of it that its own refusal measured. It works as one process's pace
+ * does, only over the fleet:
+ * - **Discovery.** Refusals are reported as they happen ({@link PaceStore.shareRefusal}). While
+ *   the key's first wait lasts, each process's measured share (its own accepted sends per window)
+ *   adds up, counted once per process: one process saw only the sends it made, so the sum of the
+ *   shares is what the server accepted from the fleet. By the time the wait ends and the refused
+ *   calls book again, the sum is in.
+ * - **Shrink.** A refusal of a send that followed the current shared pace shrinks it by
+ *   `shrinkRatio` and caps its growth below the refused rate; refusals of sends that followed an
+ *   older pace are the same episode and change nothing.
+ * - **Growth.** Each booking (it travels in the reservation, no extra round trip) grows it back
+ *   toward that cap by `growthRatio` of the cap.
+ * - **Expiry.** It is forgotten `keepMs` after its last booking.
+ *
+ * While the key has no shared pace, a booking is spaced by the limit's own `periodMs / count`.
+ */
+export interface SharedPaceRequest {
+  /** The process (pacer) asking: one id each, so that its share is counted once. */
+  readonly member: string
+  /** See `PacingOptions.shrinkRatio` (0..1). */
+  readonly shrinkRatio: number
+  /** See `PacingOptions.growthRatio` (0..1). */
+  readonly growthRatio: number
+  /** How long the shared pace outlives its last booking, ms (> 0). */
+  readonly keepMs: number
+}
+
+/** What a refusal taught one process, told to a shared store (see {@link SharedPaceRequest}). */
+export interface PaceRefusal {
+  /** The rate this process measured, sends per second (> 0): its share, or one per wait. */
+  readonly ratePerSecond: number
+  /** Whether accepted sends backed the rate; `false`: only "one per wait" is known, a floor. */
+  readonly measured: boolean
+  /** The version of the shared pace the refused send followed; 0 when it followed none. */
+  readonly basis: number
+  /** The wait the server gave, ms: how long the discovery's shares add up. */
+  readonly waitMs: number
+}
+
+/** The shared pace a store booked a limit with (see {@link SharedPaceRequest}). */
+export interface SharedPace {
+  /** Sends per second. */
+  readonly ratePerSecond: number
+  /** The rate growth may reach, sends per second; `Infinity` while no share was measured. */
+  readonly ceilingPerSecond: number
+  /** Changes whenever a refusal changes the pace (not on growth); a refusal names it as `basis`. */
+  readonly version: number
 }
 
 /** A slot booked for one send. */
 export interface PaceSlot {
   /** Milliseconds from the reservation until the send may leave; 0 means now. */
   readonly delayMs: number
+  /**
+   * For each limit (in order) with a `shared` request, the shared pace it was booked with; absent
+   * from stores that keep none, and `undefined` for a limit whose key has none yet.
+   */
+  readonly shared?: readonly (SharedPace | undefined)[]
 }
 
 /** Where pacing state lives: in memory for one process, or in a shared store for a fleet. */
@@ -34,6 +96,19 @@ export interface PaceStore {
    * stores without a clock of their own.
    */
   reserve(limits: readonly PaceLimit[], now: number): PaceSlot | Promise<PaceSlot>
+  /**
+   * Tells a store shared by a fleet that this process was refused on `key`, so the fleet's one
+   * pace for the key learns from it (see {@link SharedPaceRequest}); answers that pace afterwards,
+   * or `undefined` when the key has none. Called once per refusal that changed this process's pace,
+   * as it happens (not on the next booking, which waits for the server's wait to end). Optional: a
+   * store for one process has nothing to share.
+   */
+  shareRefusal?(
+    key: string,
+    request: SharedPaceRequest,
+    refusal: PaceRefusal,
+    now: number,
+  ): SharedPace | undefined | Promise<SharedPace | undefined>
   /**
    * Gives back a slot booked by `reserve` that the call will not use (it ended first), so later
    * sends are not spaced for a send that never left. Best effort; optional.
@@ -55,6 +130,46 @@ export function checkPaceLimit(limit: PaceLimit): void {
     throw new RangeError(
       `pace limit ${String(limit.key)}: needs count > 0, periodMs > 0 and burst >= 1, all finite ` +
         `(got count ${limit.count}, periodMs ${limit.periodMs}, burst ${limit.burst})`,
+    )
+  }
+  if (limit.shared !== undefined) checkSharedPaceRequest(limit.key, limit.shared)
+}
+
+/** Throws a clear error for a shared-pace request a store cannot keep. */
+export function checkSharedPaceRequest(key: string, shared: SharedPaceRequest): void {
+  const fine =
+    typeof shared.member === 'string' &&
+    /^[\w.-]{1,64}$/.test(shared.member) &&
+    shared.shrinkRatio > 0 &&
+    shared.shrinkRatio < 1 &&
+    shared.growthRatio > 0 &&
+    shared.growthRatio < 1 &&
+    shared.keepMs > 0 &&
+    Number.isFinite(shared.keepMs)
+  if (!fine) {
+    throw new RangeError(
+      `pace key ${key}: a shared pace needs a member id of 1 to 64 word characters, shrink and ` +
+        `growth ratios inside (0, 1) and a finite keepMs > 0 (got member ${String(shared.member)}, ` +
+        `shrinkRatio ${shared.shrinkRatio}, growthRatio ${shared.growthRatio}, keepMs ${shared.keepMs})`,
+    )
+  }
+}
+
+/** Throws a clear error for a refusal report that says nothing a store could use. */
+export function checkPaceRefusal(key: string, refusal: PaceRefusal): void {
+  const fine =
+    refusal.ratePerSecond > 0 &&
+    Number.isFinite(refusal.ratePerSecond) &&
+    typeof refusal.measured === 'boolean' &&
+    Number.isSafeInteger(refusal.basis) &&
+    refusal.basis >= 0 &&
+    refusal.waitMs >= 0 &&
+    Number.isFinite(refusal.waitMs)
+  if (!fine) {
+    throw new RangeError(
+      `pace key ${key}: a refusal report needs a finite rate > 0, measured true or false, a whole ` +
+        `basis >= 0 and a finite waitMs >= 0 (got rate ${refusal.ratePerSecond}, basis ` +
+        `${refusal.basis}, waitMs ${refusal.waitMs})`,
     )
   }
 }

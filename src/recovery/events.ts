@@ -264,10 +264,15 @@ export interface PaceChangeEvent {
   readonly ceilingPerSecond: number
   /** Milliseconds between sends at that rate. */
   readonly intervalMs: number
-  /** What the refusal measured: `count` sends accepted per `periodMs`. */
+  /** What the refusal measured: `count` sends accepted per `periodMs` (for a shared pace: 1 per interval). */
   readonly measured: { readonly count: number; readonly periodMs: number }
-  /** The wait the server asked for, ms. */
+  /** The wait the server asked for, ms; 0 for a pace taken from the shared store. */
   readonly waitMs: number
+  /**
+   * `true` when the pace is the fleet's, taken from the shared pace store (see
+   * `SharedPaceRequest`) rather than learned from a refusal here.
+   */
+  readonly shared?: boolean
 }
 
 /** A call waited for its turn on a paced key, and goes now. */

@@ -1,4 +1,5 @@
 import type { FloodKeyScope } from '../flood/flood-key.js'
+import type { SharedPace } from '../flood/pace-store.js'
 
 /** A quota guessed from one refusal: at most `count` sends per `periodMs`. */
 export interface QuotaEstimate {
@@ -87,6 +88,11 @@ export class LearnedPace {
    * turn inside the wait is given back unused, and would count in the window as a send.
    */
   waitEndsAt = 0
+  /**
+   * The version of the fleet's shared pace this one follows (see `SharedPaceRequest`), 0 for none:
+   * a refusal of a send made since names it, so the store shrinks that pace once, not per process.
+   */
+  sharedVersion = 0
 
   constructor(
     /** The flood key the pace is counted on. */
@@ -163,6 +169,24 @@ export class LearnedPace {
     this.ceiling = Math.max(this.ceiling, this.rate)
     this.changedAt = now
     this.usedAt = now
+    return true
+  }
+
+  /**
+   * Takes the fleet's shared pace, which the store just booked a send with: it is the key's pace
+   * now, in this process too (its snapshot, and its own schedule should the store fail). A new
+   * version is a change: refusals of sends that left before it belong to the episode it ended.
+   * Returns whether the version changed.
+   */
+  follow(shared: SharedPace, now: number): boolean {
+    this.rate = shared.ratePerSecond / 1000
+    this.ceiling = shared.ceilingPerSecond / 1000
+    this.measured = Number.isFinite(this.ceiling)
+    this.window = undefined
+    this.measuredWindowMs = undefined
+    if (shared.version === this.sharedVersion) return false
+    this.sharedVersion = shared.version
+    this.changedAt = now
     return true
   }
 

@@ -1,4 +1,4 @@
-import type { PaceLimit, PaceSlot } from '../flood/pace-store.js'
+import type { PaceLimit, PaceSlot, SharedPaceRequest } from '../flood/pace-store.js'
 import type { Clock } from './clock.js'
 import type { LearnedPace } from './learned-pace.js'
 import type { CallContext } from './policy.js'
@@ -14,6 +14,11 @@ export interface PaceQueueHost {
    * sends are evenly spaced, which a store shared by a fleet keeps safe across processes.
    */
   readonly windowed: boolean
+  /**
+   * What every booking tells a store shared by a fleet, so the fleet keeps one pace per key (see
+   * `SharedPaceRequest`); `undefined` when the store is this process's own.
+   */
+  readonly sharing: SharedPaceRequest | undefined
   /** Books a slot; never throws (a failing shared store falls back to the local one). */
   reserve(limits: readonly PaceLimit[]): PaceSlot | Promise<PaceSlot>
   /** Gives a booked slot back; never throws. */
@@ -126,7 +131,11 @@ export class PaceQueue {
   private limits(): readonly PaceLimit[] {
     const { pace } = this
     const window = this.window()
-    if (window === undefined) return [{ key: pace.key, count: 1, periodMs: pace.intervalMs, burst: 1 }]
+    if (window === undefined) {
+      const limit: PaceLimit = { key: pace.key, count: 1, periodMs: pace.intervalMs, burst: 1 }
+      const { sharing } = this.host
+      return [sharing === undefined ? limit : { ...limit, shared: sharing }]
+    }
     return [{ key: pace.key, count: window.count, periodMs: window.periodMs, burst: window.count }]
   }
 

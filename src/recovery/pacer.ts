@@ -1,9 +1,16 @@
 import type { FloodKeyCall, FloodKeyScope } from '../flood/flood-key.js'
 import { createMemoryPaceStore, type MemoryPaceStore } from '../flood/memory-pace-store.js'
-import type { PaceLimit, PaceSlot, PaceStore } from '../flood/pace-store.js'
+import type {
+  PaceLimit,
+  PaceRefusal,
+  PaceSlot,
+  PaceStore,
+  SharedPace,
+  SharedPaceRequest,
+} from '../flood/pace-store.js'
 import type { Clock } from './clock.js'
 import type { EventSink, RecoveryEvents } from './events.js'
-import { estimateQuota, LearnedPace } from './learned-pace.js'
+import { estimateQuota, LearnedPace, type QuotaEstimate } from './learned-pace.js'
 import { PaceQueue, type PaceQueueHost } from './pace-queue.js'
 import type { ResolvedPacing } from './pacing-options.js'
 import type { PacingSnapshot } from './pacing-service.js'
@@ -53,6 +60,16 @@ const SHARED_STORE_JITTER_MS = 50
 
 const NO_PACES: readonly LearnedPace[] = Object.freeze([])
 
+/** Pacers made in this realm: with the random part, it keeps member ids apart in seeded tests too. */
+let pacersMade = 0
+
+/** An id for one pacer on a shared store (see `SharedPaceRequest.member`). */
+function memberId(random: () => number): string {
+  pacersMade++
+  const draw = () => Math.floor(random() * 36 ** 6).toString(36)
+  return `${pacersMade.toString(36)}-${draw()}${draw()}`
+}
+
 /**
  * The pacer of one invoker: learned paces per flood key, a queue per paced key, slow start per
  * flood-prone method, and the recent accepted sends each refusal is measured against. It keeps no
@@ -88,6 +105,15 @@ export class Pacer implements PacingService, PaceQueueHost {
     this.random = host.random
     this.jitterMs = tuning?.jitterMs ?? (shared ? SHARED_STORE_JITTER_MS : 0)
     this.windowed = !shared
+    this.sharing =
+      shared && tuning !== undefined
+        ? {
+            member: memberId(host.random),
+            shrinkRatio: tuning.shrinkRatio,
+            growthRatio: tuning.growthRatio,
+            keepMs: tuning.forgetAfterMs,
+          }
+        : undefined
   }
 
   /** {@inheritDoc PacingService.concerns} */
@@ -157,6 +183,7 @@ export class Pacer implements PacingService, PaceQueueHost {
       this.remember(pace, tuning.maxPacedKeys)
     } else changed = pace.refused(estimate, sentAt, waitMs, tuning, now)
     pace.waitEndsAt = Math.max(pace.waitEndsAt, now + waitMs)
+    if (changed) this.shareRefusal(pace, estimate, waitMs)
     if (changed) this.queues.get(pace)?.rebook()
     if (changed && this.host.events.has('paceChange')) {
       this.host.events.emit('paceChange', {
@@ -192,13 +219,19 @@ export class Pacer implements PacingService, PaceQueueHost {
     return { paces, discovering }
   }
 
+  /** {@inheritDoc PaceQueueHost.sharing} */
+  readonly sharing: SharedPaceRequest | undefined
+
   /** {@inheritDoc PaceQueueHost.reserve} */
   reserve(limits: readonly PaceLimit[]): PaceSlot | Promise<PaceSlot> {
     const now = this.clock.now()
     try {
       const slot = this.store.reserve(limits, now)
-      if (!isThenable(slot)) return slot
-      return Promise.resolve(slot).then(undefined, (error: unknown) => this.reserveLocally(limits, error))
+      if (!isThenable(slot)) return this.follow(limits, slot)
+      return Promise.resolve(slot).then(
+        (booked) => this.follow(limits, booked),
+        (error: unknown) => this.reserveLocally(limits, error),
+      )
     } catch (error) {
       return this.reserveLocally(limits, error)
     }
@@ -347,6 +380,65 @@ export class Pacer implements PacingService, PaceQueueHost {
       if (left > 0) scopes?.set(pace.scope, left)
       else scopes?.delete(pace.scope)
       if (scopes?.size === 0) this.scopesOf.delete(pace.method)
+    }
+  }
+
+  /**
+   * Takes the fleet's shared pace of each limit the store booked with one, and tells `paceChange`
+   * listeners when its version changed (growth alone changes no version). Returns the slot.
+   */
+  private follow(limits: readonly PaceLimit[], slot: PaceSlot): PaceSlot {
+    const { shared } = slot
+    if (shared === undefined) return slot
+    const now = this.clock.now()
+    limits.forEach((limit, i) => {
+      const state = shared[i]
+      const pace = this.paces.get(limit.key)
+      if (state === undefined || pace === undefined || !pace.follow(state, now)) return
+      if (!this.host.events.has('paceChange')) return
+      this.host.events.emit('paceChange', {
+        key: pace.key,
+        method: pace.method,
+        account: this.host.account,
+        ratePerSecond: state.ratePerSecond,
+        ceilingPerSecond: state.ceilingPerSecond,
+        intervalMs: pace.intervalMs,
+        measured: { count: 1, periodMs: pace.intervalMs },
+        waitMs: 0,
+        shared: true,
+      })
+    })
+    return slot
+  }
+
+  /**
+   * Tells a store shared by a fleet what this refusal taught (see `SharedPaceRequest`), at once, so
+   * that the fleet's pace has every process's share before the wait ends and the calls book again.
+   * The answer is the fleet's pace, taken as this one's. A store that fails is reported, not retried:
+   * the key's bookings go on, and a later refusal reports again.
+   */
+  private shareRefusal(pace: LearnedPace, estimate: QuotaEstimate, waitMs: number): void {
+    const { sharing, store, tuning } = this
+    if (sharing === undefined || tuning === undefined || store.shareRefusal === undefined) return
+    // The first send after an idle spell leaves up to `jitterMs` after its slot, and the send a
+    // window after it may not: the window a share is counted over keeps that much slack too.
+    const periodMs = estimate.periodMs + tuning.safetyMarginMs + this.jitterMs
+    const refusal: PaceRefusal = {
+      ratePerSecond: (estimate.count * 1000) / periodMs,
+      measured: estimate.measured,
+      basis: pace.sharedVersion,
+      waitMs,
+    }
+    const limits = [{ key: pace.key, count: 1, periodMs: pace.intervalMs, burst: 1 }]
+    const followed = (shared: SharedPace | undefined) => {
+      if (shared !== undefined) this.follow(limits, { delayMs: 0, shared: [shared] })
+    }
+    try {
+      const answer = store.shareRefusal(pace.key, sharing, refusal, this.clock.now())
+      if (isThenable(answer)) answer.then(followed, (error: unknown) => this.storeFailed(limits, error))
+      else followed(answer)
+    } catch (error) {
+      this.storeFailed(limits, error)
     }
   }
 

@@ -18,7 +18,10 @@ export interface PacingOptions {
   readonly growthRatio?: number
   /** Added to every learned period, ms: the server counts arrivals, not departures. Default 25. */
   readonly safetyMarginMs?: number
-  /** A key with no send for this long forgets its pace, ms. Default 300,000 (5 min). */
+  /**
+   * A key with no send for this long forgets its pace, ms; a fleet's shared pace (see
+   * `SharedPaceRequest`) is forgotten this long after its last booking. Default 300,000 (5 min).
+   */
   readonly forgetAfterMs?: number
   /**
    * The first send after a key's queue was idle waits a random 0..jitterMs more, so processes

@@ -5,7 +5,14 @@
  */
 
 export type { CalendarBooking, CalendarPaceStore, CalendarSlot } from '../flood/pace-calendar.js'
-export type { PaceLimit, PaceSlot, PaceStore } from '../flood/pace-store.js'
+export type {
+  PaceLimit,
+  PaceRefusal,
+  PaceSlot,
+  PaceStore,
+  SharedPace,
+  SharedPaceRequest,
+} from '../flood/pace-store.js'
 export {
   createRedisFloodStore,
   type FloodStoreDownEvent,
@@ -19,5 +26,5 @@ export {
   type RedisFloodStoreOptions,
   type RedisFloodStoreState,
 } from './redis-flood-store.js'
-export { paceKeyOf, type RedisPace, type RedisPaceSlot } from './redis-pace.js'
+export { paceKeyOf, type RedisPace, type RedisPaceSlot, sharedPaceKeyOf } from './redis-pace.js'
 export type { RedisCalendarSlot, RedisPaceCalendar } from './redis-pace-calendar.js'

@@ -1,4 +1,4 @@
-import { GIVE_BACK } from './pace-script.js'
+import { GIVE_BACK, PRELUDE } from './pace-script.js'
 
 /**
  * The Lua scripts behind calendar bookings (see src/flood/pace-calendar.ts), one run per send.
@@ -15,9 +15,7 @@ import { GIVE_BACK } from './pace-script.js'
  * pace-script.ts for why); two slots within EPSILON of a spacing apart count as a spacing apart.
  */
 
-const SHARED = `
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
+const SHARED = `${PRELUDE}
 local EPSILON = 0.002
 local function text(ms) return string.format('%.3f', ms) end
 `
@@ -88,16 +86,16 @@ else
   redis.call('ZADD', aheadKey, text(slot), text(slot))
   mark = 'ahead:' .. text(slot)
 end
-redis.call('SET', frontierKey, text(frontier), 'PX', math.max(1, math.ceil(frontier - now)))
+redis.call('SET', frontierKey, text(frontier), 'PX', expiry(frontier - now))
 local last = redis.call('ZRANGE', aheadKey, -1, -1)[1]
-if last ~= nil then redis.call('PEXPIRE', aheadKey, math.max(1, math.ceil(tonumber(last) + spacing - now))) end
+if last ~= nil then redis.call('PEXPIRE', aheadKey, expiry(tonumber(last) + spacing - now)) end
 local reply = { text(slot - now), '1', text(now), mark }
 for i = 1, hard do
   local tat = tats[i]
   if tat == nil or tat < slot then tat = slot end
   tat = tat + tonumber(ARGV[3 + 2 * i])
   reply[4 + i] = text(tat)
-  redis.call('SET', KEYS[i], reply[4 + i], 'PX', math.max(1, math.ceil(tat - now)))
+  redis.call('SET', KEYS[i], reply[4 + i], 'PX', expiry(tat - now))
 end
 return reply
 `
@@ -119,7 +117,7 @@ if kind == 'ahead' then
   given = given + redis.call('ZREM', KEYS[hard + 2], at)
 elseif kind == 'frontier' and redis.call('GET', KEYS[hard + 1]) == after then
   if tonumber(at) > now then
-    redis.call('SET', KEYS[hard + 1], at, 'PX', math.max(1, math.ceil(tonumber(at) - now)))
+    redis.call('SET', KEYS[hard + 1], at, 'PX', expiry(tonumber(at) - now))
   else
     redis.call('DEL', KEYS[hard + 1])
   end

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import type { FloodStore } from '../flood/flood-store.js'
 import { MemoryFloodStore } from '../flood/memory-flood-store.js'
 import type { CalendarBooking, CalendarSlot } from '../flood/pace-calendar.js'
-import type { PaceLimit, PaceSlot } from '../flood/pace-store.js'
+import type { PaceLimit, PaceRefusal, PaceSlot, SharedPace, SharedPaceRequest } from '../flood/pace-store.js'
 import { checkNumber, clipText, renderValue } from '../recovery/check-option.js'
 import { Emitter, type Unsubscribe } from '../recovery/events.js'
 import { globalTimerHost, LongTimer, type TimerHost } from '../recovery/long-timer.js'
@@ -111,8 +111,11 @@ export interface FloodStoreInvalidValueEvent {
 
 /** A background step failed (resync, writing back a kept window). `record` failures reject instead. */
 export interface FloodStoreErrorEvent {
-  /** Which step (`reserve`: a slot came from this process's schedule instead). */
-  readonly operation: 'sync' | 'write-back' | 'reserve' | 'release'
+  /**
+   * Which step (`reserve`: a slot came from this process's schedule instead; `share`: a refusal did
+   * not reach the fleet's shared pace).
+   */
+  readonly operation: 'sync' | 'write-back' | 'reserve' | 'release' | 'share'
   /** What failed. */
   readonly error: unknown
 }
@@ -291,7 +294,7 @@ class SharedFloodStore implements RedisFloodStore {
       redis: this.writer,
       prefix: options.pacePrefix ?? pacePrefixOf(this.prefix),
       isReady: () => this.writerReady && this.current !== 'closed',
-      onError: (operation: 'reserve' | 'release', error: unknown) =>
+      onError: (operation: 'reserve' | 'release' | 'share', error: unknown) =>
         this.events.emit('error', { operation, error }),
     }
     this.pace = createRedisPace(paceHost)
@@ -305,6 +308,15 @@ class SharedFloodStore implements RedisFloodStore {
 
   release(limits: readonly PaceLimit[], slot: PaceSlot, now: number): Promise<void> {
     return this.pace.release(limits, slot, now)
+  }
+
+  shareRefusal(
+    key: string,
+    request: SharedPaceRequest,
+    refusal: PaceRefusal,
+    now: number,
+  ): Promise<SharedPace | undefined> {
+    return this.pace.shareRefusal(key, request, refusal, now)
   }
 
   reserveOnCalendar(booking: CalendarBooking, now: number): Promise<RedisCalendarSlot> {

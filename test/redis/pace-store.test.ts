@@ -145,6 +145,22 @@ describe('pacing through the Redis store, against a real redis-server', () => {
     expect((await a.reserve([bot], 0)).delayMs).toBeGreaterThan(next.delayMs + 900)
   })
 
+  it('books a limit of any finite period, past what Redis takes as an expiry, in Redis', async () => {
+    const [store] = (await openStores(1)) as [RedisFloodStore]
+    const errors: FloodStoreErrorEvent[] = []
+    store.on('error', (event) => errors.push(event))
+    for (const periodMs of [2 ** 31 + 1, 1e15, 1e300]) {
+      const limit: PaceLimit = { key: `slow${periodMs}`, count: 1, periodMs, burst: 1 }
+      const first = await store.reserve([limit], 0)
+      const second = await store.reserve([limit], 0)
+      expect(first.storeError).toBeUndefined()
+      expect(second.storeError).toBeUndefined()
+      expect(second.delayMs).toBeGreaterThan(Math.min(periodMs, 1e12) * 0.99)
+      await store.release([limit], second, 0)
+    }
+    expect(errors).toEqual([])
+  })
+
   it('rejects a limit it cannot keep, before any command', async () => {
     const [store] = (await openStores(1)) as [RedisFloodStore]
     await expect(store.reserve([{ key: 'k', count: 0, periodMs: 1000, burst: 1 }], 0)).rejects.toThrow(

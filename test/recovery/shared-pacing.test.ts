@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest'
+import {
+  createMemoryPaceStore,
+  type PaceChangeEvent,
+  type PaceLimit,
+  type PaceRefusal,
+  type PaceSlot,
+  type PaceStore,
+  type SendRequest,
+  type SharedPace,
+  type SharedPaceRequest,
+} from '../../src/index.js'
+import { capture, rpc, setup } from './helpers.js'
+
+/**
+ * A store as a fleet shares it, seen from one process: it books with a memory schedule, records
+ * what the pacer told it, and answers the shared pace a test sets (the Redis script's own rules
+ * are tested against a model in test/redis/shared-pace.test.ts).
+ */
+function sharedStore() {
+  const memory = createMemoryPaceStore()
+  const reports: Array<{ key: string; request: SharedPaceRequest; refusal: PaceRefusal; at: number }> = []
+  const bookings: PaceLimit[][] = []
+  const state: { pace: SharedPace | undefined; failing: boolean } = { pace: undefined, failing: false }
+  const store: Required<PaceStore> = {
+    reserve(limits, now): PaceSlot {
+      bookings.push([...limits])
+      const slot = memory.reserve(limits, now)
+      return { ...slot, shared: limits.map((limit) => (limit.shared === undefined ? undefined : state.pace)) }
+    },
+    release: (limits, slot, now) => memory.release(limits, slot, now),
+    async shareRefusal(key, request, refusal, now) {
+      if (state.failing) throw new Error('store down')
+      reports.push({ key, request, refusal, at: now })
+      return state.pace
+    },
+  }
+  return { store, reports, bookings, state }
+}
+
+/** One refusal (FLOOD_WAIT_2) after `accepted` sends, then every send accepted. */
+function refusingOnce(accepted: number) {
+  let sent = 0
+  let refusals = 0
+  return {
+    send: (_request: SendRequest) => {
+      if (++sent === accepted + 1) {
+        refusals++
+        throw rpc(420, 'FLOOD_WAIT_2')
+      }
+      return 'ok'
+    },
+    get refusals() {
+      return refusals
+    },
+  }
+}
+
+describe('pacing over a store shared by a fleet: one pace per key', () => {
+  it('tells the store its measured share at the refusal, before the wait ends, and books with the fleet’s pace after', async () => {
+    const shared = sharedStore()
+    shared.state.pace = { ratePerSecond: 2.4, ceilingPerSecond: 2.4, version: 3 }
+    const server = refusingOnce(2)
+    const { clock, invoke } = setup({
+      send: (request) => server.send(request),
+      paceStore: shared.store,
+      floodScopeOf: () => 'method',
+    })
+    const changes: PaceChangeEvent[] = []
+    invoke.on('paceChange', (event) => changes.push(event))
+    const start = clock.now()
+    const calls = Array.from({ length: 2 }, (_, i) => capture(invoke('m.send', { i })))
+    await clock.advance(10)
+    calls.push(capture(invoke('m.send', { i: 2 })))
+    await clock.advance(100)
+    // Reported at once, during the 2 s wait: 2 sends accepted 10 ms before a refusal with a 2 s
+    // wait, over that window plus the safety margin (25) and the idle jitter (50).
+    expect(shared.reports).toHaveLength(1)
+    const [report] = shared.reports
+    expect(report?.key).toBe('default|m.send')
+    expect(report?.at).toBe(start + 10)
+    expect(report?.refusal).toEqual({
+      ratePerSecond: (2 * 1000) / (10 + 2_000 + 25 + 50),
+      measured: true,
+      basis: 0,
+      waitMs: 2_000,
+    })
+    expect(report?.request).toMatchObject({ shrinkRatio: 0.7, growthRatio: 0.05, keepMs: 300_000 })
+    expect(report?.request.member).toMatch(/^[\w.-]{1,64}$/)
+    // The answer is the key's pace here too, and listeners hear it came from the fleet.
+    expect(invoke.pacingSnapshot().paces[0]?.ratePerSecond).toBeCloseTo(2.4, 9)
+    expect(changes.at(-1)).toMatchObject({ shared: true, ratePerSecond: 2.4, waitMs: 0 })
+    await clock.advance(10_000)
+    expect(calls.every((call) => call.value === 'ok')).toBe(true)
+    // Every booking names the same member and the fleet's tuning, so the store can grow the pace.
+    expect(shared.bookings.length).toBeGreaterThan(0)
+    for (const limits of shared.bookings) expect(limits[0]?.shared).toEqual(report?.request)
+  })
+
+  it('names the version its refused send followed, so the fleet shrinks once per episode', async () => {
+    const shared = sharedStore()
+    let refuseNext = false
+    const { clock, invoke } = setup({
+      send: () => {
+        if (!refuseNext) return 'ok'
+        refuseNext = false
+        throw rpc(420, 'FLOOD_WAIT_1')
+      },
+      paceStore: shared.store,
+      floodScopeOf: () => 'method',
+    })
+    refuseNext = true
+    const first = capture(invoke('m.send', {}))
+    await clock.advance(5_000)
+    expect(first.value).toBe('ok')
+    expect(shared.reports.map((entry) => entry.refusal.basis)).toEqual([0])
+    // The fleet's pace moves on (another process added its share); bookings follow it.
+    shared.state.pace = { ratePerSecond: 4, ceilingPerSecond: 4, version: 2 }
+    const following = capture(invoke('m.send', {}))
+    await clock.advance(5_000)
+    expect(following.value).toBe('ok')
+    expect(invoke.pacingSnapshot().paces[0]?.ratePerSecond).toBeCloseTo(4, 9)
+    refuseNext = true
+    const refused = capture(invoke('m.send', {}))
+    await clock.advance(5_000)
+    expect(refused.value).toBe('ok')
+    expect(shared.reports.map((entry) => entry.refusal.basis)).toEqual([0, 2])
+  })
+
+  it('keeps pacing on its own schedule when the store cannot take a report, and says so', async () => {
+    const shared = sharedStore()
+    shared.state.failing = true
+    const server = refusingOnce(1)
+    const { clock, invoke, log } = setup({
+      send: (request) => server.send(request),
+      paceStore: shared.store,
+      floodScopeOf: () => 'method',
+    })
+    const calls = Array.from({ length: 4 }, (_, i) => capture(invoke('m.send', { i })))
+    await clock.advance(20_000)
+    expect(calls.every((call) => call.value === 'ok')).toBe(true)
+    expect(log.of('storeError').map((event) => event.key)).toEqual(['default|m.send'])
+    expect(server.refusals).toBe(1)
+  })
+
+  it('tells a store of its own nothing: the memory store shares no pace', async () => {
+    const memory = createMemoryPaceStore()
+    expect('shareRefusal' in memory).toBe(false)
+    const server = refusingOnce(1)
+    const { clock, invoke } = setup({ send: (request) => server.send(request), floodScopeOf: () => 'method' })
+    const calls = Array.from({ length: 3 }, (_, i) => capture(invoke('m.send', { i })))
+    await clock.advance(20_000)
+    expect(calls.every((call) => call.value === 'ok')).toBe(true)
+  })
+})
