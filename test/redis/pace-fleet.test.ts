@@ -28,7 +28,7 @@ describe('the engine pacer shared across processes over one redis-server', () =>
     await redis?.dispose()
   })
 
-  it('keeps one schedule and one pace for the key: the server refuses only while the limit is discovered', async () => {
+  it('keeps one schedule and one pace for the key: refused while the limit is discovered, kept to after', async () => {
     const perProcess = 8
     const report = await runBurst({
       cluster,
@@ -43,26 +43,32 @@ describe('the engine pacer shared across processes over one redis-server', () =>
     expect(workers.map((c) => c.ok)).toEqual([perProcess, perProcess, perProcess])
     expect(workers.every((c) => c.storeErrors === 0)).toBe(true)
     expect(cluster.report().floodViolations).toBe(0)
-    // The server refused only while the processes discovered the limit, each in its own slow start
-    // (1, 2, 4... in flight until its first refusal, so a few sends each beyond the fleet's 5):
-    // once the first window was over, the fleet's sends were never refused again.
+    // The server refused while the processes discovered the limit, each in its own slow start (1,
+    // 2, 4... in flight until its first refusal, so a few sends each beyond the fleet's 5). After
+    // the first window the fleet keeps to the limit: a send may still be refused if it left later
+    // after its slot than the margins allow (a loaded machine), which shrinks the fleet's pace once.
     const refused = arrivals.filter((arrival) => !arrival.ok)
-    expect(refused.length, timeline).toBeGreaterThan(0)
+    const inDiscovery = refused.filter((arrival) => arrival.at < PER_MS)
+    expect(inDiscovery.length, timeline).toBeGreaterThan(0)
     expect(refused.length, timeline).toBeLessThanOrEqual(12)
-    expect(Math.max(...refused.map((arrival) => arrival.at)), timeline).toBeLessThan(PER_MS)
+    expect(refused.length - inDiscovery.length, timeline).toBeLessThanOrEqual(2)
     expect(arrivals).toHaveLength(3 * perProcess + refused.length)
     // One pace for the key, not one per process: the shares the three refusals measured added up
-    // to the server's rate, so every process ends at the same pace, at most the limit's.
+    // to the server's rate (5 per 2 s; each alone measured 1 or 2 of them), so every process ends
+    // at the fleet's pace, at most the limit's. (Each read it at its own last booking: a pace
+    // growing back after a shrink may differ by a step or two of growth.)
     const rates = workers.flatMap((c) => c.ratesPerSecond)
     expect(rates).toHaveLength(3)
+    const limitPerSecond = MAX / (PER_MS / 1000)
     for (const rate of rates) {
-      expect(rate, timeline).toBeCloseTo(rates[0] as number, 6)
-      expect(rate, timeline).toBeLessThanOrEqual(MAX / (PER_MS / 1000))
+      expect(rate, timeline).toBeGreaterThan(Math.max(...rates) * 0.85)
+      expect(rate, timeline).toBeLessThanOrEqual(limitPerSecond)
     }
+    expect(Math.max(...rates), timeline).toBeGreaterThan(limitPerSecond * 0.6)
     // So the fleet delivers close to what the limit allows: 24 messages at 5 per 2 s need 8 s
     // (4 whole windows after the first); evenly spaced after the first window, about 9.6 s.
     const boundMs = (Math.ceil((3 * perProcess) / MAX) - 1) * PER_MS
-    expect(report.makespanMs, timeline).toBeLessThan(boundMs * 1.4)
+    expect(report.makespanMs, timeline).toBeLessThan(boundMs * 1.5)
     // One schedule, not three taking turns: every process delivered before another's last send.
     const firsts = workers.map((c) => Math.min(...c.doneAt))
     const lasts = workers.map((c) => Math.max(...c.doneAt))
