@@ -81,6 +81,8 @@ export class Pacer implements PacingService, PaceQueueHost {
   readonly random: () => number
   readonly jitterMs: number
   readonly windowed: boolean
+  /** {@inheritDoc PaceQueueHost.sharing} */
+  readonly sharing: SharedPaceRequest | undefined
   private readonly paces = new Map<string, LearnedPace>()
   /** Per method, the scopes its paces were learned for, with how many paces each: keys to build. */
   private readonly scopesOf = new Map<string, Map<FloodKeyScope, number>>()
@@ -183,7 +185,6 @@ export class Pacer implements PacingService, PaceQueueHost {
       this.remember(pace, tuning.maxPacedKeys)
     } else changed = pace.refused(estimate, sentAt, waitMs, tuning, now)
     pace.waitEndsAt = Math.max(pace.waitEndsAt, now + waitMs)
-    if (changed) this.shareRefusal(pace, estimate, waitMs)
     if (changed) this.queues.get(pace)?.rebook()
     if (changed && this.host.events.has('paceChange')) {
       this.host.events.emit('paceChange', {
@@ -197,6 +198,8 @@ export class Pacer implements PacingService, PaceQueueHost {
         waitMs,
       })
     }
+    // After this process's own event, so listeners hear the refusal before the fleet's answer.
+    if (changed) this.shareRefusal(pace, estimate, waitMs)
   }
 
   /** {@inheritDoc PacingService.snapshot} */
@@ -218,9 +221,6 @@ export class Pacer implements PacingService, PaceQueueHost {
     }))
     return { paces, discovering }
   }
-
-  /** {@inheritDoc PaceQueueHost.sharing} */
-  readonly sharing: SharedPaceRequest | undefined
 
   /** {@inheritDoc PaceQueueHost.reserve} */
   reserve(limits: readonly PaceLimit[]): PaceSlot | Promise<PaceSlot> {
@@ -394,7 +394,7 @@ export class Pacer implements PacingService, PaceQueueHost {
     limits.forEach((limit, i) => {
       const state = shared[i]
       const pace = this.paces.get(limit.key)
-      if (state === undefined || pace === undefined || !pace.follow(state, now)) return
+      if (!isSharedPace(state) || pace === undefined || !pace.follow(state, now)) return
       if (!this.host.events.has('paceChange')) return
       this.host.events.emit('paceChange', {
         key: pace.key,
@@ -450,6 +450,21 @@ export class Pacer implements PacingService, PaceQueueHost {
   private storeFailed(limits: readonly PaceLimit[], error: unknown): void {
     this.host.events.emit('storeError', { account: this.host.account, key: limits[0]?.key ?? '', error })
   }
+}
+
+/** Whether a store's answer is a shared pace this pacer can follow (a store of the user's may be wrong). */
+function isSharedPace(value: unknown): value is SharedPace {
+  if (typeof value !== 'object' || value === null) return false
+  const { ratePerSecond, ceilingPerSecond, version } = value as Partial<SharedPace>
+  return (
+    typeof ratePerSecond === 'number' &&
+    ratePerSecond > 0 &&
+    Number.isFinite(ratePerSecond) &&
+    typeof ceilingPerSecond === 'number' &&
+    ceilingPerSecond >= ratePerSecond &&
+    Number.isSafeInteger(version) &&
+    (version as number) > 0
+  )
 }
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {

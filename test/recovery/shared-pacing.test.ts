@@ -143,6 +143,42 @@ describe('pacing over a store shared by a fleet: one pace per key', () => {
     expect(server.refusals).toBe(1)
   })
 
+  it('follows no answer that is not a pace (a store of the user’s may answer anything)', async () => {
+    const shared = sharedStore()
+    const server = refusingOnce(1)
+    const { clock, invoke } = setup({
+      send: (request) => server.send(request),
+      paceStore: shared.store,
+      floodScopeOf: () => 'method',
+    })
+    const hostile = [
+      { ratePerSecond: Number.NaN, ceilingPerSecond: 1, version: 1 },
+      { ratePerSecond: -1, ceilingPerSecond: 1, version: 1 },
+      { ratePerSecond: 2, ceilingPerSecond: 1, version: 1 },
+      { ratePerSecond: 1, ceilingPerSecond: 1, version: 0.5 },
+      { ratePerSecond: 1, ceilingPerSecond: 1 },
+      'fast',
+      null,
+    ]
+    const first = capture(invoke('m.send', { i: 0 }))
+    await clock.advance(10)
+    const refused = capture(invoke('m.send', { i: 1 }))
+    await clock.advance(3_000)
+    expect([first.value, refused.value]).toEqual(['ok', 'ok'])
+    for (const answer of hostile) {
+      shared.state.pace = answer as unknown as SharedPace
+      const before = shared.bookings.length
+      const call = capture(invoke('m.send', { answer: String(answer) }))
+      await clock.advance(3_000)
+      expect(call.value).toBe('ok')
+      // The key is paced, so the call booked a slot, and the answer it got changed nothing.
+      expect(shared.bookings.length).toBeGreaterThan(before)
+      const rate = invoke.pacingSnapshot().paces[0]?.ratePerSecond as number
+      expect(rate).toBeGreaterThan(0)
+      expect(Number.isFinite(rate)).toBe(true)
+    }
+  })
+
   it('tells a store of its own nothing: the memory store shares no pace', async () => {
     const memory = createMemoryPaceStore()
     expect('shareRefusal' in memory).toBe(false)
