@@ -55,7 +55,11 @@ export interface SharedPaceRequest {
   readonly keepMs: number
 }
 
-/** What a refusal taught one process, told to a shared store (see {@link SharedPaceRequest}). */
+/**
+ * What a refusal taught one process, told to a shared store (see {@link SharedPaceRequest}). A
+ * process that meets another's window in its store without being refused tells its share the same
+ * way: its accepted sends were part of what filled the window.
+ */
 export interface PaceRefusal {
   /** The rate this process measured, sends per second (> 0): its share, or one per wait. */
   readonly ratePerSecond: number

@@ -83,8 +83,10 @@ export const floodGatePolicy: Policy = {
   name: 'floodGate',
   beforeSend(call) {
     const { invoker } = call
-    const paced = invoker.pacing.concerns(call.method)
     const open = invoker.floodStore.size === 0 ? undefined : openWindow(call)
+    // A window met here first (another process's, on a shared store) paces its key from now on.
+    if (open !== undefined) invoker.pacing.joinWindow(call, open)
+    const paced = invoker.pacing.concerns(call.method)
     if (open === undefined && !paced) return undefined
     if (!paced) return holdOrRefuse(call, open as OpenWindow)
     return gateAndPace(call, open)

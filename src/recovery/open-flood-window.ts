@@ -50,7 +50,7 @@ export function findOpenFloodWindow(
     seen.push(key)
     const until = store.get(key, now)
     if (until !== undefined && until > now && (open === undefined || until > open.endsAt)) {
-      open = { key, endsAt: until }
+      open = { key, scope, endsAt: until }
     }
   }
   return open

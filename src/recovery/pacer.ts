@@ -14,7 +14,7 @@ import { estimateQuota, LearnedPace, type QuotaEstimate } from './learned-pace.j
 import { PaceQueue, type PaceQueueHost } from './pace-queue.js'
 import type { ResolvedPacing } from './pacing-options.js'
 import type { PacingSnapshot } from './pacing-service.js'
-import type { CallContext, PacingService } from './policy.js'
+import type { CallContext, OpenWindow, PacingService } from './policy.js'
 import { SlowStart } from './slow-start.js'
 import type { CallPriority } from './turn-queue.js'
 
@@ -165,6 +165,28 @@ export class Pacer implements PacingService, PaceQueueHost {
     if (succeeded) for (const pace of ticket.paces) pace.succeeded(tuning, now)
     // After a success the probe's burst may follow; after a refusal the window holds the rest.
     for (const pace of ticket.paces) this.queues.get(pace)?.settled(call, succeeded)
+  }
+
+  /** {@inheritDoc PacingService.joinWindow} */
+  joinWindow(call: CallContext, window: OpenWindow): void {
+    const tuning = this.tuning
+    if (tuning === undefined || this.sharing === undefined || this.paces.has(window.key)) return
+    if (!this.appliesTo(call)) return
+    const now = this.clock.now()
+    const waitMs = Math.max(0, window.endsAt - now)
+    // This process's accepted sends were part of what filled the window, as if it had been refused
+    // now: its share counts in the fleet's discovery. With none, "one per wait" is only a floor,
+    // which the fleet's pace replaces at the first booking.
+    const estimate = estimateQuota(this.histories.get(call.method)?.ordered() ?? [], now, waitMs)
+    this.histories.delete(call.method)
+    const method = window.scope === 'account' ? '*' : call.method
+    const pace = new LearnedPace(window.key, window.scope, method, estimate, tuning, now)
+    pace.waitEndsAt = window.endsAt
+    this.remember(pace, tuning.maxPacedKeys)
+    // The method met its limit, as after a refusal: calls waiting in slow start go to the pace.
+    const slowStart = this.slowStarts.get(call.method)
+    if (slowStart !== undefined) this.endSlowStart(slowStart)
+    if (estimate.measured) this.shareRefusal(pace, estimate, waitMs)
   }
 
   /** {@inheritDoc PacingService.learn} */

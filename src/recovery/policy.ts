@@ -62,6 +62,8 @@ export type Settled<T> =
 export interface OpenWindow {
   /** The flood key it was recorded under. */
   readonly key: string
+  /** The scope that key was built for (what the window counts against). */
+  readonly scope: FloodKeyScope
   /** When it ends, epoch ms. */
   readonly endsAt: number
 }
@@ -206,6 +208,14 @@ export interface PacingService {
   turn(call: CallContext): boolean | Promise<boolean>
   /** The send that `turn` let go has ended (`succeeded` or not); returns the place it held. */
   sent(call: CallContext, succeeded: boolean): void
+  /**
+   * `call` met `window`, a flood window it did not meet itself (recorded by another process on a
+   * shared store, or by another call): with a pace store shared by a fleet, the key is paced here
+   * from now on, so the calls it holds book slots at the fleet's pace when it ends instead of
+   * leaving at once, and this process's accepted sends count as its share of the fleet's quota.
+   * Nothing happens without a shared store, or when the key is paced already.
+   */
+  joinWindow(call: CallContext, window: OpenWindow): void
   /** A FLOOD_WAIT of `waitMs` on `key` (built for `scope`) refused `call`: learn or shrink its pace. */
   learn(call: CallContext, key: string, scope: FloodKeyScope, waitMs: number, now: number): void
   /** The paced keys and discoveries now. */

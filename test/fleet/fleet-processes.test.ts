@@ -39,15 +39,19 @@ describe('a fleet of worker processes sharing one account', () => {
 
   it('commits no flood violation with the shared Redis store, though the limit is hit', async () => {
     const report = await runFleet({ ...common(), redisPort: redis.port })
-    expect(report.floodWaitsReceived).toBeGreaterThanOrEqual(2)
-    expect(report.heldLocally).toBeGreaterThan(4)
+    // The limit is met; once may be all, since a process that finds another's window in its store
+    // paces the key from then on, at the pace the fleet shares.
+    expect(report.floodWaitsReceived).toBeGreaterThanOrEqual(1)
+    // The other processes held calls on that window without sending them (then paced the key).
+    expect(report.heldLocally).toBeGreaterThanOrEqual(3)
     expect(report.floodViolations).toBe(0)
     expect(report.failed).toBe(0)
     expect(report.storeErrors).toBe(0)
-    // Redis is written once per window recorded, and asked once per paced send (the key learned a
-    // pace after its first refusal): never per call of a key that is not paced.
+    // Redis is written twice per refusal (the window, and the refusal told to the fleet's pace),
+    // and asked once per paced send (the key is paced after the first window): never per call of
+    // a key that is not paced.
     expect(report.redisScriptRuns).toBeGreaterThanOrEqual(report.floodWaitsReceived)
-    expect(report.redisScriptRuns).toBeLessThanOrEqual(report.floodWaitsReceived + report.calls)
+    expect(report.redisScriptRuns).toBeLessThanOrEqual(2 * report.floodWaitsReceived + report.calls)
     expect(report.perWorker.every((worker) => worker.ok > 0)).toBe(true)
   }, 240_000)
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   createMemoryPaceStore,
+  MemoryFloodStore,
   type PaceChangeEvent,
   type PaceLimit,
   type PaceRefusal,
@@ -177,6 +178,79 @@ describe('pacing over a store shared by a fleet: one pace per key', () => {
       expect(rate).toBeGreaterThan(0)
       expect(Number.isFinite(rate)).toBe(true)
     }
+  })
+
+  it('paces a key whose window another process recorded: the held calls book at the fleet’s pace', async () => {
+    const shared = sharedStore()
+    shared.state.pace = { ratePerSecond: 2, ceilingPerSecond: 2, version: 4 }
+    const floodStore = new MemoryFloodStore()
+    const sentAt: number[] = []
+    const { clock, invoke } = setup({
+      send: () => {
+        sentAt.push(clock.now())
+        return 'ok'
+      },
+      floodStore,
+      paceStore: shared.store,
+      floodScopeOf: () => 'method',
+    })
+    // Another process met the limit: its window reached this one's store, this process never met it.
+    const start = clock.now()
+    floodStore.record('default|m.send', start + 1_000, start)
+    const calls = Array.from({ length: 5 }, (_, i) => capture(invoke('m.send', { i })))
+    await clock.advance(5_000)
+    expect(calls.every((call) => call.value === 'ok')).toBe(true)
+    // None left inside the window, and after it they left one at a time at 2 per s, not together.
+    expect(sentAt[0]).toBeGreaterThanOrEqual(start + 1_000)
+    const gaps = sentAt.slice(1).map((at, i) => at - (sentAt[i] as number))
+    for (const gap of gaps.slice(1)) expect(gap).toBeGreaterThanOrEqual(499)
+    expect(invoke.pacingSnapshot().paces[0]).toMatchObject({ key: 'default|m.send', ratePerSecond: 2 })
+    // Nothing was sent here before the window, so there was no share to tell.
+    expect(shared.reports).toEqual([])
+  })
+
+  it('tells its share when it meets another process’s window after sends of its own', async () => {
+    const shared = sharedStore()
+    const floodStore = new MemoryFloodStore()
+    const { clock, invoke } = setup({
+      send: () => 'ok',
+      floodStore,
+      paceStore: shared.store,
+      floodScopeOf: () => 'method',
+    })
+    const start = clock.now()
+    const before = [capture(invoke('m.send', { i: 0 })), capture(invoke('m.send', { i: 1 }))]
+    await clock.advance(100)
+    expect(before.map((call) => call.value)).toEqual(['ok', 'ok'])
+    // Another process was refused: the window reaches this store; this process's next call meets it.
+    floodStore.record('default|m.send', start + 2_100, start + 100)
+    const held = capture(invoke('m.send', { i: 2 }))
+    await clock.advance(5_000)
+    expect(held.value).toBe('ok')
+    // Its two accepted sends filled part of the window: that share, as a refusal here would tell it.
+    expect(shared.reports.map((entry) => entry.refusal)).toEqual([
+      { ratePerSecond: (2 * 1000) / (100 + 2_000 + 25 + 50), measured: true, basis: 0, waitMs: 2_000 },
+    ])
+  })
+
+  it('leaves a window it did not meet as it was without a shared store: held, then released', async () => {
+    const floodStore = new MemoryFloodStore()
+    const sentAt: number[] = []
+    const { clock, invoke } = setup({
+      send: () => {
+        sentAt.push(clock.now())
+        return 'ok'
+      },
+      floodStore,
+      floodScopeOf: () => 'method',
+    })
+    const start = clock.now()
+    floodStore.record('default|m.send', start + 1_000, start)
+    const calls = Array.from({ length: 3 }, (_, i) => capture(invoke('m.send', { i })))
+    await clock.advance(2_000)
+    expect(calls.every((call) => call.value === 'ok')).toBe(true)
+    expect(sentAt).toEqual([start + 1_000, start + 1_000, start + 1_000])
+    expect(invoke.pacingSnapshot().paces).toEqual([])
   })
 
   it('tells a store of its own nothing: the memory store shares no pace', async () => {

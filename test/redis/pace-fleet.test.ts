@@ -74,4 +74,32 @@ describe('the engine pacer shared across processes over one redis-server', () =>
     const lasts = workers.map((c) => Math.max(...c.doneAt))
     expect(Math.max(...firsts)).toBeLessThan(Math.min(...lasts))
   }, 120_000)
+
+  it('paces a process that joins while the key is limited at the fleet’s pace: it is never refused', async () => {
+    const perProcess = 8
+    const report = await runBurst({
+      cluster,
+      account: 'alice',
+      homeDcId: 2,
+      method: METHOD,
+      processes: 3,
+      perProcess,
+      redisPort: redis.port,
+      lastJoinsAfterMs: 500,
+    })
+    const { workers, arrivals, timeline } = report
+    expect(workers.map((c) => c.ok)).toEqual([perProcess, perProcess, perProcess])
+    expect(cluster.report().floodViolations).toBe(0)
+    // The late process found the key's window in its store (another process's), held its calls,
+    // and booked them at the fleet's pace when it ended, instead of releasing all eight at once.
+    const late = workers[2]
+    expect(late?.floodWaits, timeline).toBe(0)
+    const rates = workers.flatMap((c) => c.ratesPerSecond)
+    expect(rates).toHaveLength(3)
+    for (const rate of rates) expect(rate, timeline).toBeGreaterThan(Math.max(...rates) * 0.85)
+    const refusedAfter = arrivals.filter((arrival) => !arrival.ok && arrival.at >= PER_MS)
+    expect(refusedAfter.length, timeline).toBeLessThanOrEqual(2)
+    const boundMs = (Math.ceil((3 * perProcess) / MAX) - 1) * PER_MS
+    expect(report.makespanMs, timeline).toBeLessThan(boundMs * 1.5)
+  }, 120_000)
 })

@@ -40,6 +40,8 @@ export interface BurstOptions {
   readonly redisPort?: number
   /** Default: pacing on, as by default. */
   readonly pacing?: boolean
+  /** The last process starts this much after the others (a worker joining a fleet already limited). Default 0. */
+  readonly lastJoinsAfterMs?: number
   /** Start-up with tsx takes seconds on a loaded machine: every worker waits this long. Default 10 s. */
   readonly startDelayMs?: number
 }
@@ -82,21 +84,21 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
   try {
     const startAt = Date.now() + (options.startDelayMs ?? 10_000)
     const prefix = `burst${process.pid}-${++runs}:`
-    const config = () =>
+    const config = (index: number) =>
       JSON.stringify({
         dcs: cluster.dcs,
         account: options.account,
         homeDcId: options.homeDcId,
         method,
         count: options.perProcess,
-        startAt,
+        startAt: startAt + (index === options.processes - 1 ? (options.lastJoinsAfterMs ?? 0) : 0),
         ...(options.redisPort !== undefined && { redisPort: options.redisPort }),
         prefix,
         pacing: options.pacing ?? true,
       })
     const outputs = await Promise.all(
-      Array.from({ length: options.processes }, () =>
-        run(process.execPath, ['--import', 'tsx', WORKER, config()], { timeout: 120_000 }),
+      Array.from({ length: options.processes }, (_, index) =>
+        run(process.execPath, ['--import', 'tsx', WORKER, config(index)], { timeout: 120_000 }),
       ),
     )
     const workers = outputs.map(({ stdout }) => JSON.parse(stdout) as BurstWorkerResult)
