@@ -39,6 +39,25 @@ function sharedStore() {
   return { store, reports, bookings, state }
 }
 
+/**
+ * An invoker whose server accepts everything and notes when each send left, with a memory flood
+ * store a test writes windows into (as another process's would arrive), and `paceStore` if given.
+ */
+function windowSetup(paceStore?: PaceStore) {
+  const floodStore = new MemoryFloodStore()
+  const sentAt: number[] = []
+  const made = setup({
+    send: () => {
+      sentAt.push(made.clock.now())
+      return 'ok'
+    },
+    floodStore,
+    ...(paceStore !== undefined && { paceStore }),
+    floodScopeOf: () => 'method',
+  })
+  return { ...made, floodStore, sentAt }
+}
+
 /** One refusal (FLOOD_WAIT_2) after `accepted` sends, then every send accepted. */
 function refusingOnce(accepted: number) {
   let sent = 0
@@ -183,17 +202,7 @@ describe('pacing over a store shared by a fleet: one pace per key', () => {
   it('paces a key whose window another process recorded: the held calls book at the fleet’s pace', async () => {
     const shared = sharedStore()
     shared.state.pace = { ratePerSecond: 2, ceilingPerSecond: 2, version: 4 }
-    const floodStore = new MemoryFloodStore()
-    const sentAt: number[] = []
-    const { clock, invoke } = setup({
-      send: () => {
-        sentAt.push(clock.now())
-        return 'ok'
-      },
-      floodStore,
-      paceStore: shared.store,
-      floodScopeOf: () => 'method',
-    })
+    const { clock, invoke, floodStore, sentAt } = windowSetup(shared.store)
     // Another process met the limit: its window reached this one's store, this process never met it.
     const start = clock.now()
     floodStore.record('default|m.send', start + 1_000, start)
@@ -211,13 +220,7 @@ describe('pacing over a store shared by a fleet: one pace per key', () => {
 
   it('tells its share when it meets another process’s window after sends of its own', async () => {
     const shared = sharedStore()
-    const floodStore = new MemoryFloodStore()
-    const { clock, invoke } = setup({
-      send: () => 'ok',
-      floodStore,
-      paceStore: shared.store,
-      floodScopeOf: () => 'method',
-    })
+    const { clock, invoke, floodStore } = windowSetup(shared.store)
     const start = clock.now()
     const before = [capture(invoke('m.send', { i: 0 })), capture(invoke('m.send', { i: 1 }))]
     await clock.advance(100)
@@ -234,16 +237,7 @@ describe('pacing over a store shared by a fleet: one pace per key', () => {
   })
 
   it('leaves a window it did not meet as it was without a shared store: held, then released', async () => {
-    const floodStore = new MemoryFloodStore()
-    const sentAt: number[] = []
-    const { clock, invoke } = setup({
-      send: () => {
-        sentAt.push(clock.now())
-        return 'ok'
-      },
-      floodStore,
-      floodScopeOf: () => 'method',
-    })
+    const { clock, invoke, floodStore, sentAt } = windowSetup()
     const start = clock.now()
     floodStore.record('default|m.send', start + 1_000, start)
     const calls = Array.from({ length: 3 }, (_, i) => capture(invoke('m.send', { i })))

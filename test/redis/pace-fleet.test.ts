@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PlainCluster, startCluster } from '../../src/testkit/index.js'
 import { type RedisServer, startRedisServer } from '../../src/testkit/redis-server.js'
-import { runBurst } from '../support/fleet/burst.js'
+import { type BurstOptions, runBurst } from '../support/fleet/burst.js'
 
 const MAX = 5
 const PER_MS = 2_000
 const METHOD = 'messages.sendMessage'
+const PER_PROCESS = 8
 let redis: RedisServer
 let cluster: PlainCluster
 
@@ -14,6 +15,20 @@ let cluster: PlainCluster
  * burst on one flood key of one account against one cluster: the engine's pacer books its slots in
  * the shared store and learns the key's pace there, so the fleet keeps one schedule and one pace.
  */
+/** Three processes, eight messages each, on the shared redis-server: `runBurst` with `options`. */
+function burst(options: Partial<BurstOptions> = {}) {
+  return runBurst({
+    cluster,
+    account: 'alice',
+    homeDcId: 2,
+    method: METHOD,
+    processes: 3,
+    perProcess: PER_PROCESS,
+    redisPort: redis.port,
+    ...options,
+  })
+}
+
 describe('the engine pacer shared across processes over one redis-server', () => {
   beforeAll(async () => {
     redis = await startRedisServer()
@@ -29,16 +44,8 @@ describe('the engine pacer shared across processes over one redis-server', () =>
   })
 
   it('keeps one schedule and one pace for the key: refused while the limit is discovered, kept to after', async () => {
-    const perProcess = 8
-    const report = await runBurst({
-      cluster,
-      account: 'alice',
-      homeDcId: 2,
-      method: METHOD,
-      processes: 3,
-      perProcess,
-      redisPort: redis.port,
-    })
+    const perProcess = PER_PROCESS
+    const report = await burst()
     const { workers, arrivals, timeline } = report
     expect(workers.map((c) => c.ok)).toEqual([perProcess, perProcess, perProcess])
     expect(workers.every((c) => c.storeErrors === 0)).toBe(true)
@@ -76,17 +83,8 @@ describe('the engine pacer shared across processes over one redis-server', () =>
   }, 120_000)
 
   it('paces a process that joins while the key is limited at the fleet’s pace: it is never refused', async () => {
-    const perProcess = 8
-    const report = await runBurst({
-      cluster,
-      account: 'alice',
-      homeDcId: 2,
-      method: METHOD,
-      processes: 3,
-      perProcess,
-      redisPort: redis.port,
-      lastJoinsAfterMs: 500,
-    })
+    const perProcess = PER_PROCESS
+    const report = await burst({ lastJoinsAfterMs: 500 })
     const { workers, arrivals, timeline } = report
     expect(workers.map((c) => c.ok)).toEqual([perProcess, perProcess, perProcess])
     expect(cluster.report().floodViolations).toBe(0)
