@@ -69,6 +69,12 @@ export interface PaceRefusal {
   readonly basis: number
   /** The wait the server gave, ms: how long the discovery's shares add up. */
   readonly waitMs: number
+  /**
+   * `true` when this process was not refused but met another's window in its store: its share may
+   * add to the key's discovery, but never opens one (a window that taught no pace, such as a
+   * FLOOD_PREMIUM_WAIT's, must not become one), and the answer says whether the fleet paces the key.
+   */
+  readonly joined?: boolean
 }
 
 /** The shared pace a store booked a limit with (see {@link SharedPaceRequest}). */
@@ -165,6 +171,7 @@ export function checkPaceRefusal(key: string, refusal: PaceRefusal): void {
     refusal.ratePerSecond > 0 &&
     Number.isFinite(refusal.ratePerSecond) &&
     typeof refusal.measured === 'boolean' &&
+    (refusal.joined === undefined || typeof refusal.joined === 'boolean') &&
     Number.isSafeInteger(refusal.basis) &&
     refusal.basis >= 0 &&
     refusal.waitMs >= 0 &&

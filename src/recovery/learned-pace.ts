@@ -93,6 +93,11 @@ export class LearnedPace {
    * a refusal of a send made since names it, so the store shrinks that pace once, not per process.
    */
   sharedVersion = 0
+  /**
+   * Made from a window another process recorded (see `PacingService.joinWindow`), until the fleet's
+   * store says it paces the key; a refusal here makes it this process's own as well.
+   */
+  provisional = false
 
   constructor(
     /** The flood key the pace is counted on. */

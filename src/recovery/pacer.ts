@@ -95,6 +95,8 @@ export class Pacer implements PacingService, PaceQueueHost {
   private readonly histories = new Map<string, SendHistory>()
   private readonly tickets = new WeakMap<CallContext, Ticket>()
   private readonly fallback: MemoryPaceStore = createMemoryPaceStore()
+  /** Windows met whose keys the fleet does not pace, until they end (see `joinWindow`). */
+  private readonly unshared = new Map<string, number>()
 
   constructor(
     private readonly host: PacerHost,
@@ -170,23 +172,35 @@ export class Pacer implements PacingService, PaceQueueHost {
   /** {@inheritDoc PacingService.joinWindow} */
   joinWindow(call: CallContext, window: OpenWindow): void {
     const tuning = this.tuning
-    if (tuning === undefined || this.sharing === undefined || this.paces.has(window.key)) return
-    if (!this.appliesTo(call)) return
+    const { sharing, store } = this
+    if (tuning === undefined || sharing === undefined || store.shareRefusal === undefined) return
+    if (this.paces.has(window.key) || !this.appliesTo(call)) return
     const now = this.clock.now()
+    if ((this.unshared.get(window.key) ?? 0) >= window.endsAt) return
     const waitMs = Math.max(0, window.endsAt - now)
     // This process's accepted sends were part of what filled the window, as if it had been refused
     // now: its share counts in the fleet's discovery. With none, "one per wait" is only a floor,
-    // which the fleet's pace replaces at the first booking.
+    // which the fleet's pace replaces at once.
     const estimate = estimateQuota(this.histories.get(call.method)?.ordered() ?? [], now, waitMs)
-    this.histories.delete(call.method)
     const method = window.scope === 'account' ? '*' : call.method
     const pace = new LearnedPace(window.key, window.scope, method, estimate, tuning, now)
     pace.waitEndsAt = window.endsAt
+    pace.provisional = true
     this.remember(pace, tuning.maxPacedKeys)
-    // The method met its limit, as after a refusal: calls waiting in slow start go to the pace.
-    const slowStart = this.slowStarts.get(call.method)
-    if (slowStart !== undefined) this.endSlowStart(slowStart)
-    if (estimate.measured) this.shareRefusal(pace, estimate, waitMs)
+    // Kept only if the fleet paces the key: a window that taught no pace (a FLOOD_PREMIUM_WAIT's,
+    // or one from a process that does not pace) must hold calls as it always did, no more.
+    this.shareRefusal(pace, estimate, waitMs, (shared) => {
+      if (!pace.provisional) return
+      if (shared !== undefined) {
+        pace.provisional = false
+        this.histories.delete(call.method)
+        const slowStart = this.slowStarts.get(call.method)
+        if (slowStart !== undefined) this.endSlowStart(slowStart)
+        return
+      }
+      this.forget(pace)
+      this.rememberUnshared(window.key, window.endsAt, tuning.maxPacedKeys)
+    })
   }
 
   /** {@inheritDoc PacingService.learn} */
@@ -205,7 +219,11 @@ export class Pacer implements PacingService, PaceQueueHost {
     if (pace === undefined) {
       pace = new LearnedPace(key, scope, scope === 'account' ? '*' : call.method, estimate, tuning, now)
       this.remember(pace, tuning.maxPacedKeys)
-    } else changed = pace.refused(estimate, sentAt, waitMs, tuning, now)
+    } else {
+      changed = pace.refused(estimate, sentAt, waitMs, tuning, now)
+      // Refused here: the pace is this process's own now, whatever the fleet says of the window.
+      pace.provisional = false
+    }
     pace.waitEndsAt = Math.max(pace.waitEndsAt, now + waitMs)
     if (changed) this.queues.get(pace)?.rebook()
     if (changed && this.host.events.has('paceChange')) {
@@ -437,9 +455,16 @@ export class Pacer implements PacingService, PaceQueueHost {
    * Tells a store shared by a fleet what this refusal taught (see `SharedPaceRequest`), at once, so
    * that the fleet's pace has every process's share before the wait ends and the calls book again.
    * The answer is the fleet's pace, taken as this one's. A store that fails is reported, not retried:
-   * the key's bookings go on, and a later refusal reports again.
+   * the key's bookings go on, and a later refusal reports again. With `joined`, the process was not
+   * refused but met another's window: it is told the answer (`undefined` for no fleet pace, or a
+   * failure) to decide whether to keep pacing the key.
    */
-  private shareRefusal(pace: LearnedPace, estimate: QuotaEstimate, waitMs: number): void {
+  private shareRefusal(
+    pace: LearnedPace,
+    estimate: QuotaEstimate,
+    waitMs: number,
+    joined?: (shared: SharedPace | undefined) => void,
+  ): void {
     const { sharing, store, tuning } = this
     if (sharing === undefined || tuning === undefined || store.shareRefusal === undefined) return
     // The first send after an idle spell leaves up to `jitterMs` after its slot, and the send a
@@ -450,18 +475,35 @@ export class Pacer implements PacingService, PaceQueueHost {
       measured: estimate.measured,
       basis: pace.sharedVersion,
       waitMs,
+      ...(joined !== undefined && { joined: true }),
     }
     const limits = [{ key: pace.key, count: 1, periodMs: pace.intervalMs, burst: 1 }]
-    const followed = (shared: SharedPace | undefined) => {
-      if (shared !== undefined) this.follow(limits, { delayMs: 0, shared: [shared] })
+    const answered = (shared: SharedPace | undefined) => {
+      const followed = isSharedPace(shared) ? shared : undefined
+      if (followed !== undefined) this.follow(limits, { delayMs: 0, shared: [followed] })
+      joined?.(followed)
+    }
+    const failed = (error: unknown) => {
+      this.storeFailed(limits, error)
+      joined?.(undefined)
     }
     try {
       const answer = store.shareRefusal(pace.key, sharing, refusal, this.clock.now())
-      if (isThenable(answer)) answer.then(followed, (error: unknown) => this.storeFailed(limits, error))
-      else followed(answer)
+      if (isThenable(answer)) answer.then(answered, failed)
+      else answered(answer)
     } catch (error) {
-      this.storeFailed(limits, error)
+      failed(error)
     }
+  }
+
+  /** Keys met in a window the fleet paces not, until when: no call asks the store again before. */
+  private rememberUnshared(key: string, endsAt: number, maxKeys: number): void {
+    const now = this.clock.now()
+    if (this.unshared.size >= maxKeys) {
+      for (const [other, until] of this.unshared) if (until <= now) this.unshared.delete(other)
+      if (this.unshared.size >= maxKeys) this.unshared.clear()
+    }
+    this.unshared.set(key, endsAt)
   }
 
   private reserveLocally(limits: readonly PaceLimit[], error: unknown): PaceSlot {

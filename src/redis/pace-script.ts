@@ -22,7 +22,7 @@ local function expiry(ms) return string.format('%.0f', math.min(math.max(1, math
 `
 
 /**
- * Lua: `shared_pace(key, member, shrink, growth, keep, refused, taught, measured, basis, wait)`
+ * Lua: `shared_pace(key, member, shrink, growth, keep, refused, taught, measured, basis, wait, joined)`
  * keeps one learned pace per flood key for the fleet (see `SharedPaceRequest` in
  * flood/pace-store.ts) in a hash: `rate` and `ceiling` in sends per second (`ceiling` -1 while no
  * share was measured), `version` (bumped whenever a refusal changes the pace), `endsAt` and
@@ -50,7 +50,7 @@ local function sum_of_shares(key)
   end
   return total
 end
-local function shared_pace(key, member, shrink, growth, keep, refused, taught, measured, basis, wait)
+local function shared_pace(key, member, shrink, growth, keep, refused, taught, measured, basis, wait, joined)
   local state = redis.call('HMGET', key, 'rate', 'ceiling', 'version', 'endsAt', 'adding')
   local rate, ceiling = tonumber(state[1]), tonumber(state[2])
   local version, endsAt = tonumber(state[3]) or 0, tonumber(state[4]) or 0
@@ -63,6 +63,8 @@ local function shared_pace(key, member, shrink, growth, keep, refused, taught, m
   local changed = false
   if refused then
     if rate == nil then
+      -- Only a refusal opens a discovery; a process that merely met a window cannot.
+      if joined then return nil end
       -- The key's first lesson opens its discovery: shares measured until the wait ends add up.
       redis.call('DEL', key)
       rate, endsAt, adding, changed = taught, now + wait, true, true
@@ -158,12 +160,13 @@ return reply
 
 /**
  * Share a refusal. KEYS[1]: the key's shared-pace hash. ARGV: member, shrink and growth ratios, keep
- * (ms), the refusal's rate (per second), `1` if measured, its basis version, and its wait (ms).
+ * (ms), the refusal's rate (per second), `1` if measured, its basis version, its wait (ms), and `1`
+ * if the process only met another's window (`joined`).
  * Returns the shared pace after, as strings `{ rate, ceiling, version }`, or an empty list for none.
  */
 export const SHARE_SCRIPT = `${PRELUDE}${SHARED_PACE}
 local pace = shared_pace(KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), true,
-  tonumber(ARGV[5]), ARGV[6] == '1', tonumber(ARGV[7]), tonumber(ARGV[8]))
+  tonumber(ARGV[5]), ARGV[6] == '1', tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9] == '1')
 if pace == nil then return {} end
 return { number_text(pace[1]), number_text(pace[2]), tostring(pace[3]) }
 `

@@ -203,6 +203,7 @@ export function createRedisPace(host: RedisPaceHost): RedisPace {
           refusal.measured ? '1' : '0',
           String(refusal.basis),
           decimal(refusal.waitMs),
+          refusal.joined === true ? '1' : '0',
         )
       } catch (error) {
         host.onError('share', error)

@@ -214,8 +214,27 @@ describe('pacing over a store shared by a fleet: one pace per key', () => {
     const gaps = sentAt.slice(1).map((at, i) => at - (sentAt[i] as number))
     for (const gap of gaps.slice(1)) expect(gap).toBeGreaterThanOrEqual(499)
     expect(invoke.pacingSnapshot().paces[0]).toMatchObject({ key: 'default|m.send', ratePerSecond: 2 })
-    // Nothing was sent here before the window, so there was no share to tell.
-    expect(shared.reports).toEqual([])
+    // It asked the fleet once; with nothing sent here before the window, it had no share to add.
+    expect(shared.reports.map((entry) => entry.refusal)).toEqual([
+      { ratePerSecond: 1000 / (1_000 + 25 + 50), measured: false, basis: 0, waitMs: 1_000, joined: true },
+    ])
+  })
+
+  it('holds calls on a window the fleet does not pace as it always did, asking the store once', async () => {
+    // A FLOOD_PREMIUM_WAIT's window, or one recorded by a process that does not pace: no fleet pace.
+    const shared = sharedStore()
+    const { clock, invoke, floodStore, sentAt } = windowSetup(shared.store)
+    const start = clock.now()
+    floodStore.record('default|m.send', start + 1_000, start)
+    const calls = Array.from({ length: 3 }, (_, i) => capture(invoke('m.send', { i })))
+    await clock.advance(10)
+    calls.push(capture(invoke('m.send', { i: 3 })))
+    await clock.advance(2_000)
+    expect(calls.every((call) => call.value === 'ok')).toBe(true)
+    expect(sentAt).toEqual([start + 1_000, start + 1_000, start + 1_000, start + 1_000])
+    expect(invoke.pacingSnapshot().paces).toEqual([])
+    expect(shared.reports).toHaveLength(1)
+    expect(shared.bookings).toEqual([])
   })
 
   it('tells its share when it meets another process’s window after sends of its own', async () => {
@@ -232,7 +251,13 @@ describe('pacing over a store shared by a fleet: one pace per key', () => {
     expect(held.value).toBe('ok')
     // Its two accepted sends filled part of the window: that share, as a refusal here would tell it.
     expect(shared.reports.map((entry) => entry.refusal)).toEqual([
-      { ratePerSecond: (2 * 1000) / (100 + 2_000 + 25 + 50), measured: true, basis: 0, waitMs: 2_000 },
+      {
+        ratePerSecond: (2 * 1000) / (100 + 2_000 + 25 + 50),
+        measured: true,
+        basis: 0,
+        waitMs: 2_000,
+        joined: true,
+      },
     ])
   })
 

@@ -67,6 +67,20 @@ describe('the pace a fleet shares for a flood key, in Redis', () => {
     expect(next.delayMs).toBeLessThanOrEqual(1000 / 2.75)
   })
 
+  it('lets a process that only met the window add to a discovery, never open one', async () => {
+    const { stores } = await openStores(2)
+    const [a, b] = stores as [RedisFloodStore, RedisFloodStore]
+    const joined = { joined: true }
+    // No refusal taught the key a pace (a FLOOD_PREMIUM_WAIT's window, say): nothing to join.
+    expect(await b.shareRefusal(KEY, request('b'), refusal(2, joined), Date.now())).toBeUndefined()
+    expect(await a.shareRefusal(KEY, request('a'), refusal(1), Date.now())).toMatchObject({ version: 1 })
+    expect(await b.shareRefusal(KEY, request('b'), refusal(2, joined), Date.now())).toEqual({
+      ratePerSecond: 3,
+      ceilingPerSecond: 3,
+      version: 2,
+    })
+  })
+
   it('takes a measured share over the floor an unmeasured refusal set, and doubles a floor per booking', async () => {
     const { stores } = await openStores(2)
     const [a, b] = stores as [RedisFloodStore, RedisFloodStore]
@@ -197,6 +211,7 @@ describe('the pace a fleet shares for a flood key, in Redis', () => {
       refusal(1, { basis: 1.5 }),
       refusal(1, { basis: -1 }),
       refusal(1, { waitMs: Number.POSITIVE_INFINITY }),
+      refusal(1, { joined: 'yes' as unknown as boolean }),
     ]) {
       await expect(a.shareRefusal(KEY, request('a'), bad, Date.now())).rejects.toThrow(RangeError)
     }
@@ -227,6 +242,7 @@ class SharedPaceModel {
 
   report(member: string, refusal: PaceRefusal): void {
     const { pace } = this
+    if (pace === undefined && refusal.joined === true) return
     if (pace === undefined) {
       this.shares.clear()
       if (refusal.measured) this.shares.set(member, refusal.ratePerSecond)
@@ -272,6 +288,7 @@ describe('the shared pace against its model', () => {
         measured: fc.boolean(),
         basis: fc.constantFrom('none', 'current', 'older', 'newer'),
         openDiscovery: fc.boolean(),
+        joined: fc.boolean(),
       }),
       fc.record({ kind: fc.constant('book' as const), member: fc.constantFrom('a', 'b', 'c') }),
     )
@@ -306,6 +323,7 @@ describe('the shared pace against its model', () => {
             measured: entry.measured,
             basis,
             waitMs: entry.openDiscovery ? 600_000 : 0,
+            joined: entry.joined,
           })
           model.report(entry.member, report)
           expected(await store.shareRefusal(KEY, request(entry.member), report, Date.now()))
