@@ -175,18 +175,16 @@ export class Pacer implements PacingService, PaceQueueHost {
     const { sharing, store } = this
     if (tuning === undefined || sharing === undefined || store.shareRefusal === undefined) return
     if (this.paces.has(window.key) || !this.appliesTo(call)) return
-    const now = this.clock.now()
     if ((this.unshared.get(window.key) ?? 0) >= window.endsAt) return
+    const now = this.clock.now()
     const waitMs = Math.max(0, window.endsAt - now)
     // This process's accepted sends were part of what filled the window, as if it had been refused
     // now: its share counts in the fleet's discovery. With none, "one per wait" is only a floor,
     // which the fleet's pace replaces at once.
     const estimate = estimateQuota(this.histories.get(call.method)?.ordered() ?? [], now, waitMs)
-    const method = window.scope === 'account' ? '*' : call.method
-    const pace = new LearnedPace(window.key, window.scope, method, estimate, tuning, now)
+    const pace = this.newPace(call, window.key, window.scope, estimate, tuning, now)
     pace.waitEndsAt = window.endsAt
     pace.provisional = true
-    this.remember(pace, tuning.maxPacedKeys)
     // Kept only if the fleet paces the key: a window that taught no pace (a FLOOD_PREMIUM_WAIT's,
     // or one from a process that does not pace) must hold calls as it always did, no more.
     this.shareRefusal(pace, estimate, waitMs, (shared) => {
@@ -194,8 +192,7 @@ export class Pacer implements PacingService, PaceQueueHost {
       if (shared !== undefined) {
         pace.provisional = false
         this.histories.delete(call.method)
-        const slowStart = this.slowStarts.get(call.method)
-        if (slowStart !== undefined) this.endSlowStart(slowStart)
+        this.endSlowStartOf(call.method)
         return
       }
       this.forget(pace)
@@ -212,14 +209,11 @@ export class Pacer implements PacingService, PaceQueueHost {
     const sentAt = this.tickets.get(call)?.sentAt ?? call.history.at(-1)?.startedAt ?? now
     // A new episode measures from here: sends accepted before this refusal are in its estimate.
     this.histories.delete(call.method)
-    const slowStart = this.slowStarts.get(call.method)
-    if (slowStart !== undefined) this.endSlowStart(slowStart)
+    this.endSlowStartOf(call.method)
     let pace = this.paces.get(key)
     let changed = true
-    if (pace === undefined) {
-      pace = new LearnedPace(key, scope, scope === 'account' ? '*' : call.method, estimate, tuning, now)
-      this.remember(pace, tuning.maxPacedKeys)
-    } else {
+    if (pace === undefined) pace = this.newPace(call, key, scope, estimate, tuning, now)
+    else {
       changed = pace.refused(estimate, sentAt, waitMs, tuning, now)
       // Refused here: the pace is this process's own now, whatever the fleet says of the window.
       pace.provisional = false
@@ -352,6 +346,26 @@ export class Pacer implements PacingService, PaceQueueHost {
       this.slowStarts.set(method, slowStart)
     }
     return slowStart
+  }
+
+  /** A pace for `key` learned from `estimate`, remembered (an account-wide key paces every method). */
+  private newPace(
+    call: CallContext,
+    key: string,
+    scope: FloodKeyScope,
+    estimate: QuotaEstimate,
+    tuning: ResolvedPacing,
+    now: number,
+  ): LearnedPace {
+    const pace = new LearnedPace(key, scope, scope === 'account' ? '*' : call.method, estimate, tuning, now)
+    this.remember(pace, tuning.maxPacedKeys)
+    return pace
+  }
+
+  /** The method met its limit: its slow start, if any, ends, and calls waiting in it go to the pace. */
+  private endSlowStartOf(method: string): void {
+    const slowStart = this.slowStarts.get(method)
+    if (slowStart !== undefined) this.endSlowStart(slowStart)
   }
 
   private endSlowStart(slowStart: SlowStart): void {
